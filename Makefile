@@ -1,0 +1,93 @@
+# uprobectl: a static C program and library for Linux user-space probes.
+#
+#   make                      build/host/uprobectl and libuprobectl.a
+#   make TARGET=aarch64       build/aarch64/ (also armhf, riscv64, x86_64-musl)
+#   make check                every test (installs missing packages as root)
+#   make demo                 the article's scenario, live
+#   make bench                benchmarks against peer tools
+#   make fuzz                 long fuzzing runs
+#   make install              PREFIX=/usr/local DESTDIR=
+#
+# Knobs: TARGET CROSS_COMPILE CC V=1 O=DIR PREFIX DESTDIR STATIC=1
+#        EXTRA_CFLAGS EXTRA_LDFLAGS
+
+TARGET ?= host
+ifeq ($(wildcard toolchain/$(TARGET).mk),)
+$(error unknown TARGET '$(TARGET)': one of host aarch64 armhf riscv64 x86_64-musl)
+endif
+include toolchain/$(TARGET).mk
+
+O ?= build/$(TARGET)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+AR := $(CROSS_COMPILE)ar
+STRIP := $(CROSS_COMPILE)strip
+VERSION := $(shell sed -n 's/^\#define UPC_VERSION "\(.*\)"/\1/p' include/uprobectl.h)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
+	-ffunction-sections -fdata-sections -Iinclude -Itargets $(EXTRA_CFLAGS)
+ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static) $(LDFLAGS) \
+	$(EXTRA_LDFLAGS)
+
+LIB_SRCS := $(addprefix src/,log.c arch.c elf.c debug.c symbols.c resolve.c probe.c util.c)
+CLI_SRCS := $(addprefix src/,main.c json.c cmd_syms.c cmd_resolve.c)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:src/%.c=$(O)/obj/%.o)
+HDRS := $(wildcard include/*.h src/*.h targets/*/abi.h)
+
+LIB := $(O)/libuprobectl.a
+BIN := $(O)/uprobectl
+
+all: $(BIN) $(LIB) $(O)/uprobectl.pc
+
+$(O)/obj/%.o: src/%.c $(HDRS) Makefile toolchain/$(TARGET).mk
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(call msg,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(ALL_LDFLAGS)
+ifneq ($(TARGET),host)
+	$(Q)$(STRIP) $@
+endif
+
+$(O)/uprobectl.pc: Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: libuprobectl' 'Description: resolve ELF symbols and configure tracefs uprobes' \
+		'Version: $(VERSION)' 'Libs: -L$${libdir} -luprobectl' 'Cflags: -I$${includedir}' > $@
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uprobectl
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libuprobectl.a
+	install -m 0644 include/uprobectl.h $(DESTDIR)$(INCLUDEDIR)/uprobectl.h
+	install -m 0644 $(O)/uprobectl.pc $(DESTDIR)$(LIBDIR)/pkgconfig/uprobectl.pc
+
+# Packages: check installs what is missing when run as root.
+deps:
+	$(Q)toolchain/install-deps.sh build test test-foreign
+
+clean:
+	rm -rf build
+
+include tests/tests.mk
+
+.PHONY: all install deps clean check demo bench fuzz
+.DELETE_ON_ERROR:

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to libuprobectl: never installed, never included by the CLI for
+ * anything but tests of internals. */
+#ifndef UPC_INTERNAL_H
+#define UPC_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "uprobectl.h"
+
+#ifndef ENOTUNIQ
+#define ENOTUNIQ 76
+#endif
+
+#define UPC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+void upc_log(enum upc_print_level level, const char *fmt, ...) UPC_PRINTF(2, 3);
+#define pr_err(...) upc_log(UPC_ERROR, __VA_ARGS__)
+#define pr_warn(...) upc_log(UPC_WARN, __VA_ARGS__)
+#define pr_info(...) upc_log(UPC_INFO, __VA_ARGS__)
+#define pr_debug(...) upc_log(UPC_DEBUG, __VA_ARGS__)
+
+/* ---- architecture tables (data in targets/<arch>/abi.h) ------------------ */
+
+enum upc_arch_flags {
+	UPC_ARCH_THUMB_BIT = 1 << 0,	/* st_value bit 0 marks Thumb code */
+	UPC_ARCH_PPC64_ENTRY = 1 << 1,	/* st_other carries a local entry */
+	UPC_ARCH_PPC64_OPD = 1 << 2,	/* ELFv1: symbols are descriptors */
+};
+
+struct upc_arch {
+	const char *name;
+	const char *alias;		/* another name users type, or NULL */
+	unsigned machine;		/* ELF e_machine */
+	int elfclass;			/* 1, 2, or 0 for both */
+	unsigned ptr_size;		/* bytes in a stack slot */
+	const char *arg_regs[8];	/* fetch args of integer arguments */
+	unsigned nreg_args;
+	int stack_arg0;			/* SP offset of the first argument that
+					 * is not in a register, at entry */
+	const char *retval;
+	const char *sp;
+	const char *ra;			/* return address at entry */
+	const char *regs;		/* every name the kernel accepts */
+	unsigned insn_align;
+	unsigned flags;			/* enum upc_arch_flags */
+};
+
+/* ---- the ELF reader ------------------------------------------------------ */
+
+/* One mapped file and what every walk needs of it, decoded once. Every read
+ * of the mapping goes through upc_span() and the rd*() helpers below. */
+struct upc_img {
+	const unsigned char *map;
+	size_t size;
+	bool is64;
+	bool swap;			/* file byte order != host */
+	bool borrowed;			/* map belongs to the caller */
+};
+
+/* Fields of the three ELF records we use, widened to 64 bits. */
+struct upc_shdr {
+	uint32_t name, type;
+	uint64_t flags, addr, offset, size;
+	uint32_t link, info;
+	uint64_t entsize;
+};
+
+struct upc_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, filesz, memsz;
+};
+
+struct upc_rawsym {
+	uint32_t name;
+	unsigned char info, other;
+	uint16_t shndx;
+	uint64_t value, size;
+};
+
+/* A symbol table and its string table, both checked against the file. */
+struct upc_symtab {
+	uint64_t off, count, entsize;
+	uint64_t stroff, strsize;
+	unsigned index;			/* section index, 0 when absent */
+};
+
+struct upc_elf {
+	struct upc_img img;
+	struct upc_img dbg;		/* separate debug file, map NULL if none */
+	const struct upc_arch *arch;
+	uint16_t type, machine;
+	uint32_t eflags;
+	uint64_t phoff, shoff;
+	uint16_t phnum, phentsize, shnum, shentsize;
+	struct upc_symtab symtab, dynsym, dbgsymtab;
+	/* symbol versioning (.gnu.version, .gnu.version_d/_r) */
+	uint64_t versym_off;		/* 0: none; count == dynsym.count */
+	uint64_t verdef_off, verdef_size, verdef_num;
+	uint64_t verneed_off, verneed_size, verneed_num;
+	uint64_t verstr_off, verstr_size;	/* strings of both (dynstr) */
+	/* .gnu.hash for name lookups in .dynsym */
+	uint64_t gnuhash_off, gnuhash_size;
+	/* .dynamic */
+	uint64_t dyn_off, dyn_size, dynstr_off, dynstr_size;
+	char *path;			/* as given */
+	char *dbg_path;
+};
+
+/* The bytes [off, off+len) of img, or NULL when any of them is outside. */
+static inline const unsigned char *upc_span(const struct upc_img *img,
+					    uint64_t off, uint64_t len)
+{
+	if (off > img->size || len > img->size - off)
+		return NULL;
+	return img->map + off;
+}
+
+uint16_t upc_rd16(const struct upc_img *img, const unsigned char *p);
+uint32_t upc_rd32(const struct upc_img *img, const unsigned char *p);
+uint64_t upc_rd64(const struct upc_img *img, const unsigned char *p);
+/* A word of the file's class: 32 or 64 bits. */
+uint64_t upc_rdw(const struct upc_img *img, const unsigned char *p);
+
+/* NUL-terminated string at off inside the table [base, base+size), or NULL
+ * when off is outside it or the string runs past its end. */
+const char *upc_str(const struct upc_img *img, uint64_t base, uint64_t size,
+		    uint64_t off);
+
+/* Decode header i; -EINVAL when it lies outside the file. */
+int upc_get_shdr(const struct upc_elf *e, const struct upc_img *img,
+		 uint64_t shoff, unsigned i, struct upc_shdr *sh);
+int upc_get_phdr(const struct upc_elf *e, unsigned i, struct upc_phdr *ph);
+int upc_get_sym(const struct upc_img *img, const struct upc_symtab *t,
+		uint64_t i, struct upc_rawsym *s);
+
+/* Parse and check an ELF header and its tables in img; fills the fields of
+ * e that describe the file itself (not its debug file). For tests and the
+ * fuzzer too: never reads outside img. */
+int upc_elf_parse(struct upc_elf *e);
+/* Find a symbol table of type (SHT_SYMTAB, SHT_DYNSYM) in img. */
+int upc_find_symtab(const struct upc_elf *e, const struct upc_img *img,
+		    uint32_t type, struct upc_symtab *t);
+
+/* Version of .dynsym entry i: version name (or NULL) and whether it is the
+ * default one. */
+void upc_dynsym_version(const struct upc_elf *e, uint64_t i,
+			const char **ver, bool *is_default);
+/* Index in .dynsym of a defined symbol named name (len bytes) at value,
+ * or -ENOENT. */
+int64_t upc_dynsym_lookup(const struct upc_elf *e, const char *name,
+			  size_t len, uint64_t value);
+
+/* The library (vn_file) an imported .dynsym entry i is bound to by its
+ * version requirement, or NULL. */
+const char *upc_dynsym_needed_file(const struct upc_elf *e, uint64_t i);
+/* ppc64 ELFv1: the code address in the .opd descriptor at value. */
+int upc_opd_entry(struct upc_elf *e, uint64_t value, uint64_t *entry);
+
+/* Parse a caller-owned buffer (tests, fuzzing): no debug file lookup. */
+int upc_elf_open_mem(const void *buf, size_t len, const char *name,
+		     struct upc_elf **out);
+
+/* Find and map the separate debug file of e, when there is one. */
+int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *opts);
+void upc_img_unmap(struct upc_img *img);
+int upc_img_map(const char *path, struct upc_img *img);
+
+uint32_t upc_crc32(uint32_t crc, const unsigned char *p, size_t len);
+
+/* ---- small helpers ------------------------------------------------------- */
+
+/* Parse an unsigned number in base 16 (with 0x), 10 or, with a leading 0,
+ * 8 (as the kernel does), the whole of s[0..len). */
+int upc_parse_u64(const char *s, size_t len, uint64_t *v);
+int upc_parse_hex(const char *s, size_t len, uint64_t *v);
+
+#endif /* UPC_INTERNAL_H */

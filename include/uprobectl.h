@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libuprobectl: resolve ELF symbols to uprobe file offsets for any
+ * architecture, and describe, create, enable and read tracefs uprobes.
+ *
+ * Conventions
+ * - Every function that can fail returns 0 (or a positive count) on success
+ *   and a negative errno on failure; it never prints. Explanations go to the
+ *   print callback set with upc_set_print(), one line per message.
+ * - Objects are opaque and created by upc_X_open()/upc_X_new(); each has a
+ *   matching upc_X_close()/upc_X_free() that accepts NULL.
+ * - Strings a function hands back in a struct (symbol names, versions) point
+ *   into the mapped file and stay valid until the upc_elf they came from is
+ *   closed. Nothing handed back is to be freed by the caller.
+ */
+#ifndef UPROBECTL_H
+#define UPROBECTL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UPC_VERSION "0.1.0"
+
+/* ---- messages ---------------------------------------------------------- */
+
+enum upc_print_level {
+	UPC_ERROR,	/* why the call failed, and how to fix it */
+	UPC_WARN,	/* the call succeeded, but the user should know this */
+	UPC_INFO,
+	UPC_DEBUG,
+};
+
+/* fmt has no trailing newline. */
+typedef void (*upc_print_fn)(enum upc_print_level level, const char *fmt,
+			     va_list ap);
+
+/* Install fn (NULL: discard every message); returns the previous one. */
+upc_print_fn upc_set_print(upc_print_fn fn);
+
+/* ---- architectures ------------------------------------------------------ */
+
+struct upc_arch;
+
+/* The table for an ELF e_machine and class (1 = ELF32, 2 = ELF64), or NULL. */
+const struct upc_arch *upc_arch_by_machine(unsigned machine, int elfclass);
+/* By name ("aarch64", "x86_64", "arm", "riscv64", ...), or NULL. */
+const struct upc_arch *upc_arch_by_name(const char *name);
+/* Iterate: i = 0, 1, ... until NULL. */
+const struct upc_arch *upc_arch_at(unsigned i);
+
+const char *upc_arch_name(const struct upc_arch *arch);
+unsigned upc_arch_machine(const struct upc_arch *arch);
+/* Address alignment the kernel demands of a probe on this architecture. */
+unsigned upc_arch_insn_align(const struct upc_arch *arch);
+/* Kernel fetch args for the stack pointer, the return value and the return
+ * address at function entry, e.g. "%sp", "%x0", "%x30". */
+const char *upc_arch_sp(const struct upc_arch *arch);
+const char *upc_arch_retval(const struct upc_arch *arch);
+const char *upc_arch_ra(const struct upc_arch *arch);
+/* The fetch arg holding integer argument n (1-based) at function entry:
+ * a register ("%x0") or a stack slot ("+8(%sp)"). Returns its length, or
+ * -ERANGE when buf is too small, -EINVAL when n is 0. */
+int upc_arch_arg(const struct upc_arch *arch, unsigned n, char *buf, size_t len);
+/* Whether the kernel knows register name (without '%') for this arch. */
+bool upc_arch_has_reg(const struct upc_arch *arch, const char *name, size_t len);
+/* Space-separated list of every register name the kernel accepts. */
+const char *upc_arch_regs(const struct upc_arch *arch);
+
+/* ---- ELF files ----------------------------------------------------------- */
+
+struct upc_elf;
+
+struct upc_elf_opts {
+	size_t sz;		/* sizeof(struct upc_elf_opts) */
+	/* Root of the target's filesystem when resolving a board's files on a
+	 * build host: PATH is read as SYSROOT/PATH, debug files are looked up
+	 * below it, and probe definitions still name PATH. */
+	const char *sysroot;
+	/* Extra directory searched for separate debug files before
+	 * /usr/lib/debug (build-id and debuglink layouts). */
+	const char *debug_dir;
+	/* Do not look for a separate debug file. */
+	bool no_debug_file;
+};
+
+/* Map PATH (absolute, as the target sees it) read-only and check its ELF
+ * structure. On success *out owns the mapping. */
+int upc_elf_open(const char *path, const struct upc_elf_opts *opts,
+		 struct upc_elf **out);
+void upc_elf_close(struct upc_elf *elf);
+
+const char *upc_elf_path(const struct upc_elf *elf);	/* as given */
+/* The separate debug file in use, or NULL. */
+const char *upc_elf_debug_path(const struct upc_elf *elf);
+const struct upc_arch *upc_elf_arch(const struct upc_elf *elf); /* never NULL */
+unsigned upc_elf_machine(const struct upc_elf *elf);
+int upc_elf_class(const struct upc_elf *elf);		/* 32 or 64 */
+bool upc_elf_big_endian(const struct upc_elf *elf);
+unsigned upc_elf_type(const struct upc_elf *elf);	/* ET_EXEC, ET_DYN */
+
+enum upc_sym_table {
+	UPC_SYMTAB = 1,		/* .symtab of the file itself */
+	UPC_DYNSYM = 2,		/* .dynsym */
+	UPC_DEBUG_SYMTAB = 3,	/* .symtab of the separate debug file */
+};
+
+struct upc_sym {
+	const char *name;	/* not NUL-terminated at name_len when versioned */
+	size_t name_len;	/* the name without any @VERSION */
+	const char *version;	/* NUL-terminated, or NULL when unversioned */
+	bool default_version;	/* name@@VER (true) or name@VER (false) */
+	uint64_t value;		/* st_value (Thumb bit included) */
+	uint64_t addr;		/* the code address: value with the Thumb bit
+				 * cleared and the ppc64 local entry applied */
+	uint64_t size;
+	uint64_t offset;	/* file offset of addr, UPC_NO_OFFSET if addr
+				 * is in no executable segment */
+	unsigned char type;	/* STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE */
+	unsigned char bind;	/* STB_LOCAL, STB_GLOBAL, STB_WEAK */
+	unsigned char other;	/* st_other */
+	const char *source;	/* STT_FILE in effect for a local, or NULL */
+	enum upc_sym_table table;
+};
+#define UPC_NO_OFFSET UINT64_MAX
+
+/* Called for each defined function symbol; a non-zero return stops the walk
+ * and is returned. When the file (or its debug file) has a .symtab, that
+ * table is walked, with versions taken from .dynsym; otherwise .dynsym. */
+typedef int (*upc_sym_cb)(const struct upc_sym *sym, void *ctx);
+int upc_elf_foreach_sym(struct upc_elf *elf, upc_sym_cb cb, void *ctx);
+
+/* Each DT_NEEDED library name. */
+int upc_elf_foreach_needed(struct upc_elf *elf,
+			   int (*cb)(const char *lib, void *ctx), void *ctx);
+
+/* File offset of a virtual address in an executable PT_LOAD, or -ENOENT. */
+int upc_elf_addr_to_offset(struct upc_elf *elf, uint64_t addr, uint64_t *off);
+/* Virtual address of a file offset in an executable PT_LOAD, or -ENOENT. */
+int upc_elf_offset_to_addr(struct upc_elf *elf, uint64_t off, uint64_t *addr);
+
+/* ---- resolving ---------------------------------------------------------- */
+
+enum upc_loc_flags {
+	UPC_LOC_IFUNC = 1 << 0,		/* the symbol is an IFUNC resolver */
+	UPC_LOC_LOCAL_ENTRY = 1 << 1,	/* ppc64 ELFv2 local entry applied */
+	UPC_LOC_RAW = 1 << 2,		/* given as a raw file offset */
+};
+
+struct upc_location {
+	uint64_t offset;	/* file offset to probe */
+	uint64_t addr;		/* its virtual address */
+	struct upc_sym sym;	/* the symbol at or containing it (name NULL
+				 * for a raw offset inside no symbol) */
+	uint64_t sym_off;	/* addr - sym.addr */
+	unsigned flags;		/* enum upc_loc_flags */
+};
+
+/*
+ * Resolve SPEC to a probe location. SPEC is one of
+ *   NAME            exact name; a bare name matches the default version
+ *   NAME@VER        that version (default or not)
+ *   NAME@@VER       that version, only as the default
+ *   NAME@0xADDR     the definition of NAME at address ADDR (ambiguities)
+ *   NAME+OFF        OFF bytes into NAME, checked against its size
+ *   0xOFF           a raw file offset inside an executable segment
+ * Errors: -ENOENT (no such symbol; imported symbols are explained with the
+ * libraries that define them), -ENOTUNIQ (several definitions at different
+ * addresses: each is described), -ERANGE (OFF outside the symbol or the
+ * segment), -EINVAL (bad SPEC, misaligned), -ENOTSUP (ARM Thumb function).
+ */
+int upc_resolve(struct upc_elf *elf, const char *spec,
+		struct upc_location *loc);
+
+/* ---- probe definitions -------------------------------------------------- */
+
+#define UPC_DEFAULT_GROUP "uprobectl"
+#define UPC_NAME_MAX 63		/* kernel's MAX_EVENT_NAME_LEN - 1 */
+
+/* Make an event name from a symbol name: characters outside [A-Za-z0-9_]
+ * become '_', a leading digit gets a '_' prefix, and a name too long keeps
+ * its head and gets a hash of the whole. Returns the length. */
+int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
+
+/* Default fetch args for ARCH: "arg1=... argN=... ra=..." for an entry
+ * probe with nargs integer arguments, "ret=RETVAL" for a return probe.
+ * Returns the length, or -ERANGE. */
+int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs,
+			  bool ret, char *buf, size_t len);
+
+/* Checks for what goes into a definition; each explains a refusal. */
+int upc_check_path(const char *path);	/* absolute, no space, '#', control */
+int upc_check_name(const char *what, const char *name, bool dash_ok);
+
+/* Format "p:GROUP/EVENT PATH:0xOFFSET FETCHARGS" ('r:' when ret) into buf,
+ * after checking group, event and path. Returns the length. */
+int upc_probe_definition(char *buf, size_t len, bool ret, const char *group,
+			 const char *event, const char *path, uint64_t offset,
+			 const char *fetchargs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UPROBECTL_H */

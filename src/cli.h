@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The uprobectl command: shared state and helpers of the subcommands. */
+#ifndef UPC_CLI_H
+#define UPC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "uprobectl.h"
+
+/* Exit statuses, documented in --help and README. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;	/* full --help text of the command */
+};
+
+extern bool cli_json;		/* --json: errors too become JSON */
+extern int cli_verbose;		/* -v: debug messages */
+extern bool cli_quiet;		/* -q: no normal output */
+
+/* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: the message, a pointer to --help, exit status 2. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Map a library return to an exit status, printing strerror when the
+ * library itself explained nothing. */
+int cli_fail(int err, const char *what);
+/* Did the library report an error since the last cli_reset_reported()? */
+void cli_reset_reported(void);
+
+/* Options every ELF-reading command takes. */
+struct elf_args {
+	struct upc_elf_opts opts;
+};
+/* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
+enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
+       OPT_HELP };
+#define ELF_LONG_OPTS \
+	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
+	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
+	{ "no-debug-file", 0, NULL, OPT_NO_DEBUG }
+bool elf_args_opt(struct elf_args *a, int opt, const char *arg);
+/* Open FILE as the target sees it; the error is printed. */
+int cli_open_elf(const char *file, struct elf_args *a, struct upc_elf **elf);
+
+/* JSON output helpers. */
+void json_str(FILE *f, const char *s, size_t len);
+void json_kv_str(FILE *f, const char *key, const char *val, bool comma);
+void json_kv_u64(FILE *f, const char *key, uint64_t v, bool comma);
+
+const char *sym_type_name(const struct upc_sym *s, const struct upc_arch *arch);
+const char *sym_bind_name(unsigned bind);
+
+int cmd_syms(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
+
+extern const char syms_usage[], resolve_usage[];
+
+#endif

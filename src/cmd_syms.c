@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl syms FILE [GLOB]: the function symbols and their file offsets. */
+#include <fnmatch.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char syms_usage[] =
+	"Usage: uprobectl syms [--json] [--sysroot DIR] [--debug-dir DIR] FILE [GLOB]\n"
+	"\n"
+	"List the function symbols of FILE (an executable or shared library of any\n"
+	"architecture) whose name matches the shell pattern GLOB: address, size, file\n"
+	"offset (what a uprobe needs), type, binding and NAME[@VERSION] (@@ marks the\n"
+	"default version). Static functions come from .symtab, or from a separate\n"
+	"debug file found by build-id or .gnu_debuglink when FILE is stripped.\n"
+	"\n"
+	"  --json            a JSON array of objects instead of a table\n"
+	"  --sysroot DIR     FILE and debug files are below DIR (a board's rootfs)\n"
+	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
+	"  --no-debug-file   do not look for a separate debug file\n";
+
+struct syms_ctx {
+	const char *glob;
+	const struct upc_arch *arch;
+	unsigned n;
+};
+
+static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
+{
+	char name[4096];
+
+	if (!c->glob)
+		return true;
+	snprintf(name, sizeof(name), "%.*s", (int)s->name_len, s->name);
+	return !fnmatch(c->glob, name, 0);
+}
+
+static int print_sym(const struct upc_sym *s, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+
+	if (!glob_match(c, s))
+		return 0;
+	if (cli_json) {
+		printf("%s\n {", c->n ? "," : "");
+		fputs("\"name\":", stdout);
+		json_str(stdout, s->name, s->name_len);
+		json_kv_str(stdout, "version", s->version, true);
+		printf(",\"default_version\":%s", s->version && s->default_version ? "true" : "false");
+		json_kv_u64(stdout, "address", s->addr, true);
+		json_kv_u64(stdout, "size", s->size, true);
+		if (s->offset == UPC_NO_OFFSET)
+			fputs(",\"offset\":null", stdout);
+		else
+			json_kv_u64(stdout, "offset", s->offset, true);
+		json_kv_str(stdout, "type", sym_type_name(s, c->arch), true);
+		json_kv_str(stdout, "bind", sym_bind_name(s->bind), true);
+		json_kv_str(stdout, "source", s->source, true);
+		json_kv_str(stdout, "table", s->table == UPC_DYNSYM ? "dynsym" :
+			    s->table == UPC_SYMTAB ? "symtab" : "debug", true);
+		putchar('}');
+	} else {
+		char off[24];
+
+		if (s->offset == UPC_NO_OFFSET)
+			snprintf(off, sizeof(off), "-");
+		else
+			snprintf(off, sizeof(off), "0x%llx", (unsigned long long)s->offset);
+		printf("%016llx %8llu %10s %-5s %-6s %.*s%s%s\n",
+		       (unsigned long long)s->addr, (unsigned long long)s->size, off,
+		       sym_type_name(s, c->arch), sym_bind_name(s->bind),
+		       (int)s->name_len, s->name,
+		       s->version ? (s->default_version ? "@@" : "@") : "",
+		       s->version ? s->version : "");
+	}
+	c->n++;
+	return 0;
+}
+
+int cmd_syms(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		ELF_LONG_OPTS,
+		{ "json", 0, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct elf_args ea = { .opts = { .sz = 0 } };
+	struct syms_ctx c = { .n = 0 };
+	struct upc_elf *elf;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (elf_args_opt(&ea, opt, optarg))
+			continue;
+		if (opt == OPT_JSON)
+			cli_json = true;
+		else
+			return cli_usage("unknown option");
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_usage("expected FILE [GLOB]");
+	c.glob = argc - optind == 2 ? argv[optind + 1] : NULL;
+	err = cli_open_elf(argv[optind], &ea, &elf);
+	if (err)
+		return cli_fail(err, argv[optind]);
+	c.arch = upc_elf_arch(elf);
+	if (cli_json)
+		putchar('[');
+	else if (!cli_quiet)
+		printf("%-16s %8s %10s %-5s %-6s %s\n", "ADDRESS", "SIZE", "OFFSET",
+		       "TYPE", "BIND", "NAME");
+	err = upc_elf_foreach_sym(elf, print_sym, &c);
+	if (cli_json)
+		printf("%s]\n", c.n ? "\n" : "");
+	upc_elf_close(elf);
+	if (err < 0)
+		return cli_fail(err, argv[optind]);
+	if (!c.n && c.glob) {
+		cli_err("%s: no function matches '%s'", argv[optind], c.glob);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Walking function symbols without allocating: a struct upc_sym on the stack
+ * is filled per entry and handed to the caller's callback. Which table:
+ * a .symtab (the file's own, else its debug file's) holds every function,
+ * .dynsym only the exported ones; an unstripped .symtab carries no versions,
+ * so a global's version comes from its twin in .dynsym (found through
+ * .gnu.hash). Non-default versions (name@VER, e.g. compatibility symbols of
+ * glibc) may exist only in .dynsym, so those are walked from it as well.
+ */
+#include <elf.h>
+
+#include "upc_internal.h"
+
+/* st_value to the address of the first instruction. */
+static uint64_t code_addr(struct upc_elf *e, const struct upc_rawsym *s)
+{
+	const struct upc_arch *a = e->arch;
+	uint64_t addr = s->value;
+
+	if (a->flags & UPC_ARCH_THUMB_BIT)
+		addr &= ~(uint64_t)1;
+	if ((a->flags & UPC_ARCH_PPC64_OPD) && (e->eflags & 3) != 2) {
+		uint64_t entry;
+
+		if (upc_elf_addr_to_offset(e, addr, &entry) &&
+		    !upc_opd_entry(e, addr, &entry))
+			addr = entry;
+	}
+	if ((a->flags & UPC_ARCH_PPC64_ENTRY) && (e->eflags & 3) == 2) {
+		unsigned v = (s->other >> 5) & 7;
+
+		addr += (((uint64_t)1 << v) >> 2) << 2;
+	}
+	return addr;
+}
+
+struct walk {
+	struct upc_elf *e;
+	const struct upc_img *img;
+	const struct upc_symtab *t;
+	enum upc_sym_table which;
+	bool hidden_only;	/* .dynsym after a .symtab: non-default only */
+	upc_sym_cb cb;
+	void *ctx;
+};
+
+static int walk_table(struct walk *w)
+{
+	const char *source = NULL;
+	struct upc_rawsym s;
+	struct upc_sym sym;
+
+	for (uint64_t i = 1; i < w->t->count; i++) {
+		unsigned type, bind;
+		const char *name, *at;
+		int r;
+
+		if (upc_get_sym(w->img, w->t, i, &s))
+			return -EINVAL;
+		type = s.info & 0xf;
+		bind = s.info >> 4;
+		if (type == STT_FILE) {
+			source = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
+			continue;
+		}
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+		    s.shndx == SHN_UNDEF || s.shndx == SHN_ABS)
+			continue;
+		name = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
+		if (!name) {
+			pr_err("%s: symbol %llu has a name outside its string table (corrupt)",
+			       w->e->path, (unsigned long long)i);
+			return -EINVAL;
+		}
+		if (!*name)
+			continue;
+		memset(&sym, 0, sizeof(sym));
+		sym.name = name;
+		sym.name_len = strlen(name);
+		sym.default_version = true;
+		if (w->which == UPC_DYNSYM) {
+			upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
+			if (w->hidden_only && (!sym.version || sym.default_version))
+				continue;
+		} else if ((at = strchr(name, '@'))) {
+			/* .symtab keeps ".symver" names as NAME@VER / NAME@@VER */
+			sym.name_len = (size_t)(at - name);
+			sym.default_version = at[1] == '@';
+			sym.version = at + 1 + sym.default_version;
+		} else if (bind != STB_LOCAL) {
+			int64_t d = upc_dynsym_lookup(w->e, name, sym.name_len, s.value);
+
+			if (d > 0)
+				upc_dynsym_version(w->e, (uint64_t)d, &sym.version,
+						   &sym.default_version);
+		}
+		sym.value = s.value;
+		sym.addr = code_addr(w->e, &s);
+		sym.size = s.size;
+		if (upc_elf_addr_to_offset(w->e, sym.addr, &sym.offset))
+			sym.offset = UPC_NO_OFFSET;
+		sym.type = (unsigned char)type;
+		sym.bind = (unsigned char)bind;
+		sym.other = s.other;
+		sym.source = bind == STB_LOCAL ? source : NULL;
+		sym.table = w->which;
+		r = w->cb(&sym, w->ctx);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
+{
+	struct walk w = { .e = e, .cb = cb, .ctx = ctx };
+	int r;
+
+	if (e->symtab.index) {
+		w.img = &e->img;
+		w.t = &e->symtab;
+		w.which = UPC_SYMTAB;
+	} else if (e->dbgsymtab.index) {
+		w.img = &e->dbg;
+		w.t = &e->dbgsymtab;
+		w.which = UPC_DEBUG_SYMTAB;
+	}
+	if (w.t) {
+		r = walk_table(&w);
+		if (r)
+			return r;
+		w.hidden_only = true;
+	}
+	if (!e->dynsym.index)
+		return 0;
+	w.img = &e->img;
+	w.t = &e->dynsym;
+	w.which = UPC_DYNSYM;
+	return walk_table(&w);
+}

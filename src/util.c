@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#include "upc_internal.h"
+
+int upc_parse_hex(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t r = 0;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -EINVAL;
+	for (size_t i = 2; i < len; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		if (r >> 60)
+			return -ERANGE;
+		r = r << 4 | d;
+	}
+	*v = r;
+	return 0;
+}
+
+int upc_parse_u64(const char *s, size_t len, uint64_t *v)
+{
+	unsigned base = 10;
+	uint64_t r = 0;
+	size_t i = 0;
+
+	if (!len)
+		return -EINVAL;
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return upc_parse_hex(s, len, v);
+	if (len > 1 && s[0] == '0') {
+		base = 8;
+		i = 1;
+	}
+	for (; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (s[i] < '0' || d >= base)
+			return -EINVAL;
+		if (r > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		r = r * base + d;
+	}
+	*v = r;
+	return 0;
+}

@@ -1,0 +1,10 @@
+/* i386, System V cdecl: every argument on the stack, above the return
+ * address. Register names: arch/x86/kernel/ptrace.c (32-bit). */
+{
+	.name = "i386", .alias = "x86",
+	.machine = 3, .elfclass = 1, .ptr_size = 4,
+	.nreg_args = 0, .stack_arg0 = 4,
+	.retval = "%ax", .sp = "%sp", .ra = "+0(%sp)",
+	.regs = "bx cx dx si di bp ax ds es fs gs orig_ax ip cs flags sp ss",
+	.insn_align = 1,
+},

@@ -1,0 +1,28 @@
+/* MIPS: o32 (ELF32) passes four arguments in r4..r7 and reserves 16 bytes
+ * of stack for them; n64 (ELF64) passes eight in r4..r11. r31 holds the
+ * return address, r29 is the stack pointer. Register names:
+ * arch/mips/kernel/ptrace.c. $retval may be negated by the syscall-error
+ * logic there: %r2 is safer for return probes. */
+#define UPC_MIPS_REGS \
+	"r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 " \
+	"r21 r22 r23 r24 r25 r26 r27 r28 r29 r30 r31 hi lo c0_status c0_badvaddr " \
+	"c0_cause c0_epc"
+{
+	.name = "mips",
+	.machine = 8, .elfclass = 1, .ptr_size = 4,
+	.arg_regs = { "%r4", "%r5", "%r6", "%r7" }, .nreg_args = 4,
+	.stack_arg0 = 16,
+	.retval = "%r2", .sp = "%r29", .ra = "%r31",
+	.regs = UPC_MIPS_REGS,
+	.insn_align = 4,
+},
+{
+	.name = "mips64",
+	.machine = 8, .elfclass = 2, .ptr_size = 8,
+	.arg_regs = { "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10", "%r11" },
+	.nreg_args = 8, .stack_arg0 = 0,
+	.retval = "%r2", .sp = "%r29", .ra = "%r31",
+	.regs = UPC_MIPS_REGS,
+	.insn_align = 4,
+},
+#undef UPC_MIPS_REGS

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Install exactly the Debian packages one purpose needs, as root, with apt.
+#
+#   toolchain/install-deps.sh PURPOSE...
+#
+# PURPOSE is one of:
+#   build            native build (gcc, make)
+#   cross-aarch64    cross build for TARGET=aarch64 (musl from musl-dev:arm64, glibc fallback)
+#   cross-armhf      cross build for TARGET=armhf
+#   cross-riscv64    cross build for TARGET=riscv64
+#   cross-x86_64-musl  static musl build for x86_64
+#   test             unit/CLI/live tests: cmocka, binutils and libelf as oracles, clang for fuzzing
+#   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
+#   qemu-user        user-mode QEMU to run foreign unit tests
+#   vm               system QEMU, cpio, kernels' tools for the VM tests
+#
+# Packages that are already installed are skipped, so a second run does
+# not touch apt at all. Not root: print what is missing and fail.
+set -eu
+
+pkgs=""
+foreign=""
+for purpose in "$@"; do
+	case "$purpose" in
+	build) pkgs="$pkgs gcc make libc6-dev" ;;
+	cross-aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross musl-dev:arm64"; foreign="$foreign arm64" ;;
+	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross" ;;
+	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
+	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
+	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev" ;;
+	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu libc6:arm64"; foreign="$foreign arm64" ;;
+	qemu-user) pkgs="$pkgs qemu-user-static" ;;
+	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio" ;;
+	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in ii*) ;; *) missing="$missing $p" ;; esac
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+
+added=0
+for a in $foreign; do
+	if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+		dpkg --add-architecture "$a"
+		added=1
+	fi
+done
+
+export DEBIAN_FRONTEND=noninteractive
+# An index of a freshly added foreign architecture may fail to download
+# (seen with a security mirror); the main index still serves what we need.
+if [ "$added" = 1 ] || [ ! -e /var/lib/apt/periodic/uprobectl-updated ]; then
+	apt-get update -q || echo "install-deps: apt-get update reported errors; continuing" >&2
+	mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/uprobectl-updated
+fi
+# shellcheck disable=SC2086
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q || true
+	apt-get install -y -q --no-install-recommends $missing
+fi
