@@ -46,6 +46,8 @@ enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
 	{ "no-debug-file", 0, NULL, OPT_NO_DEBUG }
+/* -q and -v, accepted after the command too. */
+bool cli_common_opt(int opt);
 bool elf_args_opt(struct elf_args *a, int opt, const char *arg);
 /* Open FILE as the target sees it; the error is printed. */
 int cli_open_elf(const char *file, struct elf_args *a, struct upc_elf **elf);

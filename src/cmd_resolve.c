@@ -48,8 +48,8 @@ int cmd_resolve(int argc, char **argv)
 	int opt, err, status;
 	char *end;
 
-	while ((opt = getopt_long(argc, argv, "rg:e:", longopts, NULL)) != -1) {
-		if (elf_args_opt(&ea, opt, optarg))
+	while ((opt = getopt_long(argc, argv, "qvrg:e:", longopts, NULL)) != -1) {
+		if (elf_args_opt(&ea, opt, optarg) || cli_common_opt(opt))
 			continue;
 		switch (opt) {
 		case OPT_JSON: cli_json = true; break;

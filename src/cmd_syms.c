@@ -90,8 +90,8 @@ int cmd_syms(int argc, char **argv)
 	struct upc_elf *elf;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (elf_args_opt(&ea, opt, optarg))
+	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+		if (elf_args_opt(&ea, opt, optarg) || cli_common_opt(opt))
 			continue;
 		if (opt == OPT_JSON)
 			cli_json = true;

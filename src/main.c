@@ -101,6 +101,17 @@ int cli_fail(int err, const char *what)
 		       ? EXIT_USAGE : EXIT_FAIL;
 }
 
+bool cli_common_opt(int opt)
+{
+	if (opt == 'q')
+		cli_quiet = true;
+	else if (opt == 'v')
+		cli_verbose++;
+	else
+		return false;
+	return true;
+}
+
 bool elf_args_opt(struct elf_args *a, int opt, const char *arg)
 {
 	switch (opt) {

@@ -207,6 +207,7 @@ static int explain_missing(struct upc_elf *e, const struct query *q)
 struct impls {
 	const char *name;
 	size_t len;
+	uint64_t resolver;
 	char buf[512];
 	size_t used;
 	unsigned n;
@@ -220,7 +221,7 @@ static int find_impl(const struct upc_sym *s, void *ctx)
 	const char *n = s->name;
 	size_t nl = s->name_len;
 
-	if (s->type != STT_FUNC)
+	if (s->type != STT_FUNC || s->addr == im->resolver)
 		return 0;
 	if (nl > 2 && n[0] == '_' && n[1] == '_') {
 		n += 2;
@@ -240,7 +241,7 @@ static int find_impl(const struct upc_sym *s, void *ctx)
 
 static void warn_ifunc(struct upc_elf *e, const struct upc_sym *s)
 {
-	struct impls im = { .name = s->name, .len = s->name_len };
+	struct impls im = { .name = s->name, .len = s->name_len, .resolver = s->addr };
 
 	upc_elf_foreach_sym(e, find_impl, &im);
 	if (im.n > 8 && im.used < sizeof(im.buf))

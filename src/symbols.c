@@ -41,9 +41,31 @@ struct walk {
 	const struct upc_symtab *t;
 	enum upc_sym_table which;
 	bool hidden_only;	/* .dynsym after a .symtab: non-default only */
+	const struct upc_img *prev_img;	/* ... and not already in this */
+	const struct upc_symtab *prev;
 	upc_sym_cb cb;
 	void *ctx;
 };
+
+/* Does table t of img hold NAME@VER (either form) at value? Only asked of
+ * the few non-default versions in .dynsym, so a linear scan is fine. */
+static bool has_versioned(const struct upc_img *img, const struct upc_symtab *t,
+			  const char *name, size_t len, const char *ver, uint64_t value)
+{
+	struct upc_rawsym s;
+
+	for (uint64_t i = 1; i < t->count; i++) {
+		const char *n;
+
+		if (upc_get_sym(img, t, i, &s) || s.value != value)
+			continue;
+		n = upc_str(img, t->stroff, t->strsize, s.name);
+		if (n && !strncmp(n, name, len) && n[len] == '@' &&
+		    !strcmp(n + len + 1 + (n[len + 1] == '@'), ver))
+			return true;
+	}
+	return false;
+}
 
 static int walk_table(struct walk *w)
 {
@@ -81,7 +103,10 @@ static int walk_table(struct walk *w)
 		sym.default_version = true;
 		if (w->which == UPC_DYNSYM) {
 			upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
-			if (w->hidden_only && (!sym.version || sym.default_version))
+			if (w->hidden_only &&
+			    (!sym.version || sym.default_version ||
+			     has_versioned(w->prev_img, w->prev, name, sym.name_len,
+					   sym.version, s.value)))
 				continue;
 		} else if ((at = strchr(name, '@'))) {
 			/* .symtab keeps ".symver" names as NAME@VER / NAME@@VER */
@@ -131,6 +156,8 @@ int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
 		if (r)
 			return r;
 		w.hidden_only = true;
+		w.prev_img = w.img;
+		w.prev = w.t;
 	}
 	if (!e->dynsym.index)
 		return 0;
