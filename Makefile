@@ -54,7 +54,13 @@ BIN := $(O)/uprobectl
 
 all: $(BIN) $(LIB) $(O)/uprobectl.pc
 
-$(O)/obj/%.o: src/%.c $(HDRS) Makefile toolchain/$(TARGET).mk
+# The toolchain of the target, installed on first use when run as root.
+$(O)/.deps: toolchain/install-deps.sh toolchain/$(TARGET).mk
+	@mkdir -p $(@D)
+	$(Q)toolchain/install-deps.sh $(DEPS_PURPOSE)
+	@touch $@
+
+$(O)/obj/%.o: src/%.c $(HDRS) Makefile toolchain/$(TARGET).mk | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -109,6 +109,9 @@ struct upc_elf {
 	uint64_t dyn_off, dyn_size, dynstr_off, dynstr_size;
 	char *path;			/* as given */
 	char *dbg_path;
+	/* Parsing a candidate debug file: its program headers describe data
+	 * it no longer holds, and a mismatch is not an error to report. */
+	bool debugfile;
 };
 
 /* The bytes [off, off+len) of img, or NULL when any of them is outside. */
@@ -164,6 +167,15 @@ int upc_opd_entry(struct upc_elf *e, uint64_t value, uint64_t *entry);
 /* Parse a caller-owned buffer (tests, fuzzing): no debug file lookup. */
 int upc_elf_open_mem(const void *buf, size_t len, const char *name,
 		     struct upc_elf **out);
+
+/* upc_elf_foreach_sym() limited to symbols named name (len bytes, without
+ * a version): far cheaper on large files. */
+int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
+			  upc_sym_cb cb, void *ctx);
+/* The range [*first, *end) of .dynsym indices that can hold name, from
+ * .gnu.hash; -ENOENT when there is no usable hash table. */
+int upc_dynsym_chain(const struct upc_elf *e, const char *name, size_t len,
+		     uint64_t *first, uint64_t *end);
 
 /* Find and map the separate debug file of e, when there is one. */
 int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *opts);

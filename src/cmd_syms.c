@@ -117,7 +117,9 @@ int cmd_syms(int argc, char **argv)
 	if (err < 0)
 		return cli_fail(err, argv[optind]);
 	if (!c.n && c.glob) {
-		cli_err("%s: no function matches '%s'", argv[optind], c.glob);
+		/* like grep: nothing matched is status 1; JSON readers get [] */
+		if (!cli_json)
+			cli_err("%s: no function matches '%s'", argv[optind], c.glob);
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

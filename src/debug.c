@@ -143,7 +143,7 @@ static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
 static int try_debug(struct upc_elf *e, const char *path, const unsigned char *id,
 		     uint32_t idlen, bool check_crc, uint32_t crc)
 {
-	struct upc_elf d = { .path = (char *)path };
+	struct upc_elf d = { .path = (char *)path, .debugfile = true };
 	const unsigned char *did;
 	uint32_t didlen;
 

@@ -374,6 +374,8 @@ static int check_exec_overlap(const struct upc_elf *e)
 	return 0;
 }
 
+#define parse_err(e, ...) upc_log((e)->debugfile ? UPC_DEBUG : UPC_ERROR, __VA_ARGS__)
+
 int upc_elf_parse(struct upc_elf *e)
 {
 	struct upc_img *img = &e->img;
@@ -384,15 +386,15 @@ int upc_elf_parse(struct upc_elf *e)
 	int err;
 
 	if (!h || memcmp(h, ELFMAG, SELFMAG)) {
-		pr_err("%s: not an ELF file (bad magic)", e->path);
+		parse_err(e, "%s: not an ELF file (bad magic)", e->path);
 		return -ENOEXEC;
 	}
 	if (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64) {
-		pr_err("%s: unknown ELF class %u", e->path, h[EI_CLASS]);
+		parse_err(e, "%s: unknown ELF class %u", e->path, h[EI_CLASS]);
 		return -ENOEXEC;
 	}
 	if (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB) {
-		pr_err("%s: unknown ELF byte order %u", e->path, h[EI_DATA]);
+		parse_err(e, "%s: unknown ELF byte order %u", e->path, h[EI_DATA]);
 		return -ENOEXEC;
 	}
 	img->is64 = h[EI_CLASS] == ELFCLASS64;
@@ -401,7 +403,7 @@ int upc_elf_parse(struct upc_elf *e)
 	phsz = img->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	h = upc_span(img, 0, ehsz);
 	if (!h) {
-		pr_err("%s: truncated ELF header (%zu bytes)", e->path, img->size);
+		parse_err(e, "%s: truncated ELF header (%zu bytes)", e->path, img->size);
 		return -ENOEXEC;
 	}
 	if (img->is64) {
@@ -420,46 +422,46 @@ int upc_elf_parse(struct upc_elf *e)
 		e->phnum = upc_rd16(img, h + offsetof(Elf32_Ehdr, e_phnum));
 	}
 	if (e->type != ET_EXEC && e->type != ET_DYN) {
-		pr_err("%s: ELF type %u is not an executable or a shared library; "
+		parse_err(e, "%s: ELF type %u is not an executable or a shared library; "
 		       "uprobes go in linked programs and libraries", e->path, e->type);
 		return -ENOEXEC;
 	}
 	e->arch = upc_arch_by_machine(e->machine, img->is64 ? 2 : 1);
 	if (!e->arch) {
-		pr_err("%s: ELF machine %u (%d-bit) is not an architecture uprobectl knows",
+		parse_err(e, "%s: ELF machine %u (%d-bit) is not an architecture uprobectl knows",
 		       e->path, e->machine, img->is64 ? 64 : 32);
 		return -ENOTSUP;
 	}
 	if (e->phnum && (e->phentsize < phsz ||
 			 !upc_span(img, e->phoff, (uint64_t)e->phnum * e->phentsize))) {
-		pr_err("%s: program headers lie outside the file (truncated or corrupt)", e->path);
+		parse_err(e, "%s: program headers lie outside the file (truncated or corrupt)", e->path);
 		return -ENOEXEC;
 	}
-	for (unsigned i = 0; i < e->phnum; i++) {
+	for (unsigned i = 0; !e->debugfile && i < e->phnum; i++) {
 		if (upc_get_phdr(e, i, &ph))
 			return -ENOEXEC;
 		if (ph.type != PT_LOAD)
 			continue;
 		if (!upc_span(img, ph.offset, ph.filesz) ||
 		    ph.vaddr > UINT64_MAX - ph.memsz || ph.filesz > ph.memsz) {
-			pr_err("%s: loadable segment %u lies outside the file (truncated or corrupt)",
+			parse_err(e, "%s: loadable segment %u lies outside the file (truncated or corrupt)",
 			       e->path, i);
 			return -ENOEXEC;
 		}
 	}
-	err = check_exec_overlap(e);
+	err = e->debugfile ? 0 : check_exec_overlap(e);
 	if (err)
 		return err;
 	err = img_sections(e, img, &w);
 	if (err) {
-		pr_err("%s: section headers lie outside the file (truncated or corrupt)", e->path);
+		parse_err(e, "%s: section headers lie outside the file (truncated or corrupt)", e->path);
 		return -ENOEXEC;
 	}
 	e->shoff = w.shoff;
 	e->shnum = w.count > UINT16_MAX ? UINT16_MAX : (uint16_t)w.count;
 	if (upc_find_symtab(e, img, SHT_SYMTAB, &e->symtab) ||
 	    upc_find_symtab(e, img, SHT_DYNSYM, &e->dynsym)) {
-		pr_err("%s: a symbol table or its string table lies outside the file "
+		parse_err(e, "%s: a symbol table or its string table lies outside the file "
 		       "or has a bad entry size (corrupt)", e->path);
 		return -ENOEXEC;
 	}
@@ -571,27 +573,22 @@ static bool sym_matches(const struct upc_elf *e, uint64_t i, const char *name,
 }
 
 /*
- * .gnu.hash: buckets of chains of hash values, one per .dynsym entry from
- * symoffset on; bit 0 of a chain value ends the chain. Without one, fall
- * back to a linear scan.
+ * .gnu.hash: a bloom filter, then buckets that each name the first .dynsym
+ * index of a chain of entries sorted by bucket; the chain holds one hash
+ * value per entry, and bit 0 set ends it. A name can only be in the chain
+ * of its bucket.
  */
-int64_t upc_dynsym_lookup(const struct upc_elf *e, const char *name, size_t len,
-			  uint64_t value)
+int upc_dynsym_chain(const struct upc_elf *e, const char *name, size_t len,
+		     uint64_t *first, uint64_t *end)
 {
 	const struct upc_img *img = &e->img;
 	const unsigned char *hdr;
 	uint32_t nbuckets, symoffset, bloomsz, h = 5381;
 	uint64_t buckets, chains, idx;
 
-	if (!e->dynsym.index)
+	hdr = e->dynsym.index && e->gnuhash_off ? upc_span(img, e->gnuhash_off, 16) : NULL;
+	if (!hdr)
 		return -ENOENT;
-	hdr = e->gnuhash_off ? upc_span(img, e->gnuhash_off, 16) : NULL;
-	if (!hdr) {
-		for (uint64_t i = 1; i < e->dynsym.count; i++)
-			if (sym_matches(e, i, name, len, value))
-				return (int64_t)i;
-		return -ENOENT;
-	}
 	nbuckets = upc_rd32(img, hdr);
 	symoffset = upc_rd32(img, hdr + 4);
 	bloomsz = upc_rd32(img, hdr + 8);
@@ -602,23 +599,42 @@ int64_t upc_dynsym_lookup(const struct upc_elf *e, const char *name, size_t len,
 	buckets = e->gnuhash_off + 16 + (uint64_t)bloomsz * (img->is64 ? 8 : 4);
 	chains = buckets + (uint64_t)nbuckets * 4;
 	hdr = upc_span(img, buckets + (uint64_t)(h % nbuckets) * 4, 4);
-	if (!hdr)
+	if (!hdr || buckets + (uint64_t)nbuckets * 4 > e->gnuhash_off + e->gnuhash_size)
 		return -ENOENT;
 	idx = upc_rd32(img, hdr);
+	*first = *end = idx;
+	if (!idx)
+		return 0;	/* an empty bucket: no such name */
 	if (idx < symoffset)
 		return -ENOENT;
 	for (; idx < e->dynsym.count; idx++) {
-		const unsigned char *c = upc_span(img, chains + (idx - symoffset) * 4, 4);
-		uint32_t hv;
+		uint64_t at = chains + (idx - symoffset) * 4;
+		const unsigned char *c = upc_span(img, at, 4);
 
-		if (!c || chains + (idx - symoffset) * 4 >= e->gnuhash_off + e->gnuhash_size)
+		if (!c || at + 4 > e->gnuhash_off + e->gnuhash_size)
 			return -ENOENT;
-		hv = upc_rd32(img, c);
-		if ((hv | 1) == (h | 1) && sym_matches(e, idx, name, len, value))
-			return (int64_t)idx;
-		if (hv & 1)
-			break;
+		if (upc_rd32(img, c) & 1) {
+			*end = idx + 1;
+			return 0;
+		}
 	}
+	return -ENOENT;
+}
+
+int64_t upc_dynsym_lookup(const struct upc_elf *e, const char *name, size_t len,
+			  uint64_t value)
+{
+	uint64_t i, end;
+
+	if (!e->dynsym.index)
+		return -ENOENT;
+	if (upc_dynsym_chain(e, name, len, &i, &end)) {
+		i = 1;
+		end = e->dynsym.count;
+	}
+	for (; i < end; i++)
+		if (sym_matches(e, i, name, len, value))
+			return (int64_t)i;
 	return -ENOENT;
 }
 

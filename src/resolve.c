@@ -371,7 +371,7 @@ int upc_resolve(struct upc_elf *e, const char *spec, struct upc_location *loc)
 		return -EINVAL;
 	}
 	c.q = &q;
-	err = upc_elf_foreach_sym(e, collect, &c);
+	err = upc_foreach_sym_named(e, q.name, q.len, collect, &c);
 	if (err < 0)
 		return err;
 	if (!c.n)

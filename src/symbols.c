@@ -43,6 +43,8 @@ struct walk {
 	bool hidden_only;	/* .dynsym after a .symtab: non-default only */
 	const struct upc_img *prev_img;	/* ... and not already in this */
 	const struct upc_symtab *prev;
+	const char *want;	/* only symbols of this name, when set */
+	size_t want_len;
 	upc_sym_cb cb;
 	void *ctx;
 };
@@ -67,79 +69,97 @@ static bool has_versioned(const struct upc_img *img, const struct upc_symtab *t,
 	return false;
 }
 
+/* Hand symbol i of the walked table to the callback, when it is a defined
+ * function (and has the wanted name); 0 to go on. */
+static int visit(struct walk *w, uint64_t i, const char **source)
+{
+	struct upc_rawsym s;
+	struct upc_sym sym;
+	unsigned type, bind;
+	const char *name, *at;
+
+	if (upc_get_sym(w->img, w->t, i, &s))
+		return -EINVAL;
+	type = s.info & 0xf;
+	bind = s.info >> 4;
+	if (type == STT_FILE) {
+		*source = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
+		return 0;
+	}
+	if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+	    s.shndx == SHN_UNDEF || s.shndx == SHN_ABS)
+		return 0;
+	name = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
+	if (!name) {
+		pr_err("%s: symbol %llu has a name outside its string table (corrupt)",
+		       w->e->path, (unsigned long long)i);
+		return -EINVAL;
+	}
+	if (!*name)
+		return 0;
+	if (w->want && (strncmp(name, w->want, w->want_len) ||
+			(name[w->want_len] && name[w->want_len] != '@')))
+		return 0;
+	memset(&sym, 0, sizeof(sym));
+	sym.name = name;
+	sym.name_len = strlen(name);
+	sym.default_version = true;
+	if (w->which == UPC_DYNSYM) {
+		upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
+		if (w->hidden_only &&
+		    (!sym.version || sym.default_version ||
+		     has_versioned(w->prev_img, w->prev, name, sym.name_len,
+				   sym.version, s.value)))
+			return 0;
+	} else if ((at = strchr(name, '@'))) {
+		/* .symtab keeps ".symver" names as NAME@VER / NAME@@VER */
+		sym.name_len = (size_t)(at - name);
+		sym.default_version = at[1] == '@';
+		sym.version = at + 1 + sym.default_version;
+	} else if (bind != STB_LOCAL) {
+		int64_t d = upc_dynsym_lookup(w->e, name, sym.name_len, s.value);
+
+		if (d > 0)
+			upc_dynsym_version(w->e, (uint64_t)d, &sym.version,
+					   &sym.default_version);
+	}
+	sym.value = s.value;
+	sym.addr = code_addr(w->e, &s);
+	sym.size = s.size;
+	if (upc_elf_addr_to_offset(w->e, sym.addr, &sym.offset))
+		sym.offset = UPC_NO_OFFSET;
+	sym.type = (unsigned char)type;
+	sym.bind = (unsigned char)bind;
+	sym.other = s.other;
+	sym.source = bind == STB_LOCAL ? *source : NULL;
+	sym.table = w->which;
+	return w->cb(&sym, w->ctx);
+}
+
 static int walk_table(struct walk *w)
 {
 	const char *source = NULL;
-	struct upc_rawsym s;
-	struct upc_sym sym;
+	uint64_t i, end;
+	int r;
 
-	for (uint64_t i = 1; i < w->t->count; i++) {
-		unsigned type, bind;
-		const char *name, *at;
-		int r;
-
-		if (upc_get_sym(w->img, w->t, i, &s))
-			return -EINVAL;
-		type = s.info & 0xf;
-		bind = s.info >> 4;
-		if (type == STT_FILE) {
-			source = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
-			continue;
-		}
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
-		    s.shndx == SHN_UNDEF || s.shndx == SHN_ABS)
-			continue;
-		name = upc_str(w->img, w->t->stroff, w->t->strsize, s.name);
-		if (!name) {
-			pr_err("%s: symbol %llu has a name outside its string table (corrupt)",
-			       w->e->path, (unsigned long long)i);
-			return -EINVAL;
-		}
-		if (!*name)
-			continue;
-		memset(&sym, 0, sizeof(sym));
-		sym.name = name;
-		sym.name_len = strlen(name);
-		sym.default_version = true;
-		if (w->which == UPC_DYNSYM) {
-			upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
-			if (w->hidden_only &&
-			    (!sym.version || sym.default_version ||
-			     has_versioned(w->prev_img, w->prev, name, sym.name_len,
-					   sym.version, s.value)))
-				continue;
-		} else if ((at = strchr(name, '@'))) {
-			/* .symtab keeps ".symver" names as NAME@VER / NAME@@VER */
-			sym.name_len = (size_t)(at - name);
-			sym.default_version = at[1] == '@';
-			sym.version = at + 1 + sym.default_version;
-		} else if (bind != STB_LOCAL) {
-			int64_t d = upc_dynsym_lookup(w->e, name, sym.name_len, s.value);
-
-			if (d > 0)
-				upc_dynsym_version(w->e, (uint64_t)d, &sym.version,
-						   &sym.default_version);
-		}
-		sym.value = s.value;
-		sym.addr = code_addr(w->e, &s);
-		sym.size = s.size;
-		if (upc_elf_addr_to_offset(w->e, sym.addr, &sym.offset))
-			sym.offset = UPC_NO_OFFSET;
-		sym.type = (unsigned char)type;
-		sym.bind = (unsigned char)bind;
-		sym.other = s.other;
-		sym.source = bind == STB_LOCAL ? source : NULL;
-		sym.table = w->which;
-		r = w->cb(&sym, w->ctx);
-		if (r)
-			return r;
+	/* one name in .dynsym: only its .gnu.hash chain can hold it */
+	if (w->want && w->which == UPC_DYNSYM &&
+	    !upc_dynsym_chain(w->e, w->want, w->want_len, &i, &end)) {
+		for (; i < end; i++)
+			if ((r = visit(w, i, &source)))
+				return r;
+		return 0;
 	}
+	for (i = 1; i < w->t->count; i++)
+		if ((r = visit(w, i, &source)))
+			return r;
 	return 0;
 }
 
-int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
+int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
+			  upc_sym_cb cb, void *ctx)
 {
-	struct walk w = { .e = e, .cb = cb, .ctx = ctx };
+	struct walk w = { .e = e, .want = name, .want_len = len, .cb = cb, .ctx = ctx };
 	int r;
 
 	if (e->symtab.index) {
@@ -165,4 +185,9 @@ int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
 	w.t = &e->dynsym;
 	w.which = UPC_DYNSYM;
 	return walk_table(&w);
+}
+
+int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
+{
+	return upc_foreach_sym_named(e, NULL, 0, cb, ctx);
 }

@@ -1,1 +1,97 @@
+# Tests (included by the Makefile). Everything here builds for and runs on
+# the host; the library under test is rebuilt with ASan and UBSan.
 
+HOST_CC ?= cc
+TEST_O := build/test
+FIXTURES := build/fixtures
+FIXTURE_ARCHES ?= host aarch64 armhf riscv64
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/unit
+RESULTS := $(TEST_O)/results
+SUITE = tests/run-suite.sh $(RESULTS)
+HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
+UNIT_TESTS := test_arch test_elf test_resolve
+ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
+
+# The library and CLI under test, sanitized, in their own build tree (by a
+# make of its own, in which these are the ordinary targets).
+ifneq ($(O),$(TEST_O))
+$(TEST_O)/libuprobectl.a $(TEST_O)/uprobectl: FORCE
+	$(Q)$(MAKE) --no-print-directory TARGET=host CC=$(HOST_CC) O=$(TEST_O) \
+		CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" all
+endif
+
+fixtures: $(FIXTURE_ARCHES:%=$(FIXTURES)/%/.built)
+$(FIXTURES)/%/.built: tests/fixtures/build.sh $(wildcard tests/fixtures/*.c) tests/fixtures/fx_lib.map
+	$(call msg,FIXTURE,$*)CC_HOST=$(HOST_CC) tests/fixtures/build.sh $* $(FIXTURES)/$*
+	@touch $@
+
+$(TEST_O)/tests/%: tests/unit/%.c tests/unit/fake_elf.c tests/unit/oracle.c \
+		tests/unit/fake_elf.h tests/unit/oracle.h $(TEST_O)/libuprobectl.a
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< tests/unit/fake_elf.c \
+		tests/unit/oracle.c $(TEST_O)/libuprobectl.a -lcmocka -lelf
+
+$(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+
+$(TEST_O)/registers: tests/progs/registers.c
+	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -o $@ $<
+
+test-unit: $(UNIT_TESTS:%=$(TEST_O)/tests/%) fixtures
+	$(Q)for t in $(UNIT_TESTS); do \
+		$(SUITE) unit/$$t env UPC_FIXTURES=$(FIXTURES) \
+			UPC_FIXTURE_ARCHES="$(FIXTURE_ARCHES)" UPC_HOST_LIBC=$(HOST_LIBC) \
+			$(TEST_O)/tests/$$t; \
+	done
+
+test-cli: $(BIN) fixtures
+	$(Q)$(SUITE) cli tests/cli/test_cli.sh $(BIN) $(FIXTURES)
+
+# Every ELF file of the system, and the arm64 libc, against readelf.
+test-diff: $(TEST_O)/diff_readelf
+	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
+		$(ARM64_LIBC) -type f -size +0 2>/dev/null | \
+		$(TEST_O)/diff_readelf --require $(ARM64_LIBC)'
+
+# libFuzzer on the ELF reader: a short run here, a long one with make fuzz.
+FUZZ_SECONDS ?= 20
+$(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang -std=c11 -D_GNU_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iinclude -Itargets -o $@ $< $(LIB_SRCS)
+$(TEST_O)/fuzz-seeds/.built: fixtures
+	@mkdir -p $(@D)
+	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \
+		cp $(FIXTURES)/$$a/$$f $(@D)/$$a-$$f; done; done
+	@touch $@
+test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz-seeds/.built
+	@mkdir -p $(TEST_O)/fuzz-corpus
+	$(Q)$(SUITE) fuzz-elf sh -c '$(TEST_O)/fuzz_elf -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -print_final_stats=1 $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-seeds \
+		> $(TEST_O)/fuzz.log 2>&1; st=$$?; grep -v "^\"" $(TEST_O)/fuzz.log | tail -n 30; exit $$st'
+fuzz:
+	$(MAKE) test-fuzz FUZZ_SECONDS=600
+
+check:
+	$(Q)toolchain/install-deps.sh build test test-foreign
+	$(Q)rm -f $(RESULTS)
+	$(Q)$(MAKE) --no-print-directory check-run
+	$(Q)tests/summary.sh $(RESULTS)
+check-run: all test-unit test-cli test-diff test-fuzz
+
+demo: $(BIN) $(TEST_O)/registers
+	$(Q)tests/demo.sh $(BIN) $(TEST_O)/registers
+
+FORCE:
+.PHONY: fixtures test-unit test-cli test-diff test-fuzz check-run FORCE
+
+# Benchmarks: figures and ratios against the peer tools, printed, never
+# asserted.
+$(TEST_O)/measure: tests/bench/measure.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
+bench: $(BIN) $(TEST_O)/measure
+	$(Q)toolchain/install-deps.sh bench cross-x86_64-musl
+	$(Q)$(MAKE) --no-print-directory TARGET=x86_64-musl
+	$(Q)tests/bench/bench_resolve.sh $(TEST_O)/measure 11 $(BIN) build/x86_64-musl/uprobectl

@@ -5,3 +5,4 @@ CC := $(CROSS_COMPILE)cc
 endif
 STATIC ?= 0
 OPT ?= -O2
+DEPS_PURPOSE := build

@@ -12,6 +12,7 @@
 #   test             unit/CLI/live tests: cmocka, binutils and libelf as oracles, clang for fuzzing
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
 #   qemu-user        user-mode QEMU to run foreign unit tests
+#   bench            the peer tools benchmarks compare against (perf)
 #   vm               system QEMU, cpio, kernels' tools for the VM tests
 #
 # Packages that are already installed are skipped, so a second run does
@@ -27,9 +28,10 @@ for purpose in "$@"; do
 	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross" ;;
 	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
-	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev" ;;
+	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq" ;;
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
+	bench) pkgs="$pkgs linux-perf" ;;
 	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac

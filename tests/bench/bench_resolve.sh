@@ -1,0 +1,39 @@
+#!/bin/sh
+# Symbol resolution, uprobectl against `perf probe -x FILE -D SYMBOL` (which
+# prints a definition without writing it), side by side in the same run:
+# median wall time and peak RSS over RUNS runs, and the ratios.
+#   bench_resolve.sh MEASURE RUNS UPROBECTL...
+# Each UPROBECTL build (the host's dynamic one, the static musl one boards
+# get) is measured against the same perf probe runs.
+set -u
+M=$1 RUNS=$2
+shift 2
+libc=$(cc -print-file-name=libc.so.6)
+llvm=$(ls -S /usr/lib/x86_64-linux-gnu/libLLVM-*.so.1 2>/dev/null | head -n 1)
+cpp=_ZN4llvm11raw_ostream5writeEPKcm	# llvm::raw_ostream::write(const char *, size_t)
+
+row() {	# FILE SYMBOL PERF_RESULT
+	set -- "$1" "$2" "$($M "$RUNS" "$U" resolve -q "$1" "$2")" "$3"
+	u_ms=${3%% *} u_rss=$(echo "$3" | cut -d' ' -f2) u_st=${3##* }
+	p_ms=${4%% *} p_rss=$(echo "$4" | cut -d' ' -f2) p_st=${4##* }
+	pnote=""
+	[ "$p_st" = 0 ] || pnote=" (perf probe failed: exit $p_st)"
+	[ "$u_st" = 0 ] || echo "bench: uprobectl failed on $2 in $1 (exit $u_st)" >&2
+	printf '  %-18s %-12s uprobectl %7s ms %6s KiB | perf probe %7s ms %6s KiB%s\n' \
+		"$(basename "$1")" "$(echo "$2" | cut -c1-12)" "$u_ms" "$u_rss" "$p_ms" "$p_rss" "$pnote"
+	awk -v a="$u_ms" -v b="$p_ms" -v c="$u_rss" -v d="$p_rss" 'BEGIN {
+		printf "  %-31s ratio: %.0fx faster (goal 50x), %.1fx less memory (goal 20x)\n", "", b / a, d / c }'
+}
+
+echo "== resolve: median of $RUNS runs, wall time and peak RSS =="
+perf_libc=$($M "$RUNS" perf probe -q -x "$libc" -D malloc)
+[ -n "$llvm" ] && perf_llvm=$($M "$RUNS" perf probe -q -x "$llvm" -D "$cpp")
+for U in "$@"; do
+	echo "$U ($(stat -c %s "$U") bytes):"
+	row "$libc" malloc "$perf_libc"
+	if [ -n "$llvm" ]; then
+		row "$llvm" "$cpp" "$perf_llvm"
+	else
+		echo "  no libLLVM on this machine: the C++ row is left out"
+	fi
+done

@@ -1,0 +1,144 @@
+#!/bin/sh
+# CLI tests: exit statuses, one-line errors, JSON validity, and offsets
+# checked against readelf (an independent oracle), on the fixtures of every
+# architecture.
+#   test_cli.sh UPROBECTL FIXTURES_DIR
+set -u
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FX=$(cd "$2" && pwd)
+pass=0
+fail=0
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; echo "  stdout: $(head -c 600 "$out")"; echo "  stderr: $(head -c 600 "$err")"; }
+
+# run STATUS CMD...: run the command, expect that exit status
+run() {
+	status=$1
+	shift
+	"$@" >"$out" 2>"$err"
+	got=$?
+	if [ "$got" = "$status" ]; then ok; else ko "exit $got, want $status: $*"; fi
+}
+has_out() { if grep -qF -- "$1" "$out"; then ok; else ko "stdout lacks '$1'"; fi; }
+has_err() { if grep -qF -- "$1" "$err"; then ok; else ko "stderr lacks '$1'"; fi; }
+one_err_line() { if [ "$(wc -l <"$err")" -eq 1 ]; then ok; else ko "stderr is not one line"; fi; }
+json_ok() { if jq -e "$1" "$out" >/dev/null 2>&1; then ok; else ko "JSON check failed: $1"; fi; }
+
+# readelf_off FILE SYMBOL: the file offset of SYMBOL per readelf, decimal
+readelf_off() {
+	val=$(readelf -sW "$1" | awk -v s="$2" '($4 == "FUNC" || $4 == "IFUNC") && $7 != "UND" { n = $8; sub(/@.*/, "", n); if (n == s) { print $2; exit } }')
+	[ -n "$val" ] || { echo "none"; return; }
+	readelf -lW "$1" | while read -r t o v p fs ms rest; do
+		[ "$t" = LOAD ] || continue
+		case "$rest" in *E*) ;; *) continue ;; esac
+		if [ $((0x$val)) -ge $((v)) ] && [ $((0x$val)) -lt $((v + fs)) ]; then
+			echo $((0x$val - v + o))
+		fi
+	done
+}
+
+# --- the command line itself
+run 0 "$U" --version
+has_out "uprobectl "
+run 0 "$U" --help
+has_out "syms"
+has_out "resolve"
+has_out "Exit status"
+run 2 "$U"
+run 2 "$U" frobnicate
+one_err_line
+has_err "unknown command 'frobnicate'"
+run 2 "$U" --bogus
+run 0 "$U" resolve --help
+has_out "NAME@@VER"
+run 0 "$U" syms --help
+run 2 "$U" resolve "$FX/host/pie"
+one_err_line
+has_err "expected FILE SYMBOL"
+run 2 "$U" resolve --args x "$FX/host/pie" main
+run 2 "$U" syms --frob "$FX/host/pie"
+
+# --- offsets against readelf, every architecture
+for a in host aarch64 armhf riscv64; do
+	for f in pie nopie libfx.so; do
+		sym=fx_global
+		[ "$f" = libfx.so ] && sym=fx_lib_func
+		want=$(readelf_off "$FX/$a/$f" "$sym")
+		run 0 "$U" resolve --json "$FX/$a/$f" "$sym"
+		json_ok ".offset == $want"
+		json_ok ".file == \"$FX/$a/$f\" and .symbol == \"$sym\""
+	done
+done
+run 0 "$U" resolve --json "$FX/aarch64/pie" fx_global
+json_ok '.arch == "aarch64"'
+json_ok '.definition | test("^p:uprobectl/fx_global /.*/aarch64/pie:0x[0-9a-f]+ arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30$")'
+run 0 "$U" resolve --json "$FX/armhf/pie" fx_global
+json_ok '.definition | test(" arg1=%r0 arg2=%r1 arg3=%r2 arg4=%r3 ra=%lr$")'
+run 0 "$U" resolve --json "$FX/riscv64/pie" fx_global
+json_ok '.definition | test(" arg1=%a0 arg2=%a1 arg3=%a2 arg4=%a3 ra=%ra$")'
+run 0 "$U" resolve --json "$FX/host/pie" fx_global
+json_ok '.definition | test(" arg1=%di arg2=%si arg3=%dx arg4=%cx ra=\\+0\\(%sp\\)$")'
+run 0 "$U" resolve -q -r -g grp -e ev --args 2 "$FX/aarch64/pie" fx_global
+has_out "r:grp/ev $FX/aarch64/pie:0x"
+has_out " ret=%x0"
+run 0 "$U" resolve -q --args 6 "$FX/aarch64/pie" fx_global
+has_out " arg5=%x4 arg6=%x5 ra=%x30"
+
+# relative paths become absolute in the definition
+(cd "$FX/host" && "$U" resolve -q pie main) >"$out" 2>"$err"
+case "$(cat "$out")" in "p:uprobectl/main /"*"/host/pie:0x"*) ok ;; *) ko "relative path not made absolute" ;; esac
+
+# --- refusals: one line, the right status
+run 2 "$U" resolve "$FX/host/pie" fx_dup
+one_err_line
+has_err "fx_dup_a.c"
+has_err "fx_dup_b.c"
+has_err "pick one as fx_dup@0x"
+run 1 "$U" resolve "$FX/host/pie" malloc
+one_err_line
+has_err "imported from libc.so.6"
+run 2 "$U" resolve "$FX/armhf/thumb" fx_global
+one_err_line
+has_err "Thumb"
+run 2 "$U" resolve "$FX/host/pie" fx_global+4096
+has_err "outside"
+run 1 "$U" resolve /nonexistent/prog main
+one_err_line
+has_err "No such file"
+run 1 "$U" resolve "$FX/host/fx_main.c.none" main
+run 1 "$U" resolve /etc/passwd main
+has_err "not an ELF file"
+run 2 "$U" resolve -e "bad name" "$FX/host/pie" main
+has_err "event 'bad name'"
+run 2 "$U" resolve -g "bad#grp" "$FX/host/pie" main
+run 1 "$U" resolve "$FX/host/nopie-stripped" fx_local
+has_err "stripped"
+run 0 "$U" resolve --debug-dir "$FX/host/debug" "$FX/host/nopie-stripped" fx_local
+run 0 "$U" resolve --sysroot "$FX/aarch64" --json /pie-stripped fx_local
+json_ok '.file == "/pie-stripped"'
+json_ok ".offset == $(readelf_off "$FX/aarch64/pie" fx_local)"
+run 1 "$U" resolve --json /nonexistent main
+json_ok '.error | test("No such file")'
+
+# --- syms
+run 0 "$U" syms --json "$FX/host/libfx.so"
+json_ok 'length > 3'
+json_ok 'map(select(.name == "fx_ver" and .version == "VER_1" and .default_version == false)) | length == 1'
+json_ok 'map(select(.name == "fx_ver" and .version == "VER_2" and .default_version == true)) | length == 1'
+json_ok "map(select(.name == \"fx_lib_func\"))[0].offset == $(readelf_off "$FX/host/libfx.so" fx_lib_func)"
+run 0 "$U" syms "$FX/armhf/thumb" 'fx_g*'
+has_out "THUMB"
+run 0 "$U" syms "$FX/host/pie" 'fx_dup'
+has_out "fx_dup"
+[ "$(grep -c ' fx_dup$' "$out")" -eq 2 ] && ok || ko "two fx_dup lines expected"
+run 1 "$U" syms "$FX/host/pie" 'no_such_*'
+run 1 "$U" syms --json "$FX/host/pie" 'no_such_*'
+json_ok 'length == 0'
+run 0 "$U" syms -q "$FX/host/pie" main
+if grep -q ADDRESS "$out"; then ko "-q keeps the header"; else ok; fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

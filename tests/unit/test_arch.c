@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ABI tables of targets/ against the kernel's and the ABIs' facts
+ * (shared/reference/tracefs-uprobes.md §3), and the definitions and event
+ * names built from them.
+ */
+#include <elf.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "upc_internal.h"
+
+static char last_err[1024];
+
+static void capture(enum upc_print_level level, const char *fmt, va_list ap)
+{
+	if (level == UPC_ERROR)
+		vsnprintf(last_err, sizeof(last_err), fmt, ap);
+}
+
+static void expect_defaults(const char *arch, unsigned nargs, bool ret, const char *want)
+{
+	const struct upc_arch *a = upc_arch_by_name(arch);
+	char buf[512];
+
+	assert_non_null(a);
+	assert_true(upc_default_fetchargs(a, nargs, ret, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, want);
+}
+
+static void test_default_fetchargs(void **state)
+{
+	(void)state;
+	/* the article's exact registers */
+	expect_defaults("aarch64", 4, false, "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30");
+	expect_defaults("arm64", 4, false, "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30");
+	expect_defaults("x86_64", 4, false, "arg1=%di arg2=%si arg3=%dx arg4=%cx ra=+0(%sp)");
+	expect_defaults("arm", 4, false, "arg1=%r0 arg2=%r1 arg3=%r2 arg4=%r3 ra=%lr");
+	expect_defaults("riscv64", 4, false, "arg1=%a0 arg2=%a1 arg3=%a2 arg4=%a3 ra=%ra");
+	expect_defaults("i386", 2, false, "arg1=+4(%sp) arg2=+8(%sp) ra=+0(%sp)");
+	expect_defaults("ppc64", 1, false, "arg1=%r3 ra=%link");
+	expect_defaults("s390x", 1, false, "arg1=%r2 ra=%r14");
+	expect_defaults("mips", 1, false, "arg1=%r4 ra=%r31");
+	expect_defaults("loongarch64", 1, false, "arg1=%r4 ra=%r1");
+	expect_defaults("aarch64", 0, true, "ret=%x0");
+	expect_defaults("x86_64", 0, true, "ret=%ax");
+	expect_defaults("arm", 0, true, "ret=%r0");
+	expect_defaults("riscv64", 0, true, "ret=%a0");
+}
+
+static void test_stack_arguments(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	/* past the registers, arguments are stack slots at entry */
+	assert_true(upc_arch_arg(upc_arch_by_name("x86_64"), 7, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+8(%sp)");
+	assert_true(upc_arch_arg(upc_arch_by_name("x86_64"), 8, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+16(%sp)");
+	assert_true(upc_arch_arg(upc_arch_by_name("aarch64"), 9, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+0(%sp)");
+	assert_true(upc_arch_arg(upc_arch_by_name("arm"), 6, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+4(%sp)");
+	assert_true(upc_arch_arg(upc_arch_by_name("i386"), 3, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+12(%sp)");
+	assert_true(upc_arch_arg(upc_arch_by_name("mips"), 5, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "+16(%r29)");
+	assert_int_equal(upc_arch_arg(upc_arch_by_name("arm"), 0, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(upc_arch_arg(upc_arch_by_name("x86_64"), 9, buf, 4), -ERANGE);
+}
+
+static void test_machines(void **state)
+{
+	static const struct { unsigned machine; int cls; const char *name; unsigned align; } m[] = {
+		{ EM_X86_64, 2, "x86_64", 1 }, { EM_386, 1, "i386", 1 },
+		{ EM_AARCH64, 2, "aarch64", 4 }, { EM_ARM, 1, "arm", 4 },
+		{ EM_RISCV, 2, "riscv64", 2 }, { EM_RISCV, 1, "riscv32", 2 },
+		{ EM_PPC64, 2, "ppc64", 4 }, { EM_PPC, 1, "ppc", 4 },
+		{ EM_S390, 2, "s390x", 2 }, { EM_MIPS, 1, "mips", 4 },
+		{ EM_MIPS, 2, "mips64", 4 }, { 258, 2, "loongarch64", 4 },
+	};
+	const struct upc_arch *a;
+	unsigned n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		a = upc_arch_by_machine(m[i].machine, m[i].cls);
+		assert_non_null(a);
+		assert_string_equal(upc_arch_name(a), m[i].name);
+		assert_int_equal(upc_arch_insn_align(a), m[i].align);
+		assert_ptr_equal(upc_arch_by_name(m[i].name), a);
+	}
+	assert_null(upc_arch_by_machine(EM_X86_64, 1));
+	assert_null(upc_arch_by_machine(0x7777, 2));
+	assert_null(upc_arch_by_name("vax"));
+	/* every table is complete */
+	while ((a = upc_arch_at(n++))) {
+		char buf[32];
+
+		assert_non_null(a->retval);
+		assert_non_null(a->sp);
+		assert_non_null(a->ra);
+		assert_true(a->insn_align >= 1);
+		assert_true(upc_arch_arg(a, 1, buf, sizeof(buf)) > 0);
+		/* the registers the table uses are ones the kernel accepts */
+		for (unsigned i = 0; i < a->nreg_args; i++)
+			assert_true(upc_arch_has_reg(a, a->arg_regs[i] + 1,
+						     strlen(a->arg_regs[i] + 1)));
+		if (a->retval[0] == '%')
+			assert_true(upc_arch_has_reg(a, a->retval + 1, strlen(a->retval + 1)));
+		assert_true(upc_arch_has_reg(a, a->sp + 1, strlen(a->sp + 1)));
+	}
+	assert_true(n > 10);
+}
+
+static void test_registers(void **state)
+{
+	const struct upc_arch *x86 = upc_arch_by_name("x86_64");
+	const struct upc_arch *arm = upc_arch_by_name("arm");
+	const struct upc_arch *rv = upc_arch_by_name("riscv64");
+	const struct upc_arch *a64 = upc_arch_by_name("aarch64");
+
+	(void)state;
+	assert_true(upc_arch_has_reg(x86, "di", 2));
+	assert_false(upc_arch_has_reg(x86, "rax", 3));	/* kernel spelling: ax */
+	assert_false(upc_arch_has_reg(x86, "x0", 2));
+	assert_true(upc_arch_has_reg(a64, "x30", 3));
+	assert_false(upc_arch_has_reg(a64, "x31", 3));
+	assert_true(upc_arch_has_reg(arm, "lr", 2));
+	assert_false(upc_arch_has_reg(arm, "r11", 3));	/* the kernel calls it fp */
+	assert_true(upc_arch_has_reg(rv, "a7", 2));
+	assert_false(upc_arch_has_reg(rv, "x10", 3));	/* ABI names only */
+	assert_false(upc_arch_has_reg(rv, "", 0));
+	assert_false(upc_arch_has_reg(a64, "x3", 1));	/* prefix of a name */
+}
+
+static void test_event_names(void **state)
+{
+	char buf[UPC_NAME_MAX + 1], buf2[UPC_NAME_MAX + 1];
+	const char *lng = "_ZN4llvm12DenseMapBaseINS_8DenseMapIPKNS_5ValueENS_6WeakVHENS_"
+			  "12DenseMapInfoIS4_vEENS_6detail12DenseMapPairIS4_S5_EEEES4_S5_";
+	const char *lng2 = "_ZN4llvm12DenseMapBaseINS_8DenseMapIPKNS_5ValueENS_6WeakVHENS_"
+			   "12DenseMapInfoIS4_vEENS_6detail12DenseMapPairIS4_S5_EEEES4_S6_";
+
+	(void)state;
+	assert_int_equal(upc_event_name("wrapper_strerror", 16, buf, sizeof(buf)), 16);
+	assert_string_equal(buf, "wrapper_strerror");
+	upc_event_name("foo.cold.1", 10, buf, sizeof(buf));
+	assert_string_equal(buf, "foo_cold_1");
+	upc_event_name("9lives", 6, buf, sizeof(buf));
+	assert_string_equal(buf, "_9lives");
+	assert_int_equal(upc_event_name(lng, strlen(lng), buf, sizeof(buf)), UPC_NAME_MAX);
+	assert_int_equal(upc_event_name(lng2, strlen(lng2), buf2, sizeof(buf2)), UPC_NAME_MAX);
+	assert_string_not_equal(buf, buf2);
+	assert_int_equal(upc_check_name("event", buf, false), 0);
+	assert_int_equal(upc_event_name("x", 1, buf, 8), -EINVAL);
+}
+
+static void test_definitions(void **state)
+{
+	char def[4096];
+
+	(void)state;
+	assert_true(upc_probe_definition(def, sizeof(def), false, "uprobectl", "wrapper_entry",
+					 "/tmp/registers", 0xbf8,
+					 "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30") > 0);
+	assert_string_equal(def, "p:uprobectl/wrapper_entry /tmp/registers:0xbf8 "
+				 "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30");
+	assert_true(upc_probe_definition(def, sizeof(def), true, "my-grp", "e", "/a/b", 0x10,
+					 "ret=%ax") > 0);
+	assert_string_equal(def, "r:my-grp/e /a/b:0x10 ret=%ax");
+
+	/* nothing that could split, comment out or retarget a definition */
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "rel/path", 1, ""), -EINVAL);
+	assert_non_null(strstr(last_err, "absolute"));
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a b", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a#b", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\nb", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\tb", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e x", "/a", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g/h", "e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "1e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "", "e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1,
+					      "a=%di\n-:g/other"), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1,
+					      "a=%di #"), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, 32, false, "g", "e", "/a", 1,
+					      "a=%di b=%si c=%dx d=%cx e=%r8 f=%r9 g=%ax h=%bx"),
+			 -E2BIG);
+}
+
+static void test_parse_numbers(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(upc_parse_u64("0x1f", 4, &v), 0);
+	assert_int_equal(v, 0x1f);
+	assert_int_equal(upc_parse_u64("017", 3, &v), 0);	/* octal, as the kernel */
+	assert_int_equal(v, 15);
+	assert_int_equal(upc_parse_u64("42", 2, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(upc_parse_u64("09", 2, &v), -EINVAL);
+	assert_int_equal(upc_parse_u64("0x", 2, &v), -EINVAL);
+	assert_int_equal(upc_parse_u64("", 0, &v), -EINVAL);
+	assert_int_equal(upc_parse_u64("18446744073709551616", 20, &v), -ERANGE);
+	assert_int_equal(upc_parse_hex("0x10000000000000000", 19, &v), -ERANGE);
+	assert_int_equal(upc_parse_hex("0xffffffffffffffff", 18, &v), 0);
+	assert_true(v == UINT64_MAX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_fetchargs),
+		cmocka_unit_test(test_stack_arguments),
+		cmocka_unit_test(test_machines),
+		cmocka_unit_test(test_registers),
+		cmocka_unit_test(test_event_names),
+		cmocka_unit_test(test_definitions),
+		cmocka_unit_test(test_parse_numbers),
+	};
+
+	upc_set_print(capture);
+	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
+}

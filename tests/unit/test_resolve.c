@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The resolver on real files compiled at test time for every target
+ * (tests/fixtures/build.sh): PIE, non-PIE, a versioned shared library,
+ * stripped programs with their debug file found by .gnu_debuglink and by
+ * build-id, statics of the same name in two objects, an IFUNC, and on armhf
+ * a Thumb build. Expected offsets come from libelf, not from us.
+ *
+ * UPC_FIXTURES names the directory holding one subdirectory per arch;
+ * UPC_FIXTURE_ARCHES the arches that must be there.
+ */
+#include <elf.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "oracle.h"
+#include "upc_internal.h"
+
+static char last_err[1024], last_warn[1024];
+static const char *fixtures;
+
+static void capture(enum upc_print_level level, const char *fmt, va_list ap)
+{
+	if (level == UPC_ERROR)
+		vsnprintf(last_err, sizeof(last_err), fmt, ap);
+	else if (level == UPC_WARN)
+		vsnprintf(last_warn, sizeof(last_warn), fmt, ap);
+}
+
+struct fx {
+	const char *arch;
+	char dir[1024];
+};
+
+static void fx_path(const struct fx *x, const char *file, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", x->dir, file);
+}
+
+static struct upc_elf *open_fx(const struct fx *x, const char *file,
+			       const struct upc_elf_opts *o)
+{
+	char p[PATH_MAX];
+	struct upc_elf *e;
+	int err;
+
+	fx_path(x, file, p);
+	err = upc_elf_open(p, o, &e);
+	if (err)
+		fail_msg("%s: open %s: %d %s", x->arch, p, err, last_err);
+	return e;
+}
+
+static int resolve(struct upc_elf *e, const char *spec, struct upc_location *loc)
+{
+	last_err[0] = last_warn[0] = '\0';
+	return upc_resolve(e, spec, loc);
+}
+
+#define expect_offset(x, e, spec, want)                                                 \
+	do {                                                                             \
+		struct upc_location l_;                                                  \
+		int r_ = resolve(e, spec, &l_);                                          \
+		if (r_ || l_.offset != (want))                                           \
+			fail_msg("%s: %s: %s: got %d 0x%llx, want 0x%llx (%s)", (x)->arch,  \
+				 upc_elf_path(e), spec, r_, (unsigned long long)l_.offset, \
+				 (unsigned long long)(want), last_err);                   \
+	} while (0)
+
+#define expect_error(x, e, spec, err)                                                   \
+	do {                                                                             \
+		struct upc_location l_;                                                  \
+		int r_ = resolve(e, spec, &l_);                                          \
+		if (r_ != (err))                                                         \
+			fail_msg("%s: %s: %s: got %d, want %d", (x)->arch,               \
+				 upc_elf_path(e), spec, r_, err);                        \
+		if (!last_err[0])                                                        \
+			fail_msg("%s: %s: no explanation", (x)->arch, spec);             \
+	} while (0)
+
+/* Programs: globals, aliases, statics, offsets into a function, raw
+ * offsets, imported symbols, ambiguous statics. */
+static void check_program(const struct fx *x, const char *file, const char *twin,
+			  const struct upc_elf_opts *o)
+{
+	char tp[PATH_MAX], spec[64];
+	uint64_t v[4], gval, goff, off;
+	struct upc_location loc;
+	struct upc_elf *e = open_fx(x, file, o);
+	int n;
+
+	fx_path(x, twin, tp);
+	goff = oracle_sym_offset(tp, "fx_global", &gval);
+	expect_offset(x, e, "fx_global", goff);
+	expect_offset(x, e, "fx_alias", goff);
+	expect_offset(x, e, "fx_local", oracle_sym_offset(tp, "fx_local", NULL));
+	expect_offset(x, e, "main", oracle_sym_offset(tp, "main", NULL));
+	expect_offset(x, e, "fx_global+4", goff + 4);
+	expect_error(x, e, "fx_global+4096", -ERANGE);
+	expect_error(x, e, "malloc", -ENOENT);
+	assert_non_null(strstr(last_err, "imported"));
+	assert_non_null(strstr(last_err, "libc.so.6"));
+	expect_error(x, e, "no_such_function", -ENOENT);
+
+	snprintf(spec, sizeof(spec), "0x%llx", (unsigned long long)goff);
+	assert_int_equal(resolve(e, spec, &loc), 0);
+	assert_int_equal(loc.offset, goff);
+	assert_non_null(loc.sym.name);
+	assert_true(!strncmp(loc.sym.name, "fx_global", loc.sym.name_len) ||
+		    !strncmp(loc.sym.name, "fx_alias", loc.sym.name_len));
+
+	n = oracle_values(tp, "fx_dup", v, 4);
+	assert_int_equal(n, 2);
+	expect_error(x, e, "fx_dup", -ENOTUNIQ);
+	assert_non_null(strstr(last_err, "fx_dup_a.c"));
+	assert_non_null(strstr(last_err, "fx_dup_b.c"));
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(oracle_offset(tp, v[i], &off), 0);
+		snprintf(spec, sizeof(spec), "fx_dup@0x%llx", (unsigned long long)v[i]);
+		expect_offset(x, e, spec, off);
+	}
+	upc_elf_close(e);
+}
+
+static void check_library(const struct fx *x)
+{
+	char p[PATH_MAX];
+	struct upc_elf *e = open_fx(x, "libfx.so", NULL);
+
+	fx_path(x, "libfx.so", p);
+	expect_offset(x, e, "fx_ver", oracle_sym_offset(p, "fx_ver_2", NULL));
+	expect_offset(x, e, "fx_ver@@VER_2", oracle_sym_offset(p, "fx_ver_2", NULL));
+	expect_offset(x, e, "fx_ver@VER_2", oracle_sym_offset(p, "fx_ver_2", NULL));
+	expect_offset(x, e, "fx_ver@VER_1", oracle_sym_offset(p, "fx_ver_1", NULL));
+	expect_error(x, e, "fx_ver@@VER_1", -ENOENT);
+	expect_offset(x, e, "fx_lib_func", oracle_sym_offset(p, "fx_lib_func", NULL));
+	expect_offset(x, e, "fx_lib_func@@VER_1", oracle_sym_offset(p, "fx_lib_func", NULL));
+	upc_elf_close(e);
+}
+
+static void check_arch(const char *arch)
+{
+	struct fx x = { .arch = arch };
+	struct upc_elf_opts o = { .sz = sizeof(o) };
+	struct upc_location loc;
+	struct upc_elf *e;
+	char dbg[PATH_MAX];
+
+	snprintf(x.dir, sizeof(x.dir), "%s/%s", fixtures, arch);
+	check_program(&x, "pie", "pie", NULL);
+	check_program(&x, "nopie", "nopie", NULL);
+	/* stripped: the debug file by .gnu_debuglink, next to the program */
+	check_program(&x, "pie-stripped", "pie", NULL);
+	e = open_fx(&x, "pie-stripped", NULL);
+	assert_non_null(upc_elf_debug_path(e));
+	upc_elf_close(e);
+	/* stripped: by build-id under --debug-dir */
+	snprintf(dbg, sizeof(dbg), "%s/debug", x.dir);
+	o.debug_dir = dbg;
+	check_program(&x, "nopie-stripped", "nopie", &o);
+	/* without it, a static cannot be found, and the error says why */
+	e = open_fx(&x, "nopie-stripped", NULL);
+	assert_null(upc_elf_debug_path(e));
+	expect_error(&x, e, "fx_local", -ENOENT);
+	assert_non_null(strstr(last_err, "stripped"));
+	upc_elf_close(e);
+	/* a board's root: the file and its debug files below --sysroot */
+	o.debug_dir = NULL;
+	o.sysroot = x.dir;
+	assert_int_equal(upc_elf_open("/pie-stripped", &o, &e), 0);
+	assert_string_equal(upc_elf_path(e), "/pie-stripped");
+	assert_non_null(upc_elf_debug_path(e));
+	assert_int_equal(resolve(e, "fx_local", &loc), 0);
+	upc_elf_close(e);
+	check_library(&x);
+
+	e = open_fx(&x, "pie", NULL);
+	if (!strcmp(arch, "host") || !strcmp(arch, "aarch64")) {
+		assert_int_equal(resolve(e, "fx_ifunc", &loc), 0);
+		assert_true(loc.flags & UPC_LOC_IFUNC);
+		assert_non_null(strstr(last_warn, "IFUNC"));
+		assert_non_null(strstr(last_warn, "__fx_ifunc_generic"));
+		assert_non_null(strstr(last_warn, "__fx_ifunc_fast"));
+		assert_null(strstr(last_warn, "fx_ifunc_resolver"));
+	}
+	upc_elf_close(e);
+
+	if (!strcmp(arch, "armhf")) {
+		e = open_fx(&x, "thumb", NULL);
+		expect_error(&x, e, "fx_global", -ENOTSUP);
+		assert_non_null(strstr(last_err, "Thumb"));
+		upc_elf_close(e);
+	}
+}
+
+static void test_fixtures(void **state)
+{
+	const char *arches = getenv("UPC_FIXTURE_ARCHES");
+	char list[256], *save, *a;
+
+	(void)state;
+	fixtures = getenv("UPC_FIXTURES");
+	if (!fixtures || !arches)
+		fail_msg("UPC_FIXTURES and UPC_FIXTURE_ARCHES must be set (make check does)");
+	snprintf(list, sizeof(list), "%s", arches);
+	for (a = strtok_r(list, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
+		print_message("fixtures for %s\n", a);
+		check_arch(a);
+	}
+}
+
+/* The host's own libc: malloc by every spelling users type. */
+static void test_host_libc(void **state)
+{
+	const char *libc = getenv("UPC_HOST_LIBC");
+	struct upc_location loc;
+	struct upc_elf *e;
+	struct fx x = { .arch = "host libc" };
+	uint64_t off;
+
+	(void)state;
+	if (!libc)
+		fail_msg("UPC_HOST_LIBC must be set (make check does)");
+	assert_int_equal(upc_elf_open(libc, NULL, &e), 0);
+	off = oracle_sym_offset(libc, "malloc", NULL);
+	expect_offset(&x, e, "malloc", off);
+	assert_int_equal(resolve(e, "malloc", &loc), 0);
+	assert_non_null(loc.sym.version);
+	assert_true(loc.sym.default_version);
+	upc_elf_close(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_host_libc),
+	};
+
+	upc_set_print(capture);
+	return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);
+}
