@@ -30,6 +30,8 @@ enum upc_arch_flags {
 	UPC_ARCH_THUMB_BIT = 1 << 0,	/* st_value bit 0 marks Thumb code */
 	UPC_ARCH_PPC64_ENTRY = 1 << 1,	/* st_other carries a local entry */
 	UPC_ARCH_PPC64_OPD = 1 << 2,	/* ELFv1: symbols are descriptors */
+	UPC_ARCH_RETVAL_REG = 1 << 3,	/* $retval may be negated: use the
+					 * return register */
 };
 
 struct upc_arch {
@@ -185,6 +187,10 @@ int upc_img_map(const char *path, struct upc_img *img);
 uint32_t upc_crc32(uint32_t crc, const unsigned char *p, size_t len);
 
 /* ---- small helpers ------------------------------------------------------- */
+
+/* Decompress a gzip stream into a malloc'd NUL-terminated buffer of at most
+ * max bytes. */
+int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
 
 /* Parse an unsigned number in base 16 (with 0x), 10 or, with a leading 0,
  * 8 (as the kernel does), the whole of s[0..len). */

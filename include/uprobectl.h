@@ -188,7 +188,8 @@ int upc_resolve(struct upc_elf *elf, const char *spec,
 int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
 
 /* Default fetch args for ARCH: "arg1=... argN=... ra=..." for an entry
- * probe with nargs integer arguments, "ret=RETVAL" for a return probe.
+ * probe with nargs integer arguments, "ret=$retval" for a return probe
+ * (the return register where the kernel may negate $retval).
  * Returns the length, or -ERANGE. */
 int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs,
 			  bool ret, char *buf, size_t len);
@@ -202,6 +203,100 @@ int upc_check_name(const char *what, const char *name, bool dash_ok);
 int upc_probe_definition(char *buf, size_t len, bool ret, const char *group,
 			 const char *event, const char *path, uint64_t offset,
 			 const char *fetchargs);
+
+/* ---- fetch arguments ----------------------------------------------------- */
+
+/*
+ * Translate and check the user's fetch arguments for ARCH, one per element
+ * of argv, into the kernel's syntax, space-separated in out. Each is
+ * [NAME=]EXPR[:TYPE] where EXPR is the kernel's (%REG, @ADDR, @+OFF,
+ * $stack, $stackN, $comm, $retval, +|-OFF(EXPR), \IMM) or one of the
+ * arch-neutral names uprobectl adds: $argN (integer argument N, a register
+ * or a stack slot per the ABI), $ra (return address at entry), $sp. ret
+ * says whether the probe is a return probe ($retval is allowed only there).
+ * Refusals are explained (which argument, what is wrong) and return -EINVAL.
+ * Returns the length of out.
+ */
+int upc_fetchargs_translate(const struct upc_arch *arch, bool ret, int argc,
+			    char *const argv[], char *out, size_t len);
+
+#define UPC_MAX_ARGS 128	/* kernel's MAX_TRACE_ARGS */
+#define UPC_MAX_ARGSTR 63	/* kernel's MAX_ARGSTR_LEN */
+#define UPC_MAX_ARGNAME 32	/* kernel's MAX_ARG_NAME_LEN */
+
+/* ---- tracefs -------------------------------------------------------------- */
+
+struct upc_tracefs;
+
+/* Find tracefs: DIR when given, else $UPROBECTL_TRACEFS, else tracefs (or
+ * debugfs/tracing) in /proc/mounts, else mount tracefs at
+ * /sys/kernel/tracing. */
+int upc_tracefs_open(const char *dir, struct upc_tracefs **out);
+void upc_tracefs_close(struct upc_tracefs *t);
+const char *upc_tracefs_root(const struct upc_tracefs *t);
+const char *upc_tracefs_how(const struct upc_tracefs *t);	/* how it was found */
+const char *upc_tracefs_machine(const struct upc_tracefs *t);	/* kernel's uname -m */
+int upc_tracefs_path(const struct upc_tracefs *t, const char *rel, char *buf, size_t len);
+bool upc_tracefs_exists(const struct upc_tracefs *t, const char *rel);
+/* Read a whole file into buf (NUL-terminated); returns its length. */
+int upc_tracefs_read(const struct upc_tracefs *t, const char *rel, char *buf, size_t len);
+/* Read a whole file into a malloc'd buffer the caller frees. */
+int upc_tracefs_read_alloc(const struct upc_tracefs *t, const char *rel, char **buf,
+			   size_t *len);
+int upc_tracefs_write(const struct upc_tracefs *t, const char *rel, const char *s);
+
+/* What the kernel said when it refused a write (from error_log). */
+struct upc_kernel_error {
+	char msg[256];		/* "Invalid register name"; empty if none */
+	char command[4096];	/* the definition as the kernel saw it */
+	int caret;		/* index into command of the fault, or -1 */
+};
+
+/* Append one line to REL (O_WRONLY|O_APPEND, one write, never O_TRUNC); on
+ * failure fill kerr from the entry the kernel added to error_log. */
+int upc_tracefs_append(const struct upc_tracefs *t, const char *rel, const char *line,
+		       struct upc_kernel_error *kerr);
+
+/* One line of uprobe_events. */
+struct upc_probe_entry {
+	char kind;			/* 'p' or 'r' */
+	char group[64], event[64];
+	char path[4096];
+	uint64_t offset;
+	bool has_ref_ctr;
+	uint64_t ref_ctr;
+	char args[4096];		/* NAME=EXPR[:TYPE] ..., as listed */
+};
+
+int upc_probe_parse_line(const char *line, size_t len, struct upc_probe_entry *p);
+typedef int (*upc_probe_cb)(const struct upc_probe_entry *p, void *ctx);
+/* Each probe of GROUP (NULL: of every group) in uprobe_events. */
+int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_cb cb,
+		      void *ctx);
+int upc_probe_delete(const struct upc_tracefs *t, const char *group, const char *event,
+		     struct upc_kernel_error *kerr);
+/* Hits of an event's probes from uprobe_profile. */
+int upc_probe_hits(const struct upc_tracefs *t, const char *path, const char *event,
+		   uint64_t *hits);
+
+/* events/GROUP[/EVENT]/enable, at the top level or in an instance: get
+ * returns 0, 1, or 2 when a group's events differ. */
+int upc_event_get_enable(const struct upc_tracefs *t, const char *instance,
+			 const char *group, const char *event);
+int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
+			 const char *group, const char *event, bool on);
+/* tracing_on: on = 0 or 1 sets it, -1 reads it. */
+int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on);
+
+/* The running kernel's configuration text (/proc/config.gz, else
+ * /boot/config-RELEASE; the caller frees *text), and one option's value
+ * ("y", "m", ...) or NULL when it is not set. */
+int upc_kconfig_load(char **text, size_t *len, char *source, size_t srclen);
+const char *upc_kconfig_get(const char *text, const char *name, char *buf, size_t len);
+
+/* Can the running kernel probe a file of ARCH? Refusals are explained. */
+int upc_kernel_can_probe(const struct upc_tracefs *t, const struct upc_arch *arch,
+			 const char *file);
 
 #ifdef __cplusplus
 }

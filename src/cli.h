@@ -41,7 +41,7 @@ struct elf_args {
 };
 /* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
-       OPT_HELP };
+       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL };
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
@@ -51,6 +51,27 @@ bool cli_common_opt(int opt);
 bool elf_args_opt(struct elf_args *a, int opt, const char *arg);
 /* Open FILE as the target sees it; the error is printed. */
 int cli_open_elf(const char *file, struct elf_args *a, struct upc_elf **elf);
+
+/* ---- tracefs commands ---- */
+#define TRACEFS_LONG_OPT { "tracefs", 1, NULL, OPT_TRACEFS }
+/* Find (or mount) tracefs; the error is printed. */
+int cli_open_tracefs(const char *dir, struct upc_tracefs **t);
+/* Explain a refused write: the kernel's error_log entry, with the caret
+ * mapped to the field of def it points at (user_args: the user's fetch
+ * arguments, NULL when the defaults were used). */
+void cli_kernel_error(const char *what, int err, const struct upc_kernel_error *k,
+		      char *const user_args[], int nuser);
+
+/* The distinct event names of a group, in uprobe_events order. */
+struct names {
+	char (*v)[64];
+	int n;
+};
+int cli_group_events(const struct upc_tracefs *t, const char *group, struct names *out);
+bool names_has(const struct names *n, const char *name);
+void names_free(struct names *n);
+/* Check a group or event name given on the command line (exit 2 if bad). */
+bool cli_valid_name(const char *what, const char *name, bool dash_ok);
 
 /* JSON output helpers. */
 void json_str(FILE *f, const char *s, size_t len);
@@ -62,7 +83,15 @@ const char *sym_bind_name(unsigned bind);
 
 int cmd_syms(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_del(int argc, char **argv);
+int cmd_enable(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
+int cmd_clear(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
-extern const char syms_usage[], resolve_usage[];
+extern const char syms_usage[], resolve_usage[], add_usage[], del_usage[],
+	enable_usage[], disable_usage[], clear_usage[], list_usage[], status_usage[];
 
 #endif

@@ -25,13 +25,40 @@ static const struct cmd cmds[] = {
 	{ "syms", cmd_syms, "list the function symbols of a file", syms_usage },
 	{ "resolve", cmd_resolve, "print the file offset and probe definition of a symbol",
 	  resolve_usage },
+	{ "add", cmd_add, "define a probe on a symbol", add_usage },
+	{ "del", cmd_del, "delete events of the group", del_usage },
+	{ "enable", cmd_enable, "enable events (and tracing_on)", enable_usage },
+	{ "disable", cmd_disable, "disable events", disable_usage },
+	{ "clear", cmd_clear, "disable and delete the whole group", clear_usage },
+	{ "list", cmd_list, "list the group's probes", list_usage },
+	{ "status", cmd_status, "can uprobes be used here? (alias: doctor)", status_usage },
+	{ "doctor", cmd_status, NULL, status_usage },
 };
+
+/* Messages quote what the user typed: control characters in it are shown
+ * escaped, so every message stays on one line. */
+static void escape_controls(char *buf, size_t len)
+{
+	char tmp[4096];
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)buf; *p && o + 5 < sizeof(tmp); p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(tmp + o, sizeof(tmp) - o, *p == '\n' ? "\\n" :
+					      *p == '\t' ? "\\t" : "\\x%02x", *p);
+		else
+			tmp[o++] = (char)*p;
+	}
+	tmp[o] = '\0';
+	snprintf(buf, len, "%s", tmp);
+}
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	char buf[4096];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	escape_controls(buf, sizeof(buf));
 	if (cli_json && !strcmp(kind, "error")) {
 		fputs("{", stdout);
 		json_kv_str(stdout, "error", buf, false);
@@ -160,11 +187,13 @@ static void main_help(FILE *f)
 		"itself, for any architecture.\n"
 		"\nCommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		if (cmds[i].summary)
+			fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\nOptions:\n"
 		"  -v, --verbose  say what is looked up and why\n"
 		"  -q, --quiet    print nothing but errors\n"
+		"\nEnvironment: UPROBECTL_TRACEFS (tracefs root, like --tracefs).\n"
 		"\nExit status: 0 success, 1 failure, 2 usage or validation error.\n");
 }
 

@@ -46,7 +46,8 @@ int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs, bool ret,
 	int r;
 
 	if (ret) {
-		r = snprintf(buf, len, "ret=%s", arch->retval);
+		r = snprintf(buf, len, "ret=%s",
+			     arch->flags & UPC_ARCH_RETVAL_REG ? arch->retval : "$retval");
 		return r < 0 || (size_t)r >= len ? -ERANGE : r;
 	}
 	for (unsigned i = 1; i <= nargs; i++) {

@@ -15,6 +15,7 @@
 	.retval = "%r2", .sp = "%r29", .ra = "%r31",
 	.regs = UPC_MIPS_REGS,
 	.insn_align = 4,
+	.flags = UPC_ARCH_RETVAL_REG,
 },
 {
 	.name = "mips64",
@@ -24,5 +25,6 @@
 	.retval = "%r2", .sp = "%r29", .ra = "%r31",
 	.regs = UPC_MIPS_REGS,
 	.insn_align = 4,
+	.flags = UPC_ARCH_RETVAL_REG,
 },
 #undef UPC_MIPS_REGS

@@ -19,7 +19,7 @@
 	.retval = "%r3", .sp = "%r1", .ra = "%link",
 	.regs = UPC_PPC_REGS,
 	.insn_align = 4,
-	.flags = UPC_ARCH_PPC64_ENTRY | UPC_ARCH_PPC64_OPD,
+	.flags = UPC_ARCH_PPC64_ENTRY | UPC_ARCH_PPC64_OPD | UPC_ARCH_RETVAL_REG,
 },
 {
 	.name = "ppc",
@@ -29,5 +29,6 @@
 	.retval = "%r3", .sp = "%r1", .ra = "%link",
 	.regs = UPC_PPC_REGS,
 	.insn_align = 4,
+	.flags = UPC_ARCH_RETVAL_REG,
 },
 #undef UPC_PPC_REGS

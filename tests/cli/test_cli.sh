@@ -83,7 +83,7 @@ run 0 "$U" resolve --json "$FX/host/pie" fx_global
 json_ok '.definition | test(" arg1=%di arg2=%si arg3=%dx arg4=%cx ra=\\+0\\(%sp\\)$")'
 run 0 "$U" resolve -q -r -g grp -e ev --args 2 "$FX/aarch64/pie" fx_global
 has_out "r:grp/ev $FX/aarch64/pie:0x"
-has_out " ret=%x0"
+has_out " ret=\$retval"
 run 0 "$U" resolve -q --args 6 "$FX/aarch64/pie" fx_global
 has_out " arg5=%x4 arg6=%x5 ra=%x30"
 

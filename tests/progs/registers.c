@@ -11,6 +11,7 @@
  * Its output lines:
  *   Address of wrapper_strerror: 0x..., pid: N
  *   ra: 0x..., stack pointer: 0x..., errno[001]: (0x...) Operation not permitted, len: 511
+ *   report[001]: Operation not permitted
  */
 #ifdef _GNU_SOURCE
 #undef _GNU_SOURCE	/* the POSIX strerror_r, not the GNU one */
@@ -26,6 +27,7 @@
 
 int wrapper_strerror(int error, unsigned long stkptr, char *description,
 		     size_t desclen) __attribute__((noinline));
+int wrapper_report(const char *text, int error) __attribute__((noinline));
 
 static unsigned long stack_pointer(void) __attribute__((always_inline));
 static inline unsigned long stack_pointer(void)
@@ -45,6 +47,14 @@ static inline unsigned long stack_pointer(void)
 	return sp;
 }
 
+/* Takes a string: for probes that read one (+0($arg1):string). */
+int wrapper_report(const char *text, int error)
+{
+	printf("report[%03d]: %s\n", error, text);
+	fflush(stdout);
+	return (int)strlen(text);
+}
+
 int wrapper_strerror(int error, unsigned long stkptr, char *description,
 		     size_t desclen)
 {
@@ -58,6 +68,7 @@ int wrapper_strerror(int error, unsigned long stkptr, char *description,
 	       __builtin_return_address(0), (void *)stkptr, error,
 	       (void *)description, description, desclen);
 	fflush(stdout);
+	wrapper_report(description, error);
 	return error;
 }
 

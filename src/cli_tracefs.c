@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/* What the tracefs subcommands share: finding tracefs, explaining a kernel
+ * refusal, and the event names of a group. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_open_tracefs(const char *dir, struct upc_tracefs **t)
+{
+	cli_reset_reported();
+	return upc_tracefs_open(dir, t);
+}
+
+bool cli_valid_name(const char *what, const char *name, bool dash_ok)
+{
+	cli_reset_reported();
+	return !upc_check_name(what, name, dash_ok);
+}
+
+void cli_kernel_error(const char *what, int err, const struct upc_kernel_error *k,
+		      char *const user_args[], int nuser)
+{
+	int field = 0;
+
+	if (!k || !k->msg[0]) {
+		cli_err("%s: the kernel refused it: %s", what, strerror(-err));
+		return;
+	}
+	if (k->caret < 0) {
+		cli_err("%s: the kernel refused it: %s", what, k->msg);
+		return;
+	}
+	/* fields of a definition: "p:GRP/EVENT" "PATH:OFFSET" ARG... */
+	for (int i = 0; i < k->caret && k->command[i]; i++)
+		if (k->command[i] == ' ')
+			field++;
+	if (field == 0)
+		cli_err("%s: the kernel refused the event name: %s", what, k->msg);
+	else if (field == 1)
+		cli_err("%s: the kernel refused the file or offset: %s", what, k->msg);
+	else if (user_args && field - 2 < nuser)
+		cli_err("%s: the kernel refused argument %d ('%s'): %s", what, field - 1,
+			user_args[field - 2], k->msg);
+	else
+		cli_err("%s: the kernel refused fetch argument %d: %s", what, field - 1, k->msg);
+}
+
+struct collect_names {
+	struct names *n;
+	int cap;
+};
+
+static int add_name(const struct upc_probe_entry *p, void *ctx)
+{
+	struct collect_names *c = ctx;
+
+	if (names_has(c->n, p->event))
+		return 0;
+	if (c->n->n == c->cap) {
+		void *nv = realloc(c->n->v, (size_t)(c->cap = c->cap ? 2 * c->cap : 16) *
+						    sizeof(*c->n->v));
+
+		if (!nv)
+			return -ENOMEM;
+		c->n->v = nv;
+	}
+	snprintf(c->n->v[c->n->n++], sizeof(c->n->v[0]), "%s", p->event);
+	return 0;
+}
+
+int cli_group_events(const struct upc_tracefs *t, const char *group, struct names *out)
+{
+	struct collect_names c = { .n = out };
+
+	out->v = NULL;
+	out->n = 0;
+	cli_reset_reported();
+	return upc_probe_foreach(t, group, add_name, &c);
+}
+
+bool names_has(const struct names *n, const char *name)
+{
+	for (int i = 0; i < n->n; i++)
+		if (!strcmp(n->v[i], name))
+			return true;
+	return false;
+}
+
+void names_free(struct names *n)
+{
+	free(n->v);
+	n->v = NULL;
+	n->n = 0;
+}

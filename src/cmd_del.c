@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl del: delete events of our group, and only of our group. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char del_usage[] =
+	"Usage: uprobectl del [-g GROUP] [--force] [-q] [--tracefs DIR] EVENT...\n"
+	"       uprobectl del [-g GROUP] [--force] --all\n"
+	"\n"
+	"Delete EVENTs (or, with --all, every event) of GROUP (default\n"
+	UPC_DEFAULT_GROUP "). Events of other groups are never touched. An enabled\n"
+	"event is refused unless --force, which disables it first.\n"
+	"Exit status: 0 deleted, 1 failure (no such event, enabled, busy),\n"
+	"2 usage error.\n";
+
+/* Delete one event; explains failures. */
+static int del_one(const struct upc_tracefs *t, const char *group, const char *event,
+		   bool force)
+{
+	struct upc_kernel_error k;
+	int on = upc_event_get_enable(t, NULL, group, event), err;
+
+	if (on > 0) {
+		if (!force) {
+			cli_err("%s/%s is enabled: disable it first ('uprobectl disable -g %s %s') "
+				"or use --force", group, event, group, event);
+			return -EBUSY;
+		}
+		err = upc_event_set_enable(t, NULL, group, event, false);
+		if (err) {
+			cli_err("%s/%s: disabling failed: %s", group, event, strerror(-err));
+			return err;
+		}
+	}
+	err = upc_probe_delete(t, group, event, &k);
+	if (err == -EBUSY) {
+		cli_err("%s/%s is busy: it is enabled in a tracing instance or used by another "
+			"tool (perf?); disable it there first", group, event);
+		return err;
+	}
+	if (err) {
+		char what[160];
+
+		snprintf(what, sizeof(what), "%s/%s", group, event);
+		cli_kernel_error(what, err, &k, NULL, 0);
+		return err;
+	}
+	if (!cli_quiet)
+		printf("deleted %s/%s\n", group, event);
+	return 0;
+}
+
+int cmd_del(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TRACEFS_LONG_OPT,
+		{ "force", 0, NULL, OPT_FORCE },
+		{ "all", 0, NULL, OPT_ALL },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL;
+	struct upc_tracefs *t = NULL;
+	struct names ev = { NULL, 0 };
+	bool force = false, all = false;
+	int opt, err, status = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "qvg:f", longopts, NULL)) != -1) {
+		if (cli_common_opt(opt))
+			continue;
+		switch (opt) {
+		case 'g': group = optarg; break;
+		case 'f':
+		case OPT_FORCE: force = true; break;
+		case OPT_ALL: all = true; break;
+		case OPT_TRACEFS: tracefs = optarg; break;
+		default: return cli_usage("unknown option");
+		}
+	}
+	if (all == (optind < argc))
+		return cli_usage(all ? "--all takes no EVENT" : "expected EVENT... or --all");
+	if (!cli_valid_name("group", group, true))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++)
+		if (!cli_valid_name("event", argv[i], false))
+			return EXIT_USAGE;
+	err = cli_open_tracefs(tracefs, &t);
+	if (!err)
+		err = cli_group_events(t, group, &ev);
+	if (err) {
+		status = cli_fail(err, "tracefs");
+		goto out;
+	}
+	if (all) {
+		for (int i = 0; i < ev.n; i++)
+			if (del_one(t, group, ev.v[i], force))
+				status = EXIT_FAIL;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!names_has(&ev, argv[i])) {
+			cli_err("no event %s/%s ('uprobectl list -g %s' shows the group)", group,
+				argv[i], group);
+			status = EXIT_FAIL;
+		} else if (del_one(t, group, argv[i], force)) {
+			status = EXIT_FAIL;
+		}
+	}
+out:
+	names_free(&ev);
+	upc_tracefs_close(t);
+	return status;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl enable / disable: idempotent switches for our group's events.
+ * enable also turns tracing_on on; disable leaves it alone (it is global,
+ * and other tracers may need it). */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char enable_usage[] =
+	"Usage: uprobectl enable [-g GROUP] [-q] [--tracefs DIR] [EVENT...]\n"
+	"\n"
+	"Enable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
+	"none is named, and turn tracing_on on. Enabling what is enabled is fine.\n"
+	"Exit status: 0 enabled, 1 failure (no such event or group), 2 usage error.\n";
+
+const char disable_usage[] =
+	"Usage: uprobectl disable [-g GROUP] [-q] [--tracefs DIR] [EVENT...]\n"
+	"\n"
+	"Disable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
+	"none is named. tracing_on is left as it is. Disabling what is disabled,\n"
+	"or a group with no events, is fine.\n"
+	"Exit status: 0 disabled, 1 failure (no such event), 2 usage error.\n";
+
+static int switch_events(int argc, char **argv, bool on)
+{
+	static const struct option longopts[] = {
+		TRACEFS_LONG_OPT,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL, *verb = on ? "enable" : "disable";
+	struct upc_tracefs *t = NULL;
+	struct names ev = { NULL, 0 };
+	int opt, err, status = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
+		if (cli_common_opt(opt))
+			continue;
+		if (opt == 'g')
+			group = optarg;
+		else if (opt == OPT_TRACEFS)
+			tracefs = optarg;
+		else
+			return cli_usage("unknown option");
+	}
+	if (!cli_valid_name("group", group, true))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++)
+		if (!cli_valid_name("event", argv[i], false))
+			return EXIT_USAGE;
+	err = cli_open_tracefs(tracefs, &t);
+	if (!err)
+		err = cli_group_events(t, group, &ev);
+	if (err) {
+		status = cli_fail(err, "tracefs");
+		goto out;
+	}
+	if (optind == argc) {
+		if (!ev.n) {
+			if (on) {
+				cli_err("group %s has no events: add one first ('uprobectl add')",
+					group);
+				status = EXIT_FAIL;
+			}
+			goto out;
+		}
+		err = upc_event_set_enable(t, NULL, group, NULL, on);
+		if (err) {
+			cli_err("%s group %s: %s", verb, group, strerror(-err));
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (!cli_quiet)
+			printf("%sd %s (%d event%s)\n", verb, group, ev.n, ev.n == 1 ? "" : "s");
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!names_has(&ev, argv[i])) {
+			cli_err("no event %s/%s ('uprobectl list -g %s' shows the group)", group,
+				argv[i], group);
+			status = EXIT_FAIL;
+			continue;
+		}
+		err = upc_event_set_enable(t, NULL, group, argv[i], on);
+		if (err) {
+			cli_err("%s %s/%s: %s", verb, group, argv[i], strerror(-err));
+			status = EXIT_FAIL;
+		} else if (!cli_quiet) {
+			printf("%sd %s/%s\n", verb, group, argv[i]);
+		}
+	}
+	if (on && status == EXIT_OK) {
+		err = upc_tracing_on(t, NULL, 1);
+		if (err) {
+			cli_err("turning tracing_on on: %s", strerror(-err));
+			status = EXIT_FAIL;
+		}
+	}
+out:
+	names_free(&ev);
+	upc_tracefs_close(t);
+	return status;
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	return switch_events(argc, argv, true);
+}
+
+int cmd_disable(int argc, char **argv)
+{
+	return switch_events(argc, argv, false);
+}

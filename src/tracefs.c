@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tracefs: finding it, and every read and write uprobectl makes there.
+ *
+ * Rules kept here, so no command can break them:
+ * - uprobe_events is opened O_WRONLY|O_APPEND, never O_TRUNC (which deletes
+ *   every uprobe on the system), and each definition goes in one write():
+ *   the kernel parses every write on its own.
+ * - Nothing is written that was not validated: callers build definitions
+ *   with upc_probe_definition(), which refuses white space, '#' and control
+ *   characters in names and paths.
+ * - Every read is bounded: files are read into a buffer that grows up to a
+ *   limit, and lines are parsed with explicit lengths.
+ * - When the kernel refuses a write, the entry it added to error_log (the
+ *   log holds the last 8) is taken as the explanation, and the caret
+ *   column is handed back so the caller can name the argument at fault.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "upc_internal.h"
+
+#define READ_LIMIT (64u << 20)
+
+struct upc_tracefs {
+	char root[PATH_MAX];
+	char how[64];
+	char machine[65];
+};
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const char *p)
+{
+	return !access(p, F_OK);
+}
+
+/* /proc/mounts escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 4;
+		} else {
+			*d++ = *s++;
+		}
+	}
+	*d = '\0';
+}
+
+static int from_mounts(struct upc_tracefs *t)
+{
+	char line[4096], dbg[PATH_MAX] = "";
+	FILE *f = fopen("/proc/mounts", "re");
+
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		char dev[256], mnt[PATH_MAX / 2], type[64];
+
+		if (sscanf(line, "%255s %2047s %63s", dev, mnt, type) != 3)
+			continue;
+		unescape(mnt);
+		if (!strcmp(type, "tracefs") && is_dir(mnt)) {
+			snprintf(t->root, sizeof(t->root), "%s", mnt);
+			snprintf(t->how, sizeof(t->how), "tracefs in /proc/mounts");
+			fclose(f);
+			return 0;
+		}
+		if (!strcmp(type, "debugfs") && !dbg[0])
+			snprintf(dbg, sizeof(dbg), "%s/tracing", mnt);
+	}
+	fclose(f);
+	if (dbg[0] && is_dir(dbg)) {
+		snprintf(t->root, sizeof(t->root), "%s", dbg);
+		snprintf(t->how, sizeof(t->how), "debugfs in /proc/mounts");
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int mount_tracefs(struct upc_tracefs *t)
+{
+	static const char dir[] = "/sys/kernel/tracing";
+
+	/* newer kernels mount it on first access */
+	if (exists("/sys/kernel/tracing/trace")) {
+		snprintf(t->root, sizeof(t->root), "%s", dir);
+		snprintf(t->how, sizeof(t->how), "automounted at %s", dir);
+		return 0;
+	}
+	if (!mount("nodev", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+		snprintf(t->root, sizeof(t->root), "%s", dir);
+		snprintf(t->how, sizeof(t->how), "mounted by uprobectl at %s", dir);
+		return 0;
+	}
+	switch (errno) {
+	case EPERM:
+	case EACCES:
+		pr_err("tracefs is not mounted, and mounting it at %s needs root", dir);
+		return -EPERM;
+	case ENODEV:
+		pr_err("this kernel has no tracefs: it was built without CONFIG_TRACING "
+		       "(and CONFIG_UPROBE_EVENTS)");
+		return -ENODEV;
+	default:
+		pr_err("tracefs is not mounted and mounting it at %s failed: %s", dir,
+		       strerror(errno));
+		return -errno;
+	}
+}
+
+int upc_tracefs_open(const char *dir, struct upc_tracefs **out)
+{
+	struct upc_tracefs *t = calloc(1, sizeof(*t));
+	const char *env = getenv("UPROBECTL_TRACEFS");
+	const char *m = getenv("UPROBECTL_MACHINE");
+	struct utsname u;
+	int err = 0;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	if (dir || (env && *env)) {
+		snprintf(t->root, sizeof(t->root), "%s", dir ? dir : env);
+		snprintf(t->how, sizeof(t->how), "%s", dir ? "--tracefs" : "UPROBECTL_TRACEFS");
+		if (!is_dir(t->root)) {
+			pr_err("%s: not a directory (given by %s)", t->root, t->how);
+			err = -ENOTDIR;
+		}
+	} else if (from_mounts(t)) {
+		err = mount_tracefs(t);
+	}
+	if (err) {
+		free(t);
+		return err;
+	}
+	/* the architecture of the running kernel decides what it can probe;
+	 * UPROBECTL_MACHINE stands in for it in tests */
+	if (m && *m)
+		snprintf(t->machine, sizeof(t->machine), "%s", m);
+	else if (!uname(&u))
+		snprintf(t->machine, sizeof(t->machine), "%s", u.machine);
+	*out = t;
+	return 0;
+}
+
+void upc_tracefs_close(struct upc_tracefs *t)
+{
+	free(t);
+}
+
+const char *upc_tracefs_root(const struct upc_tracefs *t) { return t->root; }
+const char *upc_tracefs_how(const struct upc_tracefs *t) { return t->how; }
+const char *upc_tracefs_machine(const struct upc_tracefs *t) { return t->machine; }
+
+int upc_tracefs_path(const struct upc_tracefs *t, const char *rel, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", t->root, rel);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+bool upc_tracefs_exists(const struct upc_tracefs *t, const char *rel)
+{
+	char p[PATH_MAX];
+
+	return !upc_tracefs_path(t, rel, p, sizeof(p)) && exists(p);
+}
+
+int upc_tracefs_read_alloc(const struct upc_tracefs *t, const char *rel, char **buf,
+			   size_t *len)
+{
+	char p[PATH_MAX];
+	size_t cap = 4096, n = 0;
+	char *b = NULL, *nb;
+	int fd, err = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if ((err = upc_tracefs_path(t, rel, p, sizeof(p))))
+		return err;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* tracefs files report size 0: read until EOF */
+	for (;;) {
+		ssize_t r;
+
+		if (!b || n + 1 >= cap) {
+			if (b)
+				cap *= 2;
+			if (cap > READ_LIMIT) {
+				err = -EFBIG;
+				break;
+			}
+			nb = realloc(b, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (!r)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (err) {
+		free(b);
+		return err;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int upc_tracefs_read(const struct upc_tracefs *t, const char *rel, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+	size_t n = 0;
+	int fd, err;
+
+	if ((err = upc_tracefs_path(t, rel, p, sizeof(p))))
+		return err;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (n + 1 < len) {
+		ssize_t r = read(fd, buf + n, len - n - 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = r < 0 ? -errno : 0;
+			break;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return err ? err : (int)n;
+}
+
+/* One write of exactly s; tracefs control files never get O_TRUNC. */
+static int write_once(const struct upc_tracefs *t, const char *rel, const char *s,
+		      int extra_flags)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(s);
+	ssize_t r;
+	int fd, err;
+
+	if ((err = upc_tracefs_path(t, rel, p, sizeof(p))))
+		return err;
+	fd = open(p, O_WRONLY | O_CLOEXEC | extra_flags);
+	if (fd < 0)
+		return -errno;
+	do
+		r = write(fd, s, n);
+	while (r < 0 && errno == EINTR);
+	err = r < 0 ? -errno : (size_t)r != n ? -EIO : 0;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+int upc_tracefs_write(const struct upc_tracefs *t, const char *rel, const char *s)
+{
+	return write_once(t, rel, s, 0);
+}
+
+/* ---- error_log ----------------------------------------------------------- */
+
+/* Fill k from the last entry of log:
+ *   [  377.123456] trace_uprobe: error: Invalid register name
+ *     Command: p:grp/e1 /path/prog:0x10 %rax
+ *                                       ^                              */
+static void last_error(const char *log, struct upc_kernel_error *k)
+{
+	const char *e = NULL, *p = log, *msg, *cmd, *nl, *line, *caret_line, *caret;
+	size_t prefix;
+
+	memset(k, 0, sizeof(*k));
+	k->caret = -1;
+	while ((p = strstr(p, "error: "))) {
+		e = p;
+		p += 7;
+	}
+	if (!e)
+		return;
+	msg = e + 7;
+	nl = strchr(msg, '\n');
+	snprintf(k->msg, sizeof(k->msg), "%.*s", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+	cmd = nl ? strstr(nl, "Command: ") : NULL;
+	if (!cmd)
+		return;
+	for (line = cmd; line > log && line[-1] != '\n'; line--)
+		;
+	prefix = (size_t)(cmd - line) + 9;	/* where the command starts */
+	cmd += 9;
+	nl = strchr(cmd, '\n');
+	snprintf(k->command, sizeof(k->command), "%.*s",
+		 nl ? (int)(nl - cmd) : (int)strlen(cmd), cmd);
+	if (!nl)
+		return;
+	caret_line = nl + 1;
+	nl = strchr(caret_line, '\n');
+	caret = memchr(caret_line, '^', nl ? (size_t)(nl - caret_line) : strlen(caret_line));
+	if (caret && (size_t)(caret - caret_line) >= prefix)
+		k->caret = (int)((size_t)(caret - caret_line) - prefix);
+}
+
+int upc_tracefs_append(const struct upc_tracefs *t, const char *rel, const char *line,
+		       struct upc_kernel_error *kerr)
+{
+	char *before = NULL, *after = NULL;
+	size_t bl = 0, al = 0;
+	bool have_log = !upc_tracefs_read_alloc(t, "error_log", &before, &bl);
+	int err;
+
+	if (kerr) {
+		memset(kerr, 0, sizeof(*kerr));
+		kerr->caret = -1;
+	}
+	err = write_once(t, rel, line, O_APPEND);
+	if (err && kerr && have_log && !upc_tracefs_read_alloc(t, "error_log", &after, &al) &&
+	    (al != bl || memcmp(before, after, al)))
+		last_error(after, kerr);
+	free(before);
+	free(after);
+	return err;
+}
+
+/* ---- uprobe_events ------------------------------------------------------- */
+
+static int copy_field(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int upc_probe_parse_line(const char *line, size_t len, struct upc_probe_entry *p)
+{
+	const char *end = line + len, *sp, *slash, *colon, *s;
+	uint64_t off;
+
+	memset(p, 0, sizeof(*p));
+	if (len < 4 || (line[0] != 'p' && line[0] != 'r') || line[1] != ':')
+		return -EINVAL;
+	p->kind = line[0];
+	s = line + 2;
+	sp = memchr(s, ' ', (size_t)(end - s));
+	if (!sp)
+		return -EINVAL;
+	slash = memchr(s, '/', (size_t)(sp - s));
+	if (!slash || copy_field(p->group, sizeof(p->group), s, (size_t)(slash - s)) ||
+	    copy_field(p->event, sizeof(p->event), slash + 1, (size_t)(sp - slash - 1)))
+		return -EINVAL;
+	s = sp + 1;
+	sp = memchr(s, ' ', (size_t)(end - s));
+	if (!sp)
+		sp = end;
+	/* PATH:0xOFFSET[(0xREF)] split at the last ':' */
+	colon = NULL;
+	for (const char *c = s; c < sp; c++)
+		if (*c == ':')
+			colon = c;
+	if (!colon || copy_field(p->path, sizeof(p->path), s, (size_t)(colon - s)))
+		return -EINVAL;
+	s = colon + 1;
+	{
+		const char *paren = memchr(s, '(', (size_t)(sp - s));
+		const char *numend = paren ? paren : sp;
+
+		if (upc_parse_u64(s, (size_t)(numend - s), &off))
+			return -EINVAL;
+		p->offset = off;
+		if (paren) {
+			const char *close = memchr(paren, ')', (size_t)(sp - paren));
+
+			if (!close || upc_parse_u64(paren + 1, (size_t)(close - paren - 1),
+						    &p->ref_ctr))
+				return -EINVAL;
+			p->has_ref_ctr = true;
+		}
+	}
+	if (sp < end && copy_field(p->args, sizeof(p->args), sp + 1, (size_t)(end - sp - 1)))
+		return -E2BIG;
+	return 0;
+}
+
+int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_cb cb,
+		      void *ctx)
+{
+	struct upc_probe_entry *p = malloc(sizeof(*p));
+	char *buf;
+	size_t len;
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	err = upc_tracefs_read_alloc(t, "uprobe_events", &buf, &len);
+	if (err) {
+		if (err == -ENOENT)
+			pr_err("%s/uprobe_events does not exist: this kernel was built without "
+			       "CONFIG_UPROBE_EVENTS", t->root);
+		free(p);
+		return err;
+	}
+	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		if (upc_probe_parse_line(line, (size_t)(nl - line), p))
+			continue;
+		if (group && strcmp(p->group, group))
+			continue;
+		if ((err = cb(p, ctx)))
+			break;
+	}
+	free(buf);
+	free(p);
+	return err;
+}
+
+/* ---- events ---------------------------------------------------------------- */
+
+static int event_file(char *buf, size_t len, const char *instance, const char *group,
+		      const char *event, const char *file)
+{
+	int n;
+
+	if (instance)
+		n = snprintf(buf, len, "instances/%s/events/%s%s%s/%s", instance, group,
+			     event ? "/" : "", event ? event : "", file);
+	else
+		n = snprintf(buf, len, "events/%s%s%s/%s", group, event ? "/" : "",
+			     event ? event : "", file);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int upc_event_get_enable(const struct upc_tracefs *t, const char *instance,
+			 const char *group, const char *event)
+{
+	char rel[512], v[8];
+	int r = event_file(rel, sizeof(rel), instance, group, event, "enable");
+
+	if (r || (r = upc_tracefs_read(t, rel, v, sizeof(v))) < 0)
+		return r;
+	/* "0", "1", or "X" when the events of a group differ; a '*' marks
+	 * soft-disabled */
+	return v[0] == '1' ? 1 : v[0] == 'X' ? 2 : 0;
+}
+
+int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
+			 const char *group, const char *event, bool on)
+{
+	char rel[512];
+	int r = event_file(rel, sizeof(rel), instance, group, event, "enable");
+
+	return r ? r : upc_tracefs_write(t, rel, on ? "1" : "0");
+}
+
+int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on)
+{
+	char rel[300], v[8];
+	int r;
+
+	snprintf(rel, sizeof(rel), "%s%s%stracing_on", instance ? "instances/" : "",
+		 instance ? instance : "", instance ? "/" : "");
+	if (on >= 0)
+		return upc_tracefs_write(t, rel, on ? "1" : "0");
+	r = upc_tracefs_read(t, rel, v, sizeof(v));
+	return r < 0 ? r : v[0] == '1';
+}
+
+int upc_probe_delete(const struct upc_tracefs *t, const char *group, const char *event,
+		     struct upc_kernel_error *kerr)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "-:%s/%s", group, event);
+	return upc_tracefs_append(t, "uprobe_events", line, kerr);
+}
+
+int upc_probe_hits(const struct upc_tracefs *t, const char *path, const char *event,
+		   uint64_t *hits)
+{
+	char *buf;
+	size_t len;
+	int err = upc_tracefs_read_alloc(t, "uprobe_profile", &buf, &len);
+
+	*hits = 0;
+	if (err)
+		return err;
+	err = -ENOENT;
+	/* "  PATH EVENT HITS" per probe; a multi-probe event has several */
+	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		char f[PATH_MAX], ev[128];
+		unsigned long long h;
+
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		*nl = '\0';
+		if (sscanf(line, " %4095s %127s %llu", f, ev, &h) == 3 &&
+		    !strcmp(f, path) && !strcmp(ev, event)) {
+			*hits += h;
+			err = 0;
+		}
+	}
+	free(buf);
+	return err;
+}
+
+/* ---- what the running kernel can probe ------------------------------------ */
+
+int upc_kernel_can_probe(const struct upc_tracefs *t, const struct upc_arch *arch,
+			 const char *file)
+{
+	static const struct { const char *prefix; const char *archs; } k[] = {
+		{ "x86_64", "x86_64 i386" }, { "i686", "i386" }, { "i386", "i386" },
+		{ "aarch64", "aarch64" }, { "arm64", "aarch64" }, { "armv", "arm" },
+		{ "riscv64", "riscv64" }, { "riscv32", "riscv32" }, { "ppc64", "ppc64" },
+		{ "ppc", "ppc" }, { "s390x", "s390x" }, { "mips64", "mips64 mips" },
+		{ "mips", "mips" }, { "loongarch64", "loongarch64" },
+	};
+	const char *m = t->machine;
+
+	if (!*m)
+		return 0;
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		const char *a = k[i].archs;
+		size_t n = strlen(arch->name);
+
+		if (strncmp(m, k[i].prefix, strlen(k[i].prefix)))
+			continue;
+		for (const char *p = a; (p = strstr(p, arch->name)); p += n)
+			if ((p == a || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+				return 0;
+		if (!strcmp(arch->name, "arm") && !strcmp(k[i].archs, "aarch64")) {
+			pr_err("%s is a 32-bit ARM program and this kernel is arm64: the "
+			       "kernel cannot probe AArch32 tasks", file);
+			return -ENOEXEC;
+		}
+		pr_err("%s is a %s file, but this kernel runs %s: it cannot run (or be "
+		       "probed) here", file, arch->name, m);
+		return -ENOEXEC;
+	}
+	return 0;	/* a kernel we do not know: let it decide */
+}
