@@ -186,6 +186,9 @@ int upc_img_map(const char *path, struct upc_img *img);
 
 uint32_t upc_crc32(uint32_t crc, const unsigned char *p, size_t len);
 
+/* Fill k from the last entry of an error_log text. */
+void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k);
+
 /* ---- small helpers ------------------------------------------------------- */
 
 /* Decompress a gzip stream into a malloc'd NUL-terminated buffer of at most

@@ -46,7 +46,8 @@ int cmd_clear(int argc, char **argv)
 		status = cli_fail(err, "tracefs");
 		goto out;
 	}
-	if (ev.n && (err = upc_event_set_enable(t, NULL, group, NULL, false))) {
+	/* no events/GROUP directory: nothing of it can be enabled */
+	if (ev.n && (err = upc_event_set_enable(t, NULL, group, NULL, false)) && err != -ENOENT) {
 		cli_err("disable group %s: %s", group, strerror(-err));
 		status = EXIT_FAIL;
 		goto out;

@@ -299,7 +299,7 @@ int upc_tracefs_write(const struct upc_tracefs *t, const char *rel, const char *
  *   [  377.123456] trace_uprobe: error: Invalid register name
  *     Command: p:grp/e1 /path/prog:0x10 %rax
  *                                       ^                              */
-static void last_error(const char *log, struct upc_kernel_error *k)
+void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k)
 {
 	const char *e = NULL, *p = log, *msg, *cmd, *nl, *line, *caret_line, *caret;
 	size_t prefix;
@@ -346,10 +346,21 @@ int upc_tracefs_append(const struct upc_tracefs *t, const char *rel, const char 
 		memset(kerr, 0, sizeof(*kerr));
 		kerr->caret = -1;
 	}
-	err = write_once(t, rel, line, O_APPEND);
+	char *nl = malloc(strlen(line) + 2);
+
+	if (!nl) {
+		free(before);
+		return -ENOMEM;
+	}
+	/* the line and its newline in one write: the kernel parses each
+	 * write on its own */
+	strcpy(nl, line);
+	strcat(nl, "\n");
+	err = write_once(t, rel, nl, O_APPEND);
+	free(nl);
 	if (err && kerr && have_log && !upc_tracefs_read_alloc(t, "error_log", &after, &al) &&
 	    (al != bl || memcmp(before, after, al)))
-		last_error(after, kerr);
+		upc_kernel_error_parse(after, kerr);
 	free(before);
 	free(after);
 	return err;

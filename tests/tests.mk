@@ -10,7 +10,7 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/un
 RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
-UNIT_TESTS := test_arch test_elf test_resolve
+UNIT_TESTS := test_arch test_elf test_resolve test_tracefs
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a
@@ -51,6 +51,7 @@ test-unit: $(UNIT_TESTS:%=$(TEST_O)/tests/%) fixtures
 
 test-cli: $(BIN) fixtures
 	$(Q)$(SUITE) cli tests/cli/test_cli.sh $(BIN) $(FIXTURES)
+	$(Q)$(SUITE) cli-tracefs tests/cli/test_cli_tracefs.sh $(BIN) $(FIXTURES)
 
 # As root on the real tracefs (skips loudly elsewhere; a failure under CI).
 test-live: $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtures

@@ -1,0 +1,182 @@
+#!/bin/sh
+# The tracefs commands on a fake tracefs tree (a plain directory: writes to
+# uprobe_events append to a file, enable files hold what was written), for
+# every command and error path, without root.
+#   test_cli_tracefs.sh UPROBECTL FIXTURES_DIR
+set -u
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FX=$(cd "$2" && pwd)
+pass=0 fail=0
+T=$(mktemp -d)
+out=$T.out err=$T.err
+trap 'rm -rf "$T" "$out" "$err"' EXIT
+export UPROBECTL_TRACEFS="$T" UPROBECTL_MACHINE=x86_64
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; echo "  stdout: $(head -c 400 "$out")"; echo "  stderr: $(head -c 400 "$err")"; }
+run() {
+	status=$1
+	shift
+	"$@" >"$out" 2>"$err"
+	got=$?
+	if [ "$got" = "$status" ]; then ok; else ko "exit $got, want $status: $*"; fi
+}
+check() { if "$@"; then ok; else ko "$*"; fi; }
+has_err() { if grep -qF -- "$1" "$err"; then ok; else ko "stderr lacks '$1'"; fi; }
+one_err_line() { if [ "$(wc -l <"$err")" -eq 1 ]; then ok; else ko "stderr is not one line"; fi; }
+json_ok() { if jq -e "$1" "$out" >/dev/null 2>&1; then ok; else ko "JSON check failed: $1"; fi; }
+unchanged() { cmp -s "$T/uprobe_events" "$T.saved"; }
+save() { cp "$T/uprobe_events" "$T.saved"; }
+other_intact() {
+	[ "$(head -n 1 "$T/uprobe_events")" = "p:other/keep /bin/true:0x0000000000001000 arg1=%di" ] &&
+		[ "$(cat "$T/events/other/keep/enable")" = 1 ]
+}
+mkev() { mkdir -p "$T/events/$1/$2" && echo 0 >"$T/events/$1/$2/enable" && echo 0 >"$T/events/$1/enable"; }
+
+echo "p:other/keep /bin/true:0x0000000000001000 arg1=%di" >"$T/uprobe_events"
+echo 0 >"$T/tracing_on"
+echo 1408 >"$T/buffer_size_kb"
+mkdir -p "$T/events/other/keep" && echo 1 >"$T/events/other/keep/enable"
+: >"$T/uprobe_profile"
+: >"$T/error_log"
+PIE=$FX/host/pie
+
+# --- add
+run 0 "$U" add "$PIE" fx_global
+off=$("$U" resolve --json "$PIE" fx_global | jq -r '.definition' | sed 's/.*pie:\(0x[0-9a-f]*\) .*/\1/')
+want="p:uprobectl/fx_global $PIE:$off arg1=%di arg2=%si arg3=%dx arg4=%cx ra=+0(%sp)"
+check [ "$(cat "$out")" = "$want" ]
+check [ "$(sed -n 2p "$T/uprobe_events")" = "$want" ]
+check other_intact
+save
+run 0 "$U" add "$PIE" fx_global	# identical: nothing written
+check unchanged
+grep -q "already defined" "$out" && ok || ko "no 'already defined'"
+run 0 "$U" -q add "$PIE" fx_global
+check [ ! -s "$out" ]
+run 1 "$U" add "$PIE" fx_global '$arg1'	# same name, another definition
+one_err_line
+has_err "already exists"
+check unchanged
+run 1 "$U" add -e fx_global "$PIE" main
+check unchanged
+run 0 "$U" add -r -e fx_ret "$PIE" fx_global
+check [ "$(tail -n 1 "$T/uprobe_events")" = "r:uprobectl/fx_ret $PIE:$off ret=\$retval" ]
+run 0 "$U" add -g my-grp -e named --args 2 "$PIE" fx_global
+check [ "$(tail -n 1 "$T/uprobe_events")" = "p:my-grp/named $PIE:$off arg1=%di arg2=%si ra=+0(%sp)" ]
+# arch-neutral names on another architecture's file
+UPROBECTL_MACHINE=aarch64 "$U" -q add -e a64 "$FX/aarch64/pie" fx_global 'n=$arg2:s32' \
+	's=+0($arg1):string' 'r=$ra' >"$out" 2>"$err" && ok || ko "aarch64 add"
+check grep -q " n=%x1:s32 s=+0(%x0):string r=%x30\$" "$T/uprobe_events"
+UPROBECTL_MACHINE=armv7l "$U" -q add -e a32 "$FX/armhf/pie" fx_global '$arg1' '$ra' >"$out" 2>"$err" && ok || ko "arm add"
+check grep -q "a32 $FX/armhf/pie:0x[0-9a-f]* %r0 %lr\$" "$T/uprobe_events"
+
+# --- refusals: exit 2, one line, nothing written
+save
+refuse() {
+	run 2 "$U" add "$@"
+	one_err_line
+	check unchanged
+}
+refuse pie fx_global
+refuse /nonexistent fx_global
+refuse /tmp fx_global
+refuse "$PIE" fx_global '%x0'
+refuse "$PIE" fx_global 'r=$retval'
+refuse "$PIE" fx_global 'v=%di:string'
+refuse -e 9lives "$PIE" fx_global
+refuse "$PIE" fx_dup
+refuse "$FX/armhf/thumb" fx_global
+export UPROBECTL_MACHINE=aarch64
+refuse "$FX/armhf/pie" fx_global
+has_err "cannot probe AArch32"
+export UPROBECTL_MACHINE=x86_64
+refuse "$FX/aarch64/pie" fx_global	# an arm64 file on this x86_64 "kernel"
+run 2 "$U" add "$PIE"
+run 2 "$U" add --args 999 "$PIE" fx_global
+run 1 "$U" add "$PIE" no_such_function
+check unchanged
+
+# --- enable / disable: idempotent, only our events, tracing_on on enable
+run 1 "$U" enable -g empty
+has_err "no events"
+mkev uprobectl fx_global
+mkev uprobectl fx_ret
+run 0 "$U" enable fx_global
+check [ "$(cat "$T/events/uprobectl/fx_global/enable")" = 1 ]
+check [ "$(cat "$T/tracing_on")" = 1 ]
+run 0 "$U" enable fx_global
+run 1 "$U" enable nosuch
+has_err "no event uprobectl/nosuch"
+run 2 "$U" enable 'bad name'
+echo 0 >"$T/tracing_on"
+run 0 "$U" enable
+check [ "$(cat "$T/events/uprobectl/enable")" = 1 ]
+run 0 "$U" disable
+check [ "$(cat "$T/events/uprobectl/enable")" = 0 ]
+check [ "$(cat "$T/tracing_on")" = 1 ]	# global: disable leaves it
+run 0 "$U" disable
+run 0 "$U" disable -g empty
+check other_intact
+
+# --- list
+echo "  $PIE fx_global                              42" >"$T/uprobe_profile"
+echo 1 >"$T/events/uprobectl/fx_global/enable"
+run 0 "$U" list --json
+json_ok 'length == 4'
+json_ok '.[0].event == "fx_global" and .[0].symbol == "fx_global" and .[0].kind == "entry" and .[0].enabled == true and .[0].hits == 42'
+json_ok '.[0].args == ["arg1=%di","arg2=%si","arg3=%dx","arg4=%cx","ra=+0(%sp)"]'
+json_ok ".[1].kind == \"return\" and .[1].offset == $((off))"
+run 0 "$U" list
+check grep -q "fx_global .*entry .*yes .*42 .*$PIE:$off (fx_global)" "$out"
+run 0 "$U" list -g other
+check grep -q keep "$out"
+run 0 "$U" list -g none
+check grep -q "no events in group none" "$out"
+
+# --- del: only our group; enabled needs --force
+save
+run 1 "$U" del fx_global
+has_err "is enabled"
+check unchanged
+run 0 "$U" del --force fx_global
+check [ "$(cat "$T/events/uprobectl/fx_global/enable")" = 0 ]
+check [ "$(tail -n 1 "$T/uprobe_events")" = "-:uprobectl/fx_global" ]
+run 1 "$U" del keep	# another group's event is not ours
+has_err "no event uprobectl/keep"
+run 2 "$U" del
+run 2 "$U" del --all fx_global
+check other_intact
+
+# --- clear: disables the group, deletes each of its events
+run 0 "$U" clear -g my-grp
+check grep -q -- "-:my-grp/named" "$T/uprobe_events"
+run 0 "$U" clear -g nothing-here
+run 2 "$U" clear extra
+check other_intact
+
+# --- status
+run 0 "$U" status
+check grep -q "present, writable" "$out"
+check grep -q "UPROBECTL_TRACEFS" "$out"
+run 0 "$U" doctor --json
+json_ok '.uprobe_events == "present, writable" and (.verdict | startswith("ready"))'
+mv "$T/uprobe_events" "$T/ue"
+run 1 "$U" status
+check grep -q "this kernel has no uprobe events" "$out"
+run 1 "$U" list
+has_err "CONFIG_UPROBE_EVENTS"
+mv "$T/ue" "$T/uprobe_events"
+run 1 "$U" status --tracefs /nonexistent
+run 1 "$U" list --tracefs /nonexistent
+one_err_line
+
+# --- help for every command
+for c in add del enable disable clear list status doctor; do
+	run 0 "$U" "$c" --help
+	check grep -q "Usage: uprobectl" "$out"
+	check grep -q "Exit status\|GROUP" "$out"
+done
+
+echo "cli-tracefs: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

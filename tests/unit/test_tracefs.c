@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tracefs layer on a temporary directory tree standing in for tracefs,
+ * and the pure pieces around it: fetch argument translation for every
+ * architecture, uprobe_events line parsing, error_log parsing, the
+ * kernel/file architecture check, and the gzip reader behind status.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "upc_internal.h"
+
+static char last_err[1024];
+static char root[64];
+
+static void capture(enum upc_print_level level, const char *fmt, va_list ap)
+{
+	if (level == UPC_ERROR)
+		vsnprintf(last_err, sizeof(last_err), fmt, ap);
+}
+
+static void put_file(const char *rel, const char *content)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static char *get_file(const char *rel)
+{
+	static char buf[8192];
+	char p[256];
+	FILE *f;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	char p[256];
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/upc-tracefs-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/events", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/events/uprobectl", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/events/uprobectl/ev", root);
+	mkdir(p, 0755);
+	put_file("events/uprobectl/ev/enable", "0\n");
+	put_file("events/uprobectl/enable", "0\n");
+	put_file("tracing_on", "0\n");
+	put_file("uprobe_events", "p:other/keep /bin/true:0x0000000000001000 arg1=%di\n");
+	put_file("uprobe_profile",
+		 "  /bin/true keep                                         7\n"
+		 "  /tmp/p ev                                              3\n"
+		 "  /tmp/p ev                                              2\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd);
+}
+
+static void test_open(void **state)
+{
+	struct upc_tracefs *t;
+
+	(void)state;
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_string_equal(upc_tracefs_root(t), root);
+	assert_string_equal(upc_tracefs_how(t), "--tracefs");
+	upc_tracefs_close(t);
+	setenv("UPROBECTL_TRACEFS", root, 1);
+	assert_int_equal(upc_tracefs_open(NULL, &t), 0);
+	assert_string_equal(upc_tracefs_how(t), "UPROBECTL_TRACEFS");
+	upc_tracefs_close(t);
+	unsetenv("UPROBECTL_TRACEFS");
+	assert_int_equal(upc_tracefs_open("/nonexistent/tracefs", &t), -ENOTDIR);
+	assert_non_null(strstr(last_err, "not a directory"));
+}
+
+struct seen {
+	int n;
+	struct upc_probe_entry last;
+};
+
+static int count_probe(const struct upc_probe_entry *p, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	s->last = *p;
+	return 0;
+}
+
+/* Appends add exactly one line and never disturb what is there. */
+static void test_append_and_list(void **state)
+{
+	struct upc_tracefs *t;
+	struct upc_kernel_error k;
+	struct seen s = { 0 };
+	uint64_t hits;
+
+	(void)state;
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_tracefs_append(t, "uprobe_events",
+					    "p:uprobectl/ev /tmp/p:0x10 arg1=%di", &k), 0);
+	assert_string_equal(get_file("uprobe_events"),
+			    "p:other/keep /bin/true:0x0000000000001000 arg1=%di\n"
+			    "p:uprobectl/ev /tmp/p:0x10 arg1=%di\n");
+	assert_int_equal(upc_probe_foreach(t, "uprobectl", count_probe, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.last.event, "ev");
+	assert_string_equal(s.last.path, "/tmp/p");
+	assert_int_equal(s.last.offset, 0x10);
+	s.n = 0;
+	assert_int_equal(upc_probe_foreach(t, NULL, count_probe, &s), 0);
+	assert_int_equal(s.n, 2);
+
+	assert_int_equal(upc_event_get_enable(t, NULL, "uprobectl", "ev"), 0);
+	assert_int_equal(upc_event_set_enable(t, NULL, "uprobectl", "ev", true), 0);
+	assert_int_equal(upc_event_get_enable(t, NULL, "uprobectl", "ev"), 1);
+	assert_int_equal(upc_tracing_on(t, NULL, 1), 0);
+	assert_int_equal(upc_tracing_on(t, NULL, -1), 1);
+	assert_int_equal(upc_event_get_enable(t, NULL, "uprobectl", "nosuch"), -ENOENT);
+
+	assert_int_equal(upc_probe_hits(t, "/tmp/p", "ev", &hits), 0);
+	assert_int_equal(hits, 5);	/* a multi-probe event: summed */
+	assert_int_equal(upc_probe_hits(t, "/tmp/q", "ev", &hits), -ENOENT);
+
+	assert_int_equal(upc_probe_delete(t, "uprobectl", "ev", &k), 0);
+	assert_non_null(strstr(get_file("uprobe_events"), "arg1=%di\n-:uprobectl/ev\n"));
+	upc_tracefs_close(t);
+}
+
+static void test_no_uprobe_events(void **state)
+{
+	struct upc_tracefs *t;
+	struct seen s = { 0 };
+	char p[256];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/uprobe_events", root);
+	unlink(p);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_probe_foreach(t, NULL, count_probe, &s), -ENOENT);
+	assert_non_null(strstr(last_err, "CONFIG_UPROBE_EVENTS"));
+	upc_tracefs_close(t);
+}
+
+static void test_parse_lines(void **state)
+{
+	struct upc_probe_entry p;
+	const char *l;
+
+	(void)state;
+	l = "r:g-1/ev_2 /a:b/prog:0x00000000000011d9(0x20) ret=$retval:s32 x=+0(%di):string";
+	assert_int_equal(upc_probe_parse_line(l, strlen(l), &p), 0);
+	assert_int_equal(p.kind, 'r');
+	assert_string_equal(p.group, "g-1");
+	assert_string_equal(p.event, "ev_2");
+	assert_string_equal(p.path, "/a:b/prog");	/* split at the last ':' */
+	assert_int_equal(p.offset, 0x11d9);
+	assert_true(p.has_ref_ctr);
+	assert_int_equal(p.ref_ctr, 0x20);
+	assert_string_equal(p.args, "ret=$retval:s32 x=+0(%di):string");
+	l = "p:g/e /prog:0x10";
+	assert_int_equal(upc_probe_parse_line(l, strlen(l), &p), 0);
+	assert_string_equal(p.args, "");
+	assert_int_equal(upc_probe_parse_line("x:g/e /p:0x1", 12, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse_line("p:ge /p:0x1", 11, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse_line("p:g/e /p:zz", 11, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse_line("p:g/e", 5, &p), -EINVAL);
+	/* the length bounds the parse, not a NUL */
+	assert_int_equal(upc_probe_parse_line("p:g/e /p:0x1 a=%di", 8, &p), -EINVAL);
+}
+
+static void test_error_log(void **state)
+{
+	struct upc_kernel_error k;
+
+	(void)state;
+	upc_kernel_error_parse(
+		"[  377.000001] trace_uprobe: error: Event too big (too many fields?)\n"
+		"  Command: p:g/old /p:0x10 x\n"
+		"                           ^\n"
+		"[  377.123456] trace_uprobe: error: Invalid register name\n"
+		"  Command: p:grp/e1 /path/prog:0x10 a=%di b=%rax\n"
+		"                                          ^\n", &k);
+	assert_string_equal(k.msg, "Invalid register name");
+	assert_string_equal(k.command, "p:grp/e1 /path/prog:0x10 a=%di b=%rax");
+	assert_int_equal(k.caret, 31);
+	assert_int_equal(k.command[k.caret], 'b');
+	upc_kernel_error_parse("nothing here\n", &k);
+	assert_string_equal(k.msg, "");
+	assert_int_equal(k.caret, -1);
+	upc_kernel_error_parse("[ 1.0] trace_uprobe: error: Bad\n  Command: p:x\n", &k);
+	assert_string_equal(k.msg, "Bad");
+	assert_int_equal(k.caret, -1);
+}
+
+static void expect_tr(const char *arch, bool ret, int n, const char *const *args,
+		      const char *want)
+{
+	char out[2048];
+	int r = upc_fetchargs_translate(upc_arch_by_name(arch), ret, n, (char *const *)args,
+					out, sizeof(out));
+
+	if (r < 0)
+		fail_msg("%s: %s: %d %s", arch, args[0], r, last_err);
+	assert_string_equal(out, want);
+}
+
+static int tr_err(const char *arch, bool ret, int n, const char *const *args)
+{
+	char out[2048];
+
+	last_err[0] = '\0';
+	return upc_fetchargs_translate(upc_arch_by_name(arch), ret, n, (char *const *)args,
+				       out, sizeof(out));
+}
+
+static void test_fetchargs(void **state)
+{
+	const char *a1[] = { "$arg1", "len=$arg4:u32", "ra=$ra", "sp=$sp", "s=+0($arg3):string" };
+	const char *a2[] = { "x=$arg9", "y=+8($arg9):u64" };
+	const char *a3[] = { "ret=$retval:s32", "c=$comm" };
+	const char *a4[] = { "a=%x0", "b=@0x1000:u8[4]", "c=@+0x40", "d=$stack2", "e=\\42",
+			     "f=+0(%sp):b4@2/8", "g=-8(%x29):x16" };
+	(void)state;
+
+	expect_tr("aarch64", false, 5, a1,
+		  "%x0 len=%x3:u32 ra=%x30 sp=%sp s=+0(%x2):string");
+	expect_tr("x86_64", false, 5, a1,
+		  "%di len=%cx:u32 ra=+0(%sp) sp=%sp s=+0(%dx):string");
+	expect_tr("arm", false, 5, a1,
+		  "%r0 len=%r3:u32 ra=%lr sp=%sp s=+0(%r2):string");
+	expect_tr("riscv64", false, 5, a1,
+		  "%a0 len=%a3:u32 ra=%ra sp=%sp s=+0(%a2):string");
+	expect_tr("i386", false, 5, a1,
+		  "+4(%sp) len=+16(%sp):u32 ra=+0(%sp) sp=%sp s=+0(+12(%sp)):string");
+	/* past the registers: the stack slots at entry */
+	expect_tr("aarch64", false, 2, a2, "x=+0(%sp) y=+8(+0(%sp)):u64");
+	expect_tr("x86_64", false, 2, a2, "x=+24(%sp) y=+8(+24(%sp)):u64");
+	expect_tr("x86_64", true, 2, a3, "ret=$retval:s32 c=$comm:string");
+	expect_tr("aarch64", false, 7, a4,
+		  "a=%x0 b=@0x1000:u8[4] c=@+0x40 d=$stack2 e=\\42 f=+0(%sp):b4@2/8 g=-8(%x29):x16");
+
+	const char *bad_reg[] = { "%di" };
+	assert_int_equal(tr_err("aarch64", false, 1, bad_reg), -EINVAL);
+	assert_non_null(strstr(last_err, "argument 1 ('%di')"));
+	assert_non_null(strstr(last_err, "aarch64"));
+	const char *retval_entry[] = { "a=%x0", "r=$retval" };
+	assert_int_equal(tr_err("aarch64", false, 2, retval_entry), -EINVAL);
+	assert_non_null(strstr(last_err, "argument 2"));
+	assert_non_null(strstr(last_err, "-r"));
+	const char *bad[][1] = {
+		{ "v=%x0:u33" }, { "v=+0(%x0):u8[0]" }, { "v=+0(%x0):u8[65]" },
+		{ "v=%x0:u8[2]" }, { "v=%x0:string" }, { "v=$arg1:string" },
+		{ "v=$comm:u32" }, { "v=@sym" }, { "v=$foo" }, { "v=$arg0" }, { "v=$arg129" },
+		{ "1v=%x0" }, { "common_pid=%x0" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=%x0" },	/* 33 characters */
+		{ "v=%x0 w=%x1" }, { "v=%x0#" }, { "v=%x0\n-:g/e" }, { "" }, { "v=" },
+		{ "v=+0(%x0" }, { "v=+(%x0)" }, { "v=%x0:symbol" }, { "v=+0(%x0):b9@0/8" },
+		{ "v=+1234567890(+1234567890(+1234567890(+1234567890(+1234567890(%x0)))))" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (tr_err("aarch64", false, 1, bad[i]) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i][0]);
+		assert_true(last_err[0] != '\0');
+	}
+	const char *dup[] = { "a=%x0", "a=%x1" };
+	assert_int_equal(tr_err("aarch64", false, 2, dup), -EINVAL);
+	const char *dup_default[] = { "%x0", "arg1=%x1" };
+	assert_int_equal(tr_err("aarch64", false, 2, dup_default), -EINVAL);
+
+	char *many[129];
+	char names[129][24];
+	for (int i = 0; i < 129; i++) {
+		snprintf(names[i], sizeof(names[i]), "a%d=%%x0", i);
+		many[i] = names[i];
+	}
+	assert_int_equal(tr_err("aarch64", false, 129, (const char *const *)many), -EINVAL);
+	assert_non_null(strstr(last_err, "128"));
+	assert_true(tr_err("aarch64", false, 128, (const char *const *)many) > 0);
+}
+
+static void test_kernel_arch(void **state)
+{
+	struct upc_tracefs *t;
+
+	(void)state;
+	setenv("UPROBECTL_MACHINE", "aarch64", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("aarch64"), "/p"), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("arm"), "/p"), -ENOEXEC);
+	assert_non_null(strstr(last_err, "cannot probe AArch32"));
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("x86_64"), "/p"), -ENOEXEC);
+	upc_tracefs_close(t);
+	setenv("UPROBECTL_MACHINE", "x86_64", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("i386"), "/p"), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("riscv64"), "/p"), -ENOEXEC);
+	upc_tracefs_close(t);
+	setenv("UPROBECTL_MACHINE", "armv7l", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("arm"), "/p"), 0);
+	upc_tracefs_close(t);
+	unsetenv("UPROBECTL_MACHINE");
+}
+
+/* gzip -1 and -9 of text, and of random bytes (stored blocks), against
+ * the original. */
+static void test_gunzip(void **state)
+{
+	static unsigned char orig[300000], gz[400000];
+	char cmd[256], src[64] = "/tmp/upc-gz-XXXXXX";
+	int fd;
+
+	(void)state;
+	fd = mkstemp(src);
+	assert_true(fd >= 0);
+	for (int round = 0; round < 3; round++) {
+		size_t n = 0, glen;
+		char *out;
+		size_t outlen;
+		FILE *f;
+
+		srand(42 + (unsigned)round);
+		for (size_t i = 0; i < sizeof(orig); i++)
+			orig[i] = round == 2 ? (unsigned char)rand()
+					     : (unsigned char)("CONFIG_UPROBE_EVENTS=y\n# x is not set\n"[i % 38] + (i % 97 == 0));
+		assert_int_equal(pwrite(fd, orig, sizeof(orig), 0), (ssize_t)sizeof(orig));
+		snprintf(cmd, sizeof(cmd), "gzip -c -%d < %s", round ? 9 : 1, src);
+		f = popen(cmd, "r");
+		assert_non_null(f);
+		glen = fread(gz, 1, sizeof(gz), f);
+		pclose(f);
+		assert_true(glen > 18);
+		assert_int_equal(upc_gunzip(gz, glen, &out, &outlen, sizeof(orig) + 1), 0);
+		assert_int_equal(outlen, sizeof(orig));
+		assert_memory_equal(out, orig, sizeof(orig));
+		free(out);
+		/* too small a limit, truncated and corrupt streams: errors */
+		assert_int_equal(upc_gunzip(gz, glen, &out, &outlen, 1000), -EFBIG);
+		for (n = 0; n < glen - 8; n += glen / 7)
+			if (upc_gunzip(gz, n, &out, &outlen, sizeof(orig) + 1) == 0)
+				free(out);
+		gz[glen / 2] ^= 0x55;
+		if (upc_gunzip(gz, glen, &out, &outlen, sizeof(orig) + 1) == 0)
+			free(out);
+	}
+	close(fd);
+	unlink(src);
+}
+
+static void test_kconfig(void **state)
+{
+	const char *cfg = "# comment\nCONFIG_UPROBES=y\nCONFIG_FOO=\"a b\"\n"
+			  "# CONFIG_UPROBE_EVENTS is not set\nCONFIG_UPROBES_X=m\n";
+	char v[32];
+
+	(void)state;
+	assert_string_equal(upc_kconfig_get(cfg, "CONFIG_UPROBES", v, sizeof(v)), "y");
+	assert_string_equal(upc_kconfig_get(cfg, "CONFIG_FOO", v, sizeof(v)), "\"a b\"");
+	assert_null(upc_kconfig_get(cfg, "CONFIG_UPROBE_EVENTS", v, sizeof(v)));
+	assert_string_equal(upc_kconfig_get(cfg, "CONFIG_UPROBES_X", v, sizeof(v)), "m");
+	assert_null(upc_kconfig_get("", "CONFIG_UPROBES", v, sizeof(v)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_append_and_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_uprobe_events, setup, teardown),
+		cmocka_unit_test(test_parse_lines),
+		cmocka_unit_test(test_error_log),
+		cmocka_unit_test(test_fetchargs),
+		cmocka_unit_test_setup_teardown(test_kernel_arch, setup, teardown),
+		cmocka_unit_test(test_gunzip),
+		cmocka_unit_test(test_kconfig),
+	};
+
+	upc_set_print(capture);
+	return cmocka_run_group_tests_name("tracefs", tests, NULL, NULL);
+}
