@@ -35,7 +35,7 @@ $(TEST_O)/tests/%: tests/unit/%.c tests/unit/fake_elf.c tests/unit/oracle.c \
 $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 
-$(TEST_O)/registers: tests/progs/registers.c
+$(TEST_O)/registers: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fPIE -pie -o $@ $<
 $(TEST_O)/registers-nopie: tests/progs/registers.c
