@@ -52,8 +52,24 @@ bool elf_args_opt(struct elf_args *a, int opt, const char *arg);
 /* Open FILE as the target sees it; the error is printed. */
 int cli_open_elf(const char *file, struct elf_args *a, struct upc_elf **elf);
 
+/* The distinct event names of a group, in uprobe_events order. */
+struct names {
+	char (*v)[64];
+	int n;
+};
+
 /* ---- tracefs commands ---- */
 #define TRACEFS_LONG_OPT { "tracefs", 1, NULL, OPT_TRACEFS }
+/* Options the tracefs commands share: -q -v -g GROUP --tracefs DIR --json. */
+struct tfs_args {
+	const char *group;
+	const char *tracefs;
+};
+#define TFS_ARGS_INIT { UPC_DEFAULT_GROUP, NULL }
+bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg);
+/* Check the group name, find tracefs and, when ev is given, the group's
+ * events. Returns EXIT_OK, or the exit status after printing why. */
+int cli_open_group(const struct tfs_args *a, struct upc_tracefs **t, struct names *ev);
 /* Find (or mount) tracefs; the error is printed. */
 int cli_open_tracefs(const char *dir, struct upc_tracefs **t);
 /* Explain a refused write: the kernel's error_log entry, with the caret
@@ -62,11 +78,6 @@ int cli_open_tracefs(const char *dir, struct upc_tracefs **t);
 void cli_kernel_error(const char *what, int err, const struct upc_kernel_error *k,
 		      char *const user_args[], int nuser);
 
-/* The distinct event names of a group, in uprobe_events order. */
-struct names {
-	char (*v)[64];
-	int n;
-};
 int cli_group_events(const struct upc_tracefs *t, const char *group, struct names *out);
 bool names_has(const struct names *n, const char *name);
 void names_free(struct names *n);

@@ -13,6 +13,35 @@ int cli_open_tracefs(const char *dir, struct upc_tracefs **t)
 	return upc_tracefs_open(dir, t);
 }
 
+bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'g':
+		a->group = arg;
+		return true;
+	case OPT_TRACEFS:
+		a->tracefs = arg;
+		return true;
+	case OPT_JSON:
+		cli_json = true;
+		return true;
+	}
+	return cli_common_opt(opt);
+}
+
+int cli_open_group(const struct tfs_args *a, struct upc_tracefs **t, struct names *ev)
+{
+	int err;
+
+	*t = NULL;
+	if (!cli_valid_name("group", a->group, true))
+		return EXIT_USAGE;
+	err = cli_open_tracefs(a->tracefs, t);
+	if (!err && ev)
+		err = cli_group_events(*t, a->group, ev);
+	return err ? cli_fail(err, "tracefs") : EXIT_OK;
+}
+
 bool cli_valid_name(const char *what, const char *name, bool dash_ok)
 {
 	cli_reset_reported();

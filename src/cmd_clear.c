@@ -20,32 +20,21 @@ int cmd_clear(int argc, char **argv)
 		TRACEFS_LONG_OPT,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL;
+	struct tfs_args a = TFS_ARGS_INIT;
+	const char *group;
 	struct upc_tracefs *t = NULL;
 	struct names ev = { NULL, 0 };
-	int opt, err, status = EXIT_OK;
+	int opt, err, status;
 
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
-		if (cli_common_opt(opt))
-			continue;
-		if (opt == 'g')
-			group = optarg;
-		else if (opt == OPT_TRACEFS)
-			tracefs = optarg;
-		else
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+		if (opt == OPT_JSON || !tfs_args_opt(&a, opt, optarg))
 			return cli_usage("unknown option");
-	}
 	if (optind != argc)
 		return cli_usage("clear takes no arguments (to delete some events: del)");
-	if (!cli_valid_name("group", group, true))
-		return EXIT_USAGE;
-	err = cli_open_tracefs(tracefs, &t);
-	if (!err)
-		err = cli_group_events(t, group, &ev);
-	if (err) {
-		status = cli_fail(err, "tracefs");
+	group = a.group;
+	status = cli_open_group(&a, &t, &ev);
+	if (status)
 		goto out;
-	}
 	/* no events/GROUP directory: nothing of it can be enabled */
 	if (ev.n && (err = upc_event_set_enable(t, NULL, group, NULL, false)) && err != -ENOENT) {
 		cli_err("disable group %s: %s", group, strerror(-err));

@@ -61,38 +61,30 @@ int cmd_del(int argc, char **argv)
 		{ "all", 0, NULL, OPT_ALL },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL;
+	struct tfs_args a = TFS_ARGS_INIT;
+	const char *group;
 	struct upc_tracefs *t = NULL;
 	struct names ev = { NULL, 0 };
 	bool force = false, all = false;
-	int opt, err, status = EXIT_OK;
+	int opt, status;
 
 	while ((opt = getopt_long(argc, argv, "qvg:f", longopts, NULL)) != -1) {
-		if (cli_common_opt(opt))
-			continue;
-		switch (opt) {
-		case 'g': group = optarg; break;
-		case 'f':
-		case OPT_FORCE: force = true; break;
-		case OPT_ALL: all = true; break;
-		case OPT_TRACEFS: tracefs = optarg; break;
-		default: return cli_usage("unknown option");
-		}
+		if (opt == 'f' || opt == OPT_FORCE)
+			force = true;
+		else if (opt == OPT_ALL)
+			all = true;
+		else if (opt == OPT_JSON || !tfs_args_opt(&a, opt, optarg))
+			return cli_usage("unknown option");
 	}
 	if (all == (optind < argc))
 		return cli_usage(all ? "--all takes no EVENT" : "expected EVENT... or --all");
-	if (!cli_valid_name("group", group, true))
-		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++)
 		if (!cli_valid_name("event", argv[i], false))
 			return EXIT_USAGE;
-	err = cli_open_tracefs(tracefs, &t);
-	if (!err)
-		err = cli_group_events(t, group, &ev);
-	if (err) {
-		status = cli_fail(err, "tracefs");
+	group = a.group;
+	status = cli_open_group(&a, &t, &ev);
+	if (status)
 		goto out;
-	}
 	if (all) {
 		for (int i = 0; i < ev.n; i++)
 			if (del_one(t, group, ev.v[i], force))

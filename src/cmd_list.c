@@ -102,38 +102,27 @@ int cmd_list(int argc, char **argv)
 		{ "json", 0, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL;
+	struct tfs_args a = TFS_ARGS_INIT;
 	struct list_ctx c = { .n = 0 };
 	struct upc_tracefs *t = NULL;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
-		if (cli_common_opt(opt))
-			continue;
-		if (opt == 'g')
-			group = optarg;
-		else if (opt == OPT_TRACEFS)
-			tracefs = optarg;
-		else if (opt == OPT_JSON)
-			cli_json = true;
-		else
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+		if (!tfs_args_opt(&a, opt, optarg))
 			return cli_usage("unknown option");
-	}
 	if (optind != argc)
 		return cli_usage("list takes no arguments");
-	if (!cli_valid_name("group", group, true))
-		return EXIT_USAGE;
-	err = cli_open_tracefs(tracefs, &t);
+	err = cli_open_group(&a, &t, NULL);
 	if (err)
-		return cli_fail(err, "tracefs");
+		return err;
 	c.t = t;
 	if (cli_json)
 		putchar('[');
-	err = upc_probe_foreach(t, group, print_probe, &c);
+	err = upc_probe_foreach(t, a.group, print_probe, &c);
 	if (cli_json)
 		printf("%s]\n", c.n ? "\n" : "");
 	else if (!c.n && !cli_quiet && !err)
-		printf("no events in group %s\n", group);
+		printf("no events in group %s\n", a.group);
 	upc_elf_close(c.elf);
 	upc_tracefs_close(t);
 	return err ? cli_fail(err, "uprobe_events") : EXIT_OK;

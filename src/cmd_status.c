@@ -41,7 +41,7 @@ int cmd_status(int argc, char **argv)
 		{ "json", 0, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *group = UPC_DEFAULT_GROUP, *tracefs = NULL;
+	struct tfs_args a = TFS_ARGS_INIT;
 	char line[1024], buf[256], src[128], val[64], path[4096];
 	char *config = NULL;
 	size_t clen;
@@ -52,21 +52,12 @@ int cmd_status(int argc, char **argv)
 	const char *missing = NULL;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
-		if (cli_common_opt(opt))
-			continue;
-		if (opt == 'g')
-			group = optarg;
-		else if (opt == OPT_TRACEFS)
-			tracefs = optarg;
-		else if (opt == OPT_JSON)
-			cli_json = true;
-		else
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+		if (!tfs_args_opt(&a, opt, optarg))
 			return cli_usage("unknown option");
-	}
 	if (optind != argc)
 		return cli_usage("status takes no arguments");
-	if (!cli_valid_name("group", group, true))
+	if (!cli_valid_name("group", a.group, true))
 		return EXIT_USAGE;
 	if (cli_json)
 		putchar('{');
@@ -90,7 +81,7 @@ int cmd_status(int argc, char **argv)
 	kv("config", have_config ? line : NULL, &first);
 
 	/* the library explains a failure to find or mount tracefs */
-	if (cli_open_tracefs(tracefs, &t)) {
+	if (cli_open_tracefs(a.tracefs, &t)) {
 		kv("tracefs", NULL, &first);
 		snprintf(line, sizeof(line), "tracefs is not available%s%s", missing ? ": " : "",
 			 missing ? missing : "");
@@ -117,16 +108,16 @@ int cmd_status(int argc, char **argv)
 	if (r > 0)
 		buf[strcspn(buf, "\n")] = '\0';
 	kv("buffer_size_kb", r > 0 ? buf : NULL, &first);
-	if (!cli_group_events(t, group, &ev)) {
+	if (!cli_group_events(t, a.group, &ev)) {
 		int on = 0;
 
 		line[0] = '\0';
 		for (int i = 0; i < ev.n; i++) {
-			on += upc_event_get_enable(t, NULL, group, ev.v[i]) > 0;
+			on += upc_event_get_enable(t, NULL, a.group, ev.v[i]) > 0;
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
 				 i ? " " : "", ev.v[i]);
 		}
-		snprintf(path, sizeof(path), "%s: %d event%s, %d enabled%s%s", group, ev.n,
+		snprintf(path, sizeof(path), "%s: %d event%s, %d enabled%s%s", a.group, ev.n,
 			 ev.n == 1 ? "" : "s", on, ev.n ? ": " : "", line);
 		kv("group", path, &first);
 	}
