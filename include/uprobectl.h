@@ -298,6 +298,59 @@ const char *upc_kconfig_get(const char *text, const char *name, char *buf, size_
 int upc_kernel_can_probe(const struct upc_tracefs *t, const struct upc_arch *arch,
 			 const char *file);
 
+/* ---- trace records ------------------------------------------------------- */
+
+struct upc_text {
+	const char *p;		/* not NUL-terminated */
+	size_t n;
+};
+
+enum upc_rec_kind {
+	UPC_REC_OTHER,		/* kept as raw text, context filled if found */
+	UPC_REC_ENTRY,		/* EVENT: (0xIP) ... */
+	UPC_REC_RETURN,		/* EVENT: (0xRETURN_TO <- 0xFUNC) ... */
+	UPC_REC_LOST,		/* CPU:N [LOST M EVENTS] */
+	UPC_REC_STACK,		/* <user stack trace>; its frames follow */
+	UPC_REC_FRAME,		/* " => FRAME" */
+};
+
+enum upc_val_type {
+	UPC_VAL_OTHER,
+	UPC_VAL_HEX,		/* 0x1ff */
+	UPC_VAL_SIGNED,		/* -54 */
+	UPC_VAL_UNSIGNED,	/* 511 */
+	UPC_VAL_CHAR,		/* 'c' */
+	UPC_VAL_STRING,		/* "text", quotes included */
+	UPC_VAL_FAULT,		/* (fault) */
+	UPC_VAL_ARRAY,		/* {1,2,3} */
+};
+
+struct upc_rec_arg {
+	struct upc_text name, value;
+	enum upc_val_type type;
+};
+
+#define UPC_REC_MAX_ARGS 128
+
+/* One line of trace or trace_pipe. Texts point into the parsed line. */
+struct upc_record {
+	enum upc_rec_kind kind;
+	struct upc_text raw;		/* the line, without its newline */
+	struct upc_text comm, flags, ts, event, frame;
+	long pid, tgid, cpu;		/* -1 when not printed */
+	uint64_t ip;			/* entry: the probed address; return:
+					 * the function */
+	uint64_t ret_to;		/* return: where it returned to */
+	uint64_t lost;			/* LOST: how many, when lost_known */
+	bool lost_known;
+	unsigned nargs;
+	struct upc_rec_arg args[UPC_REC_MAX_ARGS];
+};
+
+/* Parse one line (len bytes, a trailing newline allowed). Never fails:
+ * what is not understood is kind UPC_REC_OTHER with its raw text. */
+enum upc_rec_kind upc_record_parse(const char *line, size_t len, struct upc_record *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,6 +84,64 @@ void names_free(struct names *n);
 /* Check a group or event name given on the command line (exit 2 if bad). */
 bool cli_valid_name(const char *what, const char *name, bool dash_ok);
 
+/* ---- records out (recout.c) ---- */
+struct obuf {
+	int fd;
+	bool failed;		/* the reader went away (EPIPE) */
+	size_t n;
+	char buf[1 << 16];
+};
+void ob_put(struct obuf *o, const char *s, size_t n);
+void ob_flush(struct obuf *o);
+
+#define RECOUT_MAX_CPUS 1024
+#define RECOUT_MAX_FRAMES 16
+/* Turns a raw frame of pid into "symbol+0xOFF (file)"; false to keep it. */
+typedef bool (*frame_fn)(void *ctx, long pid, const char *frame, size_t n, char *out,
+			 size_t len);
+
+struct recout {
+	struct obuf out;
+	bool json;
+	bool live;			/* flush after every record */
+	bool stacks;			/* attach stack frames to records */
+	const char *group;		/* printed in JSON when known */
+	const struct names *events;	/* only these events, or NULL for all */
+	frame_fn symbolize;
+	void *sym_ctx;
+	unsigned long records, lost_lines;
+	uint64_t lost_cpu[RECOUT_MAX_CPUS];
+	struct upc_record rec, held;
+	char *pending;			/* the record held back for its stack */
+	size_t pending_len, pending_cap;
+	long pending_pid;
+	bool have_pending, in_stack;
+	char frames[4096];
+	size_t frames_len, frame_off[RECOUT_MAX_FRAMES], frame_len[RECOUT_MAX_FRAMES];
+	unsigned nframes;
+};
+/* Handle one line of trace text (a newline at its end is allowed). */
+void recout_line(struct recout *w, const char *line, size_t len);
+void recout_flush_pending(struct recout *w);
+void recout_free(struct recout *w);
+
+/* ---- defining a probe (cmd_add.c), for add and trace ---- */
+struct add_req {
+	const char *file, *spec, *group;
+	const char *event;		/* NULL: from the symbol */
+	bool ret;
+	unsigned nargs;			/* default arguments, without user ones */
+	char *const *user;		/* the user's fetch arguments */
+	int nuser;
+	struct elf_args elf;
+	char *event_out;		/* UPC_NAME_MAX + 1 bytes: the name used */
+};
+/* Resolve, check and write one definition (nothing when an identical one
+ * exists: *existed). Returns an exit status; every refusal is explained. */
+int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
+		  bool *existed);
+bool parse_nargs(const char *s, unsigned *n);
+
 /* JSON output helpers. */
 void json_str(FILE *f, const char *s, size_t len);
 void json_kv_str(FILE *f, const char *key, const char *val, bool comma);

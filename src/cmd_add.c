@@ -85,7 +85,7 @@ static void listed_args(const char *args, char *out, size_t len)
 }
 
 struct existing {
-	const char *group, *event, *path, *args;
+	const char *event, *path, *args;
 	char kind;
 	uint64_t offset;
 	bool found, same;
@@ -110,6 +110,114 @@ static int find_existing(const struct upc_probe_entry *p, void *ctx)
 	return 0;
 }
 
+int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
+		  bool *existed)
+{
+	struct elf_args ea = q->elf;
+	char evbuf[UPC_NAME_MAX + 1], *args = malloc(8192), *listed = malloc(8192);
+	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
+	const char *event = q->event;
+	struct upc_elf *elf = NULL;
+	struct existing x = { .found = false };
+	struct upc_location loc;
+	int err, status = EXIT_FAIL;
+	struct stat st;
+
+	*existed = false;
+	if (!args || !listed || !kerr) {
+		cli_err("out of memory");
+		goto out;
+	}
+	/* the file, as the kernel will see it */
+	if (q->file[0] != '/') {
+		char abs[PATH_MAX];
+		bool known = realpath(q->file, abs);
+
+		cli_err("%s: the path must be absolute (the kernel would resolve it against "
+			"its writer's directory)%s%s", q->file, known ? "; use " : "",
+			known ? abs : "");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	cli_reset_reported();
+	status = EXIT_USAGE;
+	if (upc_check_path(q->file) || !cli_valid_name("group", q->group, true) ||
+	    (event && !cli_valid_name("event", event, false)))
+		goto out;
+	if (!ea.opts.sysroot) {
+		if (stat(q->file, &st)) {
+			cli_err("%s: %s", q->file, strerror(errno));
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			cli_err("%s: not a regular file (the kernel probes programs and "
+				"libraries)", q->file);
+			goto out;
+		}
+	}
+	err = cli_open_elf(q->file, &ea, &elf);
+	if (!err)
+		err = upc_resolve(elf, q->spec, &loc);
+	if (err) {
+		status = cli_fail(err, q->file);
+		goto out;
+	}
+	if (!event) {
+		upc_event_name(loc.sym.name ? loc.sym.name : "probe",
+			       loc.sym.name ? loc.sym.name_len : 5, evbuf, sizeof(evbuf));
+		event = evbuf;
+	}
+	if (q->nuser)
+		err = upc_fetchargs_translate(upc_elf_arch(elf), q->ret, q->nuser, q->user,
+					      args, 8192);
+	else
+		err = upc_default_fetchargs(upc_elf_arch(elf), q->nargs, q->ret, args, 8192);
+	if (err >= 0)
+		err = upc_probe_definition(def, deflen, q->ret, q->group, event, q->file,
+					   loc.offset, args);
+	if (err < 0) {
+		status = cli_fail(err == -E2BIG ? -EINVAL : err, "definition");
+		goto out;
+	}
+	if (upc_kernel_can_probe(t, upc_elf_arch(elf), q->file))
+		goto out;
+	status = EXIT_FAIL;
+	listed_args(args, listed, 8192);
+	x = (struct existing){ .event = event, .path = q->file, .args = listed,
+			       .kind = q->ret ? 'r' : 'p', .offset = loc.offset };
+	err = upc_probe_foreach(t, q->group, find_existing, &x);
+	if (err < 0) {
+		status = cli_fail(err, "uprobe_events");
+		goto out;
+	}
+	if (x.found && !x.same) {
+		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
+			"-g %s %s') or name this one with -e", q->group, event, x.other, q->group,
+			event);
+		goto out;
+	}
+	if (!x.same) {
+		err = upc_tracefs_append(t, "uprobe_events", def, kerr);
+		if (err) {
+			char what[140];
+
+			snprintf(what, sizeof(what), "%s/%s", q->group, event);
+			cli_kernel_error(what, err, kerr, q->nuser ? q->user : NULL, q->nuser);
+			goto out;
+		}
+	}
+	*existed = x.same;
+	if (q->event_out)
+		snprintf(q->event_out, UPC_NAME_MAX + 1, "%s", event);
+	status = EXIT_OK;
+out:
+	upc_elf_close(elf);
+	free(args);
+	free(listed);
+	free(kerr);
+	return status;
+}
+
 int cmd_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -119,32 +227,24 @@ int cmd_add(int argc, char **argv)
 		{ "enable", 0, NULL, OPT_ENABLE },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct elf_args ea = { .opts = { .sz = 0 } };
-	const char *group = UPC_DEFAULT_GROUP, *event = NULL, *tracefs = NULL, *file, *spec;
-	char evbuf[UPC_NAME_MAX + 1], *args = NULL, *listed = NULL, def[4096];
+	char event[UPC_NAME_MAX + 1], def[4096];
+	struct add_req q = { .group = UPC_DEFAULT_GROUP, .nargs = 4, .event_out = event };
 	struct upc_tracefs *t = NULL;
-	struct upc_kernel_error *kerr = NULL;
-	struct upc_elf *elf = NULL;
-	struct existing x = { .found = false };
-	struct upc_location loc;
-	unsigned long nargs = 4;
-	bool ret = false, enable = false, user_args;
-	int opt, err, status = EXIT_FAIL;
-	struct stat st;
-	char *end;
+	const char *tracefs = NULL;
+	bool enable = false, existed;
+	int opt, err, status;
 
 	while ((opt = getopt_long(argc, argv, "+qvrg:e:", longopts, NULL)) != -1) {
-		if (elf_args_opt(&ea, opt, optarg) || cli_common_opt(opt))
+		if (elf_args_opt(&q.elf, opt, optarg) || cli_common_opt(opt))
 			continue;
 		switch (opt) {
-		case 'r': ret = true; break;
-		case 'g': group = optarg; break;
-		case 'e': event = optarg; break;
+		case 'r': q.ret = true; break;
+		case 'g': q.group = optarg; break;
+		case 'e': q.event = optarg; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
 		case OPT_ENABLE: enable = true; break;
 		case OPT_ARGS:
-			nargs = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || nargs > UPC_MAX_ARGS)
+			if (!parse_nargs(optarg, &q.nargs))
 				return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
 			break;
 		default:
@@ -153,124 +253,30 @@ int cmd_add(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...]");
-	file = argv[optind];
-	spec = argv[optind + 1];
-	user_args = argc - optind > 2;
-
-	/* the file, as the kernel will see it */
-	if (file[0] != '/') {
-		char abs[PATH_MAX];
-
-		cli_err("%s: the path must be absolute (the kernel would resolve it against "
-			"its writer's directory)%s%s", file, realpath(file, abs) ? "; use " : "",
-			realpath(file, abs) ? abs : "");
-		return EXIT_USAGE;
-	}
-	cli_reset_reported();
-	if (upc_check_path(file) || !cli_valid_name("group", group, true) ||
-	    (event && !cli_valid_name("event", event, false)))
-		return EXIT_USAGE;
-	if (!ea.opts.sysroot) {
-		if (stat(file, &st)) {
-			cli_err("%s: %s", file, strerror(errno));
-			return EXIT_USAGE;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			cli_err("%s: not a regular file (the kernel probes programs and "
-				"libraries)", file);
-			return EXIT_USAGE;
-		}
-	}
-	args = malloc(8192);
-	listed = malloc(8192);
-	kerr = malloc(sizeof(*kerr));
-	if (!args || !listed || !kerr) {
-		cli_err("out of memory");
-		goto out;
-	}
-	err = cli_open_elf(file, &ea, &elf);
-	if (err) {
-		status = cli_fail(err, file);
-		goto out;
-	}
-	err = upc_resolve(elf, spec, &loc);
-	if (err) {
-		status = cli_fail(err, spec);
-		goto out;
-	}
-	if (!event) {
-		upc_event_name(loc.sym.name ? loc.sym.name : "probe",
-			       loc.sym.name ? loc.sym.name_len : 5, evbuf, sizeof(evbuf));
-		event = evbuf;
-	}
-	if (user_args)
-		err = upc_fetchargs_translate(upc_elf_arch(elf), ret, argc - optind - 2,
-					      argv + optind + 2, args, 8192);
-	else
-		err = upc_default_fetchargs(upc_elf_arch(elf), (unsigned)nargs, ret, args, 8192);
-	if (err >= 0)
-		err = upc_probe_definition(def, sizeof(def), ret, group, event, file,
-					   loc.offset, args);
-	if (err < 0) {
-		status = cli_fail(err == -E2BIG ? -EINVAL : err, "definition");
-		goto out;
-	}
-
+	q.file = argv[optind];
+	q.spec = argv[optind + 1];
+	q.user = argv + optind + 2;
+	q.nuser = argc - optind - 2;
 	err = cli_open_tracefs(tracefs, &t);
-	if (err) {
-		status = cli_fail(err, "tracefs");
-		goto out;
-	}
-	if (upc_kernel_can_probe(t, upc_elf_arch(elf), file)) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	listed_args(args, listed, 8192);
-	x = (struct existing){ .group = group, .event = event, .path = file,
-			       .args = listed, .kind = ret ? 'r' : 'p', .offset = loc.offset };
-	err = upc_probe_foreach(t, group, find_existing, &x);
-	if (err < 0) {
-		status = cli_fail(err, "uprobe_events");
-		goto out;
-	}
-	if (x.found && !x.same) {
-		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
-			"-g %s %s') or name this one with -e", group, event, x.other, group, event);
-		goto out;
-	}
-	if (!x.same) {
-		err = upc_tracefs_append(t, "uprobe_events", def, kerr);
-		if (err) {
-			char what[140];
-
-			snprintf(what, sizeof(what), "%s/%s", group, event);
-			cli_kernel_error(what, err, kerr, user_args ? argv + optind + 2 : NULL,
-					 argc - optind - 2);
-			goto out;
-		}
-	}
-	if (enable) {
-		err = upc_event_set_enable(t, NULL, group, event, true);
+	if (err)
+		return cli_fail(err, "tracefs");
+	status = cli_add_probe(&q, t, def, sizeof(def), &existed);
+	if (status == EXIT_OK && enable) {
+		err = upc_event_set_enable(t, NULL, q.group, event, true);
 		if (!err)
 			err = upc_tracing_on(t, NULL, 1);
 		if (err) {
-			cli_err("%s/%s: enabling failed: %s", group, event, strerror(-err));
+			cli_err("%s/%s: enabling failed: %s", q.group, event, strerror(-err));
 			/* nothing half-done: remove what this call created */
-			if (!x.same) {
-				upc_event_set_enable(t, NULL, group, event, false);
-				upc_probe_delete(t, group, event, NULL);
+			if (!existed) {
+				upc_event_set_enable(t, NULL, q.group, event, false);
+				upc_probe_delete(t, q.group, event, NULL);
 			}
-			goto out;
+			status = EXIT_FAIL;
 		}
 	}
-	if (!cli_quiet)
-		printf("%s%s\n", def, x.same ? "  (already defined)" : "");
-	status = EXIT_OK;
-out:
+	if (status == EXIT_OK && !cli_quiet)
+		printf("%s%s\n", def, existed ? "  (already defined)" : "");
 	upc_tracefs_close(t);
-	upc_elf_close(elf);
-	free(args);
-	free(listed);
-	free(kerr);
 	return status;
 }

@@ -43,10 +43,9 @@ int cmd_resolve(int argc, char **argv)
 	const char *probe_path;
 	struct upc_location loc;
 	struct upc_elf *elf;
-	unsigned long nargs = 4;
+	unsigned nargs = 4;
 	bool ret = false;
 	int opt, err, status;
-	char *end;
 
 	while ((opt = getopt_long(argc, argv, "qvrg:e:", longopts, NULL)) != -1) {
 		if (elf_args_opt(&ea, opt, optarg) || cli_common_opt(opt))
@@ -57,9 +56,8 @@ int cmd_resolve(int argc, char **argv)
 		case 'g': group = optarg; break;
 		case 'e': event = optarg; break;
 		case OPT_ARGS:
-			nargs = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || nargs > 64)
-				return cli_usage("--args takes a number from 0 to 64");
+			if (!parse_nargs(optarg, &nargs))
+				return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
 			break;
 		default:
 			return cli_usage("unknown option");
@@ -89,7 +87,7 @@ int cmd_resolve(int argc, char **argv)
 	probe_path = file;
 	if (file[0] != '/' && !ea.opts.sysroot && realpath(file, abspath))
 		probe_path = abspath;
-	err = upc_default_fetchargs(upc_elf_arch(elf), (unsigned)nargs, ret, args,
+	err = upc_default_fetchargs(upc_elf_arch(elf), nargs, ret, args,
 				    sizeof(args));
 	if (err >= 0)
 		err = upc_probe_definition(def, sizeof(def), ret, group, event, probe_path,

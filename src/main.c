@@ -128,6 +128,17 @@ int cli_fail(int err, const char *what)
 		       ? EXIT_USAGE : EXIT_FAIL;
 }
 
+bool parse_nargs(const char *s, unsigned *n)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v > UPC_MAX_ARGS)
+		return false;
+	*n = (unsigned)v;
+	return true;
+}
+
 bool cli_common_opt(int opt)
 {
 	if (opt == 'q')

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Records out: one line each, as text or as a JSON object, written through
+ * a buffer of our own straight to a file descriptor (stdio's formatting is
+ * the slowest part of a parser that must do millions of lines a second).
+ * Live streams flush after every record so `| jq` sees it at once.
+ *
+ * A "<user stack trace>" entry and its " => " frames belong to the record
+ * just before it (same pid): while stacks are expected, a record is held
+ * back until the next line shows whether frames follow.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void ob_flush(struct obuf *o)
+{
+	size_t off = 0;
+
+	while (off < o->n && !o->failed) {
+		ssize_t w = write(o->fd, o->buf + off, o->n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->failed = true;	/* EPIPE: the reader is gone */
+			break;
+		}
+		off += (size_t)w;
+	}
+	o->n = 0;
+}
+
+void ob_put(struct obuf *o, const char *s, size_t n)
+{
+	if (o->n + n > sizeof(o->buf))
+		ob_flush(o);
+	while (n > sizeof(o->buf) && !o->failed) {	/* larger than the buffer */
+		memcpy(o->buf, s, sizeof(o->buf));
+		o->n = sizeof(o->buf);
+		ob_flush(o);
+		s += sizeof(o->buf);
+		n -= sizeof(o->buf);
+	}
+	if (o->failed)
+		return;
+	memcpy(o->buf + o->n, s, n);
+	o->n += n;
+}
+
+static void ob_str(struct obuf *o, const char *s)
+{
+	ob_put(o, s, strlen(s));
+}
+
+static void ob_text(struct obuf *o, const struct upc_text *t)
+{
+	ob_put(o, t->p, t->n);
+}
+
+static void ob_num(struct obuf *o, long long v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%lld", v);
+
+	ob_put(o, b, (size_t)n);
+}
+
+static void ob_hex(struct obuf *o, uint64_t v)
+{
+	char b[20];
+	int n = 18;
+
+	b[19] = '\0';
+	do {
+		b[n--] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	b[n--] = 'x';
+	b[n] = '0';
+	ob_put(o, b + n, (size_t)(19 - n));
+}
+
+/* A JSON string: quote, backslash and control characters escaped. */
+static void ob_json(struct obuf *o, const char *s, size_t n)
+{
+	size_t run = 0;
+
+	ob_put(o, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		ob_put(o, s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			ob_put(o, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			ob_put(o, esc, 6);
+		}
+	}
+	ob_put(o, s + run, n - run);
+	ob_put(o, "\"", 1);
+}
+
+static void ob_jtext(struct obuf *o, const struct upc_text *t)
+{
+	ob_json(o, t->p, t->n);
+}
+
+static const char *const type_names[] = {
+	[UPC_VAL_OTHER] = "other", [UPC_VAL_HEX] = "hex", [UPC_VAL_SIGNED] = "signed",
+	[UPC_VAL_UNSIGNED] = "unsigned", [UPC_VAL_CHAR] = "char", [UPC_VAL_STRING] = "string",
+	[UPC_VAL_FAULT] = "fault", [UPC_VAL_ARRAY] = "array",
+};
+
+static bool is_number(const char *p, size_t n)
+{
+	size_t i = n && p[0] == '-';
+
+	if (i == n)
+		return false;
+	for (; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return !(n > 1 && p[0] == '0');
+}
+
+/* An array element: a number, a hex string, or a string. */
+static void ob_elem(struct obuf *o, const char *p, size_t n)
+{
+	if (is_number(p, n))
+		ob_put(o, p, n);
+	else if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
+		ob_json(o, p + 1, n - 2);
+	else
+		ob_json(o, p, n);
+}
+
+static void json_value(struct obuf *o, const struct upc_rec_arg *a)
+{
+	const char *p = a->value.p;
+	size_t n = a->value.n;
+
+	switch (a->type) {
+	case UPC_VAL_SIGNED:
+	case UPC_VAL_UNSIGNED:
+		if (is_number(p, n)) {
+			ob_put(o, p, n);
+			return;
+		}
+		break;
+	case UPC_VAL_STRING:
+		ob_json(o, p + 1, n - 2);
+		return;
+	case UPC_VAL_CHAR:
+		ob_json(o, p + 1, 1);
+		return;
+	case UPC_VAL_FAULT:
+		ob_str(o, "null");
+		return;
+	case UPC_VAL_ARRAY: {
+		size_t s = 1;
+
+		ob_put(o, "[", 1);
+		for (size_t i = 1; i + 1 < n; i++) {
+			if (p[i] != ',')
+				continue;
+			ob_elem(o, p + s, i - s);
+			ob_put(o, ",", 1);
+			s = i + 1;
+		}
+		if (n > 2)
+			ob_elem(o, p + s, n - 1 - s);
+		ob_put(o, "]", 1);
+		return;
+	}
+	default:
+		break;
+	}
+	ob_json(o, p, n);
+}
+
+static void write_json(struct recout *w, const struct upc_record *r)
+{
+	struct obuf *o = &w->out;
+
+	if (r->kind == UPC_REC_LOST) {
+		ob_str(o, "{\"kind\":\"lost\",\"cpu\":");
+		ob_num(o, r->cpu);
+		ob_str(o, ",\"lost\":");
+		if (r->lost_known)
+			ob_num(o, (long long)r->lost);
+		else
+			ob_str(o, "null");
+		ob_str(o, "}\n");
+		return;
+	}
+	if (r->kind == UPC_REC_OTHER || r->kind == UPC_REC_FRAME) {
+		ob_str(o, "{\"kind\":\"other\",\"raw\":");
+		ob_jtext(o, &r->raw);
+		ob_str(o, "}\n");
+		return;
+	}
+	ob_str(o, "{\"ts\":");
+	ob_text(o, &r->ts);
+	ob_str(o, ",\"comm\":");
+	ob_jtext(o, &r->comm);
+	ob_str(o, ",\"pid\":");
+	ob_num(o, r->pid);
+	if (r->tgid >= 0) {
+		ob_str(o, ",\"tgid\":");
+		ob_num(o, r->tgid);
+	}
+	ob_str(o, ",\"cpu\":");
+	ob_num(o, r->cpu);
+	if (w->group) {
+		ob_str(o, ",\"group\":");
+		ob_json(o, w->group, strlen(w->group));
+	}
+	if (r->kind == UPC_REC_STACK) {
+		ob_str(o, ",\"kind\":\"stack\"");
+	} else {
+		ob_str(o, ",\"event\":");
+		ob_jtext(o, &r->event);
+		if (r->kind == UPC_REC_ENTRY) {
+			ob_str(o, ",\"kind\":\"entry\",\"ip\":\"");
+			ob_hex(o, r->ip);
+		} else {
+			ob_str(o, ",\"kind\":\"return\",\"func\":\"");
+			ob_hex(o, r->ip);
+			ob_str(o, "\",\"ret_to\":\"");
+			ob_hex(o, r->ret_to);
+		}
+		ob_str(o, "\",\"args\":{");
+		for (unsigned i = 0; i < r->nargs; i++) {
+			if (i)
+				ob_put(o, ",", 1);
+			ob_jtext(o, &r->args[i].name);
+			ob_put(o, ":", 1);
+			json_value(o, &r->args[i]);
+		}
+		ob_str(o, "},\"types\":{");
+		for (unsigned i = 0; i < r->nargs; i++) {
+			if (i)
+				ob_put(o, ",", 1);
+			ob_jtext(o, &r->args[i].name);
+			ob_put(o, ":\"", 2);
+			ob_str(o, type_names[r->args[i].type]);
+			ob_put(o, "\"", 1);
+		}
+		ob_put(o, "}", 1);
+	}
+	if (w->nframes || r->kind == UPC_REC_STACK) {
+		ob_str(o, ",\"stack\":[");
+		for (unsigned i = 0; i < w->nframes; i++) {
+			if (i)
+				ob_put(o, ",", 1);
+			ob_json(o, w->frames + w->frame_off[i], w->frame_len[i]);
+		}
+		ob_put(o, "]", 1);
+	}
+	ob_str(o, "}\n");
+}
+
+static void write_text(struct recout *w, const struct upc_record *r)
+{
+	struct obuf *o = &w->out;
+
+	switch (r->kind) {
+	case UPC_REC_LOST:
+		ob_str(o, "*** CPU ");
+		ob_num(o, r->cpu);
+		if (r->lost_known) {
+			ob_str(o, ": lost ");
+			ob_num(o, (long long)r->lost);
+			ob_str(o, " events ***\n");
+		} else {
+			ob_str(o, ": lost events ***\n");
+		}
+		return;
+	case UPC_REC_OTHER:
+	case UPC_REC_FRAME:
+		ob_text(o, &r->raw);
+		ob_put(o, "\n", 1);
+		return;
+	default:
+		break;
+	}
+	ob_text(o, &r->ts);
+	ob_put(o, " ", 1);
+	ob_text(o, &r->comm);
+	ob_put(o, "[", 1);
+	ob_num(o, r->pid);
+	ob_put(o, "] ", 2);
+	if (r->kind == UPC_REC_STACK) {
+		ob_str(o, "<user stack>");
+	} else {
+		ob_text(o, &r->event);
+		if (r->kind == UPC_REC_RETURN) {
+			ob_str(o, " returned to ");
+			ob_hex(o, r->ret_to);
+		}
+		for (unsigned i = 0; i < r->nargs; i++) {
+			ob_put(o, " ", 1);
+			ob_text(o, &r->args[i].name);
+			ob_put(o, "=", 1);
+			ob_text(o, &r->args[i].value);
+		}
+	}
+	ob_put(o, "\n", 1);
+	for (unsigned i = 0; i < w->nframes; i++) {
+		ob_str(o, "    => ");
+		ob_put(o, w->frames + w->frame_off[i], w->frame_len[i]);
+		ob_put(o, "\n", 1);
+	}
+}
+
+static bool wanted(struct recout *w, const struct upc_record *r)
+{
+	if (r->kind != UPC_REC_ENTRY && r->kind != UPC_REC_RETURN)
+		return true;
+	if (!w->events)
+		return true;
+	for (int i = 0; i < w->events->n; i++)
+		if (strlen(w->events->v[i]) == r->event.n &&
+		    !memcmp(w->events->v[i], r->event.p, r->event.n))
+			return true;
+	return false;
+}
+
+static void emit(struct recout *w, const struct upc_record *r)
+{
+	if (r->kind == UPC_REC_LOST) {
+		w->lost_lines++;
+		if (r->cpu >= 0 && r->cpu < RECOUT_MAX_CPUS)
+			w->lost_cpu[r->cpu] += r->lost_known ? r->lost : 0;
+	} else if (!wanted(w, r)) {
+		return;
+	} else if (r->kind == UPC_REC_ENTRY || r->kind == UPC_REC_RETURN) {
+		w->records++;
+	}
+	if (w->json)
+		write_json(w, r);
+	else
+		write_text(w, r);
+	if (w->live)
+		ob_flush(&w->out);
+}
+
+void recout_flush_pending(struct recout *w)
+{
+	if (w->have_pending) {
+		struct upc_record *r = &w->held;
+
+		upc_record_parse(w->pending, w->pending_len, r);
+		emit(w, r);
+		w->have_pending = false;
+		w->nframes = 0;
+		w->frames_len = 0;
+		w->in_stack = false;
+	}
+}
+
+static void add_frame(struct recout *w, const char *p, size_t n)
+{
+	char sym[1024];
+
+	if (w->nframes >= RECOUT_MAX_FRAMES)
+		return;
+	if (w->symbolize && w->symbolize(w->sym_ctx, w->pending_pid, p, n, sym, sizeof(sym))) {
+		p = sym;
+		n = strlen(sym);
+	}
+	if (w->frames_len + n > sizeof(w->frames))
+		return;
+	memcpy(w->frames + w->frames_len, p, n);
+	w->frame_off[w->nframes] = w->frames_len;
+	w->frame_len[w->nframes++] = n;
+	w->frames_len += n;
+}
+
+static void hold(struct recout *w, const char *line, size_t len, long pid)
+{
+	if (len > w->pending_cap) {
+		char *nb = realloc(w->pending, len);
+
+		if (!nb)
+			return;
+		w->pending = nb;
+		w->pending_cap = len;
+	}
+	memcpy(w->pending, line, len);
+	w->pending_len = len;
+	w->pending_pid = pid;
+	w->have_pending = true;
+}
+
+void recout_line(struct recout *w, const char *line, size_t len)
+{
+	struct upc_record *r = &w->rec;
+	enum upc_rec_kind k;
+
+	if (!len || line[0] == '#')
+		return;	/* the header of a saved trace file */
+	k = upc_record_parse(line, len, r);
+	if (!w->stacks) {
+		emit(w, r);
+		return;
+	}
+	if (k == UPC_REC_FRAME && w->in_stack) {
+		add_frame(w, r->frame.p, r->frame.n);
+		return;
+	}
+	if (k == UPC_REC_STACK && w->have_pending && r->pid == w->pending_pid && !w->in_stack) {
+		w->in_stack = true;
+		return;
+	}
+	recout_flush_pending(w);
+	if (k == UPC_REC_FRAME) {
+		emit(w, r);
+		return;
+	}
+	hold(w, line, len, r->pid);
+	w->in_stack = k == UPC_REC_STACK;
+}
+
+void recout_free(struct recout *w)
+{
+	free(w->pending);
+	w->pending = NULL;
+}
