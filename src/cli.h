@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "uprobectl.h"
 
@@ -27,6 +28,7 @@ extern bool cli_quiet;		/* -q: no normal output */
 
 /* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: the message, a pointer to --help, exit status 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Map a library return to an exit status, printing strerror when the
@@ -41,7 +43,7 @@ struct elf_args {
 };
 /* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
-       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL };
+       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK };
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
@@ -119,11 +121,49 @@ struct recout {
 	char frames[4096];
 	size_t frames_len, frame_off[RECOUT_MAX_FRAMES], frame_len[RECOUT_MAX_FRAMES];
 	unsigned nframes;
+	/* comms the kernel printed as "<...>" (not in its cache), found in
+	 * /proc or given for a command we started */
+	struct { long pid; char comm[16]; } comms[16];
+	unsigned ncomms;
 };
+/* Name pid's comm for records where the kernel has "<...>". */
+void recout_comm(struct recout *w, long pid, const char *comm);
 /* Handle one line of trace text (a newline at its end is allowed). */
 void recout_line(struct recout *w, const char *line, size_t len);
 void recout_flush_pending(struct recout *w);
 void recout_free(struct recout *w);
+
+/* ---- streaming sessions (cli_stream.c), for stream and trace ---- */
+struct session {
+	struct upc_tracefs *t;
+	const char *group;
+	const struct names *only;	/* these events of the group, or NULL: all */
+	const char *instance;		/* NULL: the top level */
+	char inst_buf[64];
+	bool created;			/* we made the instance: rmdir at the end */
+	bool enabled;			/* we enabled events in it */
+	bool stack;			/* userstacktrace */
+	long pid;			/* follow this process, or -1 */
+	int fd;				/* trace_pipe */
+};
+void session_signals(void);
+int session_stop_signal(void);
+/* Set up what the session needs; returns an exit status (explained). */
+int session_start(struct session *s);
+/* Stream records into w until count records, seconds, a signal, the
+ * reader going away, or (child > 0) the child exiting and its records read. */
+void session_run(struct session *s, struct recout *w, unsigned long count, double seconds,
+		 pid_t child, int *child_status, bool *child_exited);
+/* Put back everything session_start changed. Idempotent. */
+void session_end(struct session *s);
+void session_summary(const struct recout *w);
+/* Turn "<00005630d4dd2232>" of a live pid into "symbol+0xOFF (file)". */
+bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out,
+		     size_t len);
+void *symbolize_new(void);
+void symbolize_free(void *ctx);
+int parse_seconds(const char *s, double *v);
+int parse_count(const char *s, unsigned long *v);
 
 /* ---- defining a probe (cmd_add.c), for add and trace ---- */
 struct add_req {
@@ -159,8 +199,12 @@ int cmd_disable(int argc, char **argv);
 int cmd_clear(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 extern const char syms_usage[], resolve_usage[], add_usage[], del_usage[],
-	enable_usage[], disable_usage[], clear_usage[], list_usage[], status_usage[];
+	enable_usage[], disable_usage[], clear_usage[], list_usage[], status_usage[],
+	parse_usage[], stream_usage[], trace_usage[];
 
 #endif

@@ -33,6 +33,9 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, "list the group's probes", list_usage },
 	{ "status", cmd_status, "can uprobes be used here? (alias: doctor)", status_usage },
 	{ "doctor", cmd_status, NULL, status_usage },
+	{ "stream", cmd_stream, "print the group's records from trace_pipe, live", stream_usage },
+	{ "trace", cmd_trace, "probe, stream and clean up in one go (-- COMMAND)", trace_usage },
+	{ "parse", cmd_parse, "records from saved trace text", parse_usage },
 };
 
 /* Messages quote what the user typed: control characters in it are shown
@@ -97,6 +100,15 @@ void cli_err(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning", fmt, ap);
 	va_end(ap);
 }
 

@@ -338,7 +338,42 @@ static bool wanted(struct recout *w, const struct upc_record *r)
 	return false;
 }
 
-static void emit(struct recout *w, const struct upc_record *r)
+void recout_comm(struct recout *w, long pid, const char *comm)
+{
+	unsigned i = w->ncomms < 16 ? w->ncomms++ : (unsigned)(pid % 16);
+
+	w->comms[i].pid = pid;
+	snprintf(w->comms[i].comm, sizeof(w->comms[i].comm), "%.15s", comm);
+}
+
+/* "<...>" means the kernel's comm cache missed this pid */
+static void fill_comm(struct recout *w, struct upc_record *r)
+{
+	char p[64], c[32];
+	FILE *f;
+
+	if (r->comm.n != 5 || memcmp(r->comm.p, "<...>", 5) || r->pid < 0)
+		return;
+	for (unsigned i = 0; i < w->ncomms; i++) {
+		if (w->comms[i].pid == r->pid) {
+			r->comm.p = w->comms[i].comm;
+			r->comm.n = strlen(w->comms[i].comm);
+			return;
+		}
+	}
+	snprintf(p, sizeof(p), "/proc/%ld/comm", r->pid);
+	f = fopen(p, "re");
+	if (!f)
+		return;
+	if (fgets(c, sizeof(c), f)) {
+		c[strcspn(c, "\n")] = '\0';
+		recout_comm(w, r->pid, c);
+		fill_comm(w, r);
+	}
+	fclose(f);
+}
+
+static void emit(struct recout *w, struct upc_record *r)
 {
 	if (r->kind == UPC_REC_LOST) {
 		w->lost_lines++;
@@ -349,6 +384,8 @@ static void emit(struct recout *w, const struct upc_record *r)
 	} else if (r->kind == UPC_REC_ENTRY || r->kind == UPC_REC_RETURN) {
 		w->records++;
 	}
+	if (w->live)
+		fill_comm(w, r);
 	if (w->json)
 		write_json(w, r);
 	else

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A streaming session, for stream and trace: where the records come from
+ * (the top-level trace_pipe, or a tracefs instance of our own so the global
+ * buffer and other tracers are untouched), what is switched on for it
+ * (events, set_event_pid with event-fork, userstacktrace), and putting all
+ * of it back however the session ends: count, duration, the traced command
+ * exiting, SIGINT, SIGTERM, or the reader of our output going away.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void session_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* no SA_RESTART: poll() and read() return EINTR and the loop ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows as EPIPE on write */
+}
+
+int session_stop_signal(void)
+{
+	return stop_signal;
+}
+
+static int inst_path(const struct session *s, const char *file, char *buf, size_t len)
+{
+	int n = s->instance ? snprintf(buf, len, "instances/%s/%s", s->instance, file)
+			    : snprintf(buf, len, "%s", file);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Every thread of pid, for set_event_pid: event-fork adds the threads and
+ * children that come later. */
+static int write_pids(struct session *s)
+{
+	char dir[64], rel[128], list[4096];
+	size_t used = 0;
+	struct dirent *d;
+	DIR *td;
+
+	snprintf(dir, sizeof(dir), "/proc/%ld/task", s->pid);
+	td = opendir(dir);
+	if (!td) {
+		cli_err("process %ld: %s", s->pid, strerror(errno));
+		return -ESRCH;
+	}
+	while ((d = readdir(td)) && used + 16 < sizeof(list))
+		if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s ", d->d_name);
+	closedir(td);
+	inst_path(s, "set_event_pid", rel, sizeof(rel));
+	if (upc_tracefs_write(s->t, rel, list))
+		return -EIO;
+	inst_path(s, "options/event-fork", rel, sizeof(rel));
+	return upc_tracefs_write(s->t, rel, "1");
+}
+
+static int switch_events(struct session *s, bool on)
+{
+	int err = 0;
+
+	if (!s->only) {
+		err = upc_event_set_enable(s->t, s->instance, s->group, NULL, on);
+	} else {
+		for (int i = 0; i < s->only->n && (!err || !on); i++) {
+			int e = upc_event_set_enable(s->t, s->instance, s->group, s->only->v[i], on);
+
+			if (!err)
+				err = e;
+		}
+	}
+	return err;
+}
+
+int session_start(struct session *s)
+{
+	char rel[PATH_MAX], path[PATH_MAX];
+	int err;
+
+	if ((s->pid >= 0 || s->stack) && !s->instance) {
+		/* a filter or an option is per instance: use one of our own
+		 * rather than change the top level other tools rely on */
+		snprintf(s->inst_buf, sizeof(s->inst_buf), "uprobectl-%ld", (long)getpid());
+		s->instance = s->inst_buf;
+	}
+	if (s->instance) {
+		if (!cli_valid_name("instance", s->instance, true))
+			return EXIT_USAGE;
+		snprintf(rel, sizeof(rel), "instances/%s", s->instance);
+		if (!upc_tracefs_exists(s->t, rel)) {
+			upc_tracefs_path(s->t, rel, path, sizeof(path));
+			if (mkdir(path, 0755)) {
+				cli_err("creating tracefs instance %s: %s", s->instance,
+					strerror(errno));
+				return EXIT_FAIL;
+			}
+			s->created = true;
+		} else if (s->pid >= 0 || s->stack) {
+			cli_err("instance %s exists: -p and --stack need an instance of their own "
+				"(leave out --instance)", s->instance);
+			return EXIT_FAIL;
+		}
+		if (s->pid >= 0 && (err = write_pids(s))) {
+			if (err != -ESRCH)
+				cli_err("setting the pid filter: %s", strerror(-err));
+			return EXIT_FAIL;
+		}
+		if (s->stack) {
+			inst_path(s, "options/userstacktrace", rel, sizeof(rel));
+			if ((err = upc_tracefs_write(s->t, rel, "1"))) {
+				cli_err("options/userstacktrace: %s (this architecture may have "
+					"no user stack traces)", strerror(-err));
+				return EXIT_FAIL;
+			}
+		}
+		err = switch_events(s, true);
+		if (err) {
+			cli_err("enabling %s events in instance %s: %s", s->group, s->instance,
+				strerror(-err));
+			return EXIT_FAIL;
+		}
+		s->enabled = true;
+	}
+	inst_path(s, "trace_pipe", rel, sizeof(rel));
+	upc_tracefs_path(s->t, rel, path, sizeof(path));
+	s->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->fd < 0) {
+		cli_err("%s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+void session_end(struct session *s)
+{
+	char rel[PATH_MAX], path[PATH_MAX];
+
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->enabled)
+		switch_events(s, false);
+	s->enabled = false;
+	if (s->created) {
+		/* removing the instance takes its buffer, filter and options */
+		snprintf(rel, sizeof(rel), "instances/%s", s->instance);
+		upc_tracefs_path(s->t, rel, path, sizeof(path));
+		if (rmdir(path))
+			cli_err("removing tracefs instance %s: %s", s->instance, strerror(errno));
+		s->created = false;
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Feed every complete line of buf to w; keep the partial tail. */
+static size_t feed(struct recout *w, char *buf, size_t n, unsigned long count)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (!count || w->records < count)
+			recout_line(w, buf + start, i - start);
+		start = i + 1;
+	}
+	memmove(buf, buf + start, n - start);
+	return n - start;
+}
+
+void session_run(struct session *s, struct recout *w, unsigned long count, double seconds,
+		 pid_t child, int *child_status, bool *child_exited)
+{
+	static char buf[1 << 17];
+	size_t have = 0;
+	double end = seconds > 0 ? now() + seconds : 0;
+	bool child_done = child <= 0, draining = false;
+
+	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		int timeout = 100;
+		ssize_t r;
+
+		if (end) {
+			double left = end - now();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		if (!child_done && waitpid(child, child_status, WNOHANG) == child) {
+			child_done = true;
+			draining = true;	/* what it did is in the buffer: read it all */
+		}
+		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+			break;
+		r = read(s->fd, buf + have, sizeof(buf) - have - 1);
+		if (r > 0) {
+			have = feed(w, buf, have + (size_t)r, count);
+			if (have == sizeof(buf) - 1)
+				have = 0;	/* no line is that long: drop the junk */
+			continue;
+		}
+		if (r < 0 && errno != EAGAIN && errno != EINTR) {
+			cli_err("reading trace_pipe: %s", strerror(errno));
+			break;
+		}
+		/* nothing to read now */
+		if (draining)
+			break;
+		recout_flush_pending(w);
+		ob_flush(&w->out);
+	}
+	recout_flush_pending(w);
+	ob_flush(&w->out);
+	*child_exited = child > 0 && child_done;
+}
+
+void session_summary(const struct recout *w)
+{
+	char lost[512] = "";
+	size_t used = 0;
+	uint64_t total = 0;
+
+	for (int c = 0; c < RECOUT_MAX_CPUS; c++) {
+		if (!w->lost_cpu[c])
+			continue;
+		total += w->lost_cpu[c];
+		if (used < sizeof(lost))
+			used += (size_t)snprintf(lost + used, sizeof(lost) - used, "%scpu%d %llu",
+						 used ? ", " : "", c,
+						 (unsigned long long)w->lost_cpu[c]);
+	}
+	if (cli_quiet && !total && !w->lost_lines)
+		return;
+	if (total)
+		fprintf(stderr, "uprobectl: %lu records; %llu events lost (%s): enlarge "
+			"buffer_size_kb or read faster\n", w->records,
+			(unsigned long long)total, lost);
+	else if (w->lost_lines)
+		fprintf(stderr, "uprobectl: %lu records; the kernel lost events %lu times "
+			"(count unknown)\n", w->records, w->lost_lines);
+	else
+		fprintf(stderr, "uprobectl: %lu records, no events lost\n", w->records);
+}
