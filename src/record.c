@@ -113,6 +113,8 @@ static void args(struct cur *c, struct upc_record *r)
 					e = q + 1;
 					break;
 				}
+			if (!e)
+				e = c->end;	/* cut short: keep what there is */
 		} else if (v < c->end && *v == '{') {
 			a->type = UPC_VAL_ARRAY;
 			for (const char *q = v + 1; q < c->end; q++)
@@ -190,6 +192,8 @@ static bool context(const char *p, const char *e, struct upc_record *r)
 		return false;
 	while (p < d - 1 && *p == ' ')
 		p++;
+	if (p == d - 1)
+		return false;	/* the kernel prints "<...>" for an unknown comm */
 	text(&r->comm, p, d - 1);
 	return true;
 }

@@ -160,7 +160,8 @@ static void json_value(struct obuf *o, const struct upc_rec_arg *a)
 		}
 		break;
 	case UPC_VAL_STRING:
-		ob_json(o, p + 1, n - 2);
+		/* a string cut short has no closing quote */
+		ob_json(o, p + 1, n >= 2 && p[n - 1] == '"' ? n - 2 : n - 1);
 		return;
 	case UPC_VAL_CHAR:
 		ob_json(o, p + 1, 1);

@@ -10,7 +10,7 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/un
 RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
-UNIT_TESTS := test_arch test_elf test_resolve test_tracefs
+UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a
@@ -64,24 +64,32 @@ test-diff: $(TEST_O)/diff_readelf
 		$(ARM64_LIBC) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf --require $(ARM64_LIBC)'
 
-# libFuzzer on the ELF reader: a short run here, a long one with make fuzz.
+# libFuzzer on the ELF reader and on the record parser: a short run here,
+# long ones with make fuzz.
 FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Iinclude -Itargets -Isrc
 $(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
-	$(call msg,CLANG,$@)clang -std=c11 -D_GNU_SOURCE -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Iinclude -Itargets -o $@ $< $(LIB_SRCS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+$(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/recout.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/recout.c $(LIB_SRCS)
 $(TEST_O)/fuzz-seeds/.built: fixtures
 	@mkdir -p $(@D)
 	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \
 		cp $(FIXTURES)/$$a/$$f $(@D)/$$a-$$f; done; done
 	@touch $@
-test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz-seeds/.built
-	@mkdir -p $(TEST_O)/fuzz-corpus
-	$(Q)$(SUITE) fuzz-elf sh -c '$(TEST_O)/fuzz_elf -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=65536 -print_final_stats=1 $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-seeds \
-		> $(TEST_O)/fuzz.log 2>&1; st=$$?; grep -v "^\"" $(TEST_O)/fuzz.log | tail -n 30; exit $$st'
+# fuzz-run NAME BINARY CORPUS SEEDS: a bounded run, its log's tail shown
+fuzz-run = $(SUITE) fuzz-$(1) sh -c '$(2) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	-print_final_stats=1 $(3) $(4) > $(TEST_O)/fuzz-$(1).log 2>&1; st=$$?; \
+	grep -v "^\"" $(TEST_O)/fuzz-$(1).log | tail -n 12; exit $$st'
+test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz-seeds/.built
+	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus
+	$(Q)$(call fuzz-run,elf,$(TEST_O)/fuzz_elf,$(TEST_O)/fuzz-corpus,$(TEST_O)/fuzz-seeds)
+	$(Q)$(call fuzz-run,record,$(TEST_O)/fuzz_record,$(TEST_O)/fuzz-record-corpus,\
+		tests/fuzz/record-seeds)
 fuzz:
 	$(MAKE) test-fuzz FUZZ_SECONDS=600
+	$(Q)tests/summary.sh $(RESULTS)
 
 check:
 	$(Q)toolchain/install-deps.sh build test test-foreign
