@@ -1,0 +1,166 @@
+#!/bin/sh
+# Live tests of stream and trace, as root on the real tracefs: records
+# compared with what the program printed, -p against a second process of
+# the same binary, trace -- COMMAND, and SIGINT or a closed pipe mid-stream;
+# tracefs (events, instances, options) must be left as it was found.
+#   test_stream.sh UPROBECTL REGISTERS
+set -u
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+REG=$2
+pass=0 fail=0
+work=$(mktemp -d)
+bg_pids=""
+trap 'for p in $bg_pids; do kill $p 2>/dev/null; done; rm -rf "$work"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if "$@"; then ok; else ko "$*"; fi; }
+skip() {
+	echo "************************************************************"
+	echo "SKIPPED: live stream tests: $*"
+	echo "************************************************************"
+	if [ -n "${CI:-}" ]; then echo "live-stream: 0 passed, 1 failed"; exit 1; fi
+	exit 0
+}
+
+[ "$(id -u)" = 0 ] || skip "not root"
+"$U" status >"$work/status" 2>&1 || { cat "$work/status"; skip "uprobes cannot be used here"; }
+T=$(sed -n 's/^tracefs *\([^ ]*\) .*/\1/p' "$work/status")
+if grep -q '^[pr]:uprobectl/' "$T/uprobe_events"; then
+	echo "FAIL: the uprobectl group is in use on this machine; not touching it"
+	echo "live-stream: 0 passed, 1 failed"
+	exit 1
+fi
+snapshot() {
+	cat "$T/uprobe_events"
+	ls "$T/instances"
+	for f in tracing_on options/userstacktrace options/event-fork set_event_pid; do
+		echo "$f=$(cat "$T/$f")"
+	done
+	for f in "$T"/events/*/enable; do echo "$f=$(cat "$f")"; done
+}
+snapshot >"$work/before"
+cp "$REG" /tmp/registers
+
+# wait_for FILE: up to 5 s for it to exist
+wait_for() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$1" ]
+}
+
+# compare RECORDS OUT: every JSON record's arguments equal what the
+# program printed for that error number; prints how many matched
+compare() {
+	jq -r 'select(.kind == "entry") | [.args.arg1, .args.arg2, .args.arg3, .args.arg4, .args.ra] | @tsv' "$1" >"$work/rec.tsv"
+	awk '$1 == "ra:" {
+		ra = $2; sub(/,$/, "", ra); sp = $5; sub(/,$/, "", sp)
+		e = $6; gsub(/[^0-9]/, "", e); b = $7; gsub(/[()]/, "", b)
+		printf "0x%x\t%s\t%s\t0x%x\t%s\n", e + 0, sp, b, $NF + 0, ra
+	}' "$2" >"$work/want.tsv"
+	# each record must be one of the program's calls
+	n=0
+	while IFS= read -r line; do
+		grep -qxF "$line" "$work/want.tsv" || { echo "record not printed by the program: $line"; return 1; }
+		n=$((n + 1))
+	done <"$work/rec.tsv"
+	echo "$n"
+}
+
+# --- the top-level trace_pipe, after add and enable (the board's flow)
+check "$U" -q add /tmp/registers wrapper_strerror
+check "$U" -q enable
+/tmp/registers 5 >"$work/out"
+pid=$(sed -n 's/.*pid: \([0-9]*\)$/\1/p' "$work/out")
+"$U" stream --json -d 1 >"$work/all.json" 2>"$work/err"
+check [ $? = 0 ]
+jq -c "select(.pid == $pid)" "$work/all.json" >"$work/rec.json"
+check [ "$(compare "$work/rec.json" "$work/out")" = 5 ]
+check jq -e -s 'all(.group == "uprobectl" and .event == "wrapper_strerror" and .comm == "registers")' "$work/rec.json"
+check grep -q "records, no events lost" "$work/err"
+# text output, and -c
+/tmp/registers 3 >/dev/null
+"$U" stream -c 2 >"$work/text" 2>/dev/null
+check [ "$(wc -l <"$work/text")" = 2 ]
+check grep -q "registers\[[0-9]*\] wrapper_strerror arg1=0x" "$work/text"
+"$U" stream -d 0.3 >/dev/null 2>&1	# drain the rest
+check "$U" -q disable
+
+# --- an instance of its own: the group enabled there only
+"$U" stream --json --instance upc_live -c 5 >"$work/inst.json" 2>"$work/err" &
+sp=$!
+bg_pids="$bg_pids $sp"
+check wait_for "$T/instances/upc_live"
+sleep 0.1
+/tmp/registers 5 >"$work/out"
+wait $sp
+check [ $? = 0 ]
+check [ "$(compare "$work/inst.json" "$work/out")" = 5 ]
+check [ ! -e "$T/instances/upc_live" ]
+check [ "$(cat "$T/events/uprobectl/enable")" = 0 ]
+
+# --- -p: one process, not another running the same binary
+/tmp/registers 20 150 >"$work/a" &
+pa=$!
+/tmp/registers 20 150 >"$work/b" &
+pb=$!
+bg_pids="$bg_pids $pa $pb"
+"$U" stream --json -p "$pa" -d 2 >"$work/p.json" 2>/dev/null
+check [ $? = 0 ]
+check [ "$(jq -s 'length' "$work/p.json")" -ge 5 ]
+check jq -e -s "all(.pid == $pa)" "$work/p.json"
+check [ "$(compare "$work/p.json" "$work/a")" -ge 5 ]
+# --stack: frames symbolized while the process lives
+"$U" stream --json --stack -p "$pb" -c 2 >"$work/s.json" 2>/dev/null
+check jq -e -s 'length == 2 and all(.stack[0] | startswith("wrapper_strerror+0x0 (/tmp/registers)"))' "$work/s.json"
+# at entry the frame-pointer walk skips the caller (its return address is
+# at [sp], not yet behind a frame pointer): next comes libc's start code
+check jq -e -s 'all(.stack[1] | test("^[A-Za-z_]+\\+0x[0-9a-f]+ \\(/.*libc[.]so"))' "$work/s.json"
+# a closed pipe ends the stream cleanly
+"$U" stream --json -p "$pb" | head -n 1 >"$work/one.json"
+check [ "$(wc -l <"$work/one.json")" = 1 ]
+kill $pa $pb 2>/dev/null
+wait $pa $pb 2>/dev/null
+check [ -z "$(ls "$T/instances")" ]
+
+# --- SIGINT mid-stream
+"$U" stream --instance upc_sig >/dev/null 2>"$work/err" &
+sp=$!
+check wait_for "$T/instances/upc_sig"
+kill -INT $sp
+wait $sp
+check [ $? = 0 ]
+check [ ! -e "$T/instances/upc_sig" ]
+check "$U" -q clear
+
+# --- trace -- COMMAND: its status, its children, nothing left behind
+"$U" trace --json /tmp/registers wrapper_strerror -- sh -c '/tmp/registers 3 >'"$work/out"'; exit 7' \
+	>"$work/t.json" 2>"$work/err"
+check [ $? = 7 ]
+check [ "$(compare "$work/t.json" "$work/out")" = 3 ]
+check jq -e -s 'all(.comm == "registers" and (.group | startswith("upc_trace_")))' "$work/t.json"
+check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
+check [ -z "$(ls "$T/instances")" ]
+"$U" trace /tmp/registers wrapper_strerror -- /nonexistent/cmd >/dev/null 2>"$work/err"
+check [ $? = 127 ]
+check grep -q "nonexistent/cmd" "$work/err"
+# SIGINT to trace while its command runs
+"$U" trace /tmp/registers wrapper_strerror -- /tmp/registers 100 100 >/dev/null 2>&1 &
+sp=$!
+check wait_for "$T/instances/uprobectl-$sp"
+sleep 0.3
+kill -INT $sp
+wait $sp
+check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
+check [ ! -e "$T/instances/uprobectl-$sp" ]
+check [ -z "$(pgrep -f '/tmp/registers 100 100')" ]
+
+# --- tracefs as found
+snapshot >"$work/after"
+if cmp -s "$work/before" "$work/after"; then ok; else
+	ko "tracefs not restored:"
+	diff "$work/before" "$work/after"
+fi
+rm -f /tmp/registers
+echo "live-stream: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
