@@ -93,8 +93,18 @@ struct obuf {
 	size_t n;
 	char buf[1 << 16];
 };
-void ob_put(struct obuf *o, const char *s, size_t n);
+void ob_put_slow(struct obuf *o, const char *s, size_t n);
 void ob_flush(struct obuf *o);
+static inline void ob_put(struct obuf *o, const char *s, size_t n)
+{
+	if (n <= 16 && o->n + 16 <= sizeof(o->buf)) {
+		for (size_t i = 0; i < n; i++)
+			o->buf[o->n + i] = s[i];
+		o->n += n;
+		return;
+	}
+	ob_put_slow(o, s, n);
+}
 
 #define RECOUT_MAX_CPUS 1024
 #define RECOUT_MAX_FRAMES 16
@@ -113,8 +123,10 @@ struct recout {
 	void *sym_ctx;
 	unsigned long records, lost_lines;
 	uint64_t lost_cpu[RECOUT_MAX_CPUS];
-	struct upc_record rec, held;
-	char *pending;			/* the record held back for its stack */
+	struct upc_record recs[2];	/* the line's, and the one held back */
+	unsigned held;			/* index of the held one in recs */
+	const char *pending_line;	/* its line: the caller's, or pending */
+	char *pending;			/* a copy, once detached */
 	size_t pending_len, pending_cap;
 	long pending_pid;
 	bool have_pending, in_stack;
@@ -128,8 +140,11 @@ struct recout {
 };
 /* Name pid's comm for records where the kernel has "<...>". */
 void recout_comm(struct recout *w, long pid, const char *comm);
-/* Handle one line of trace text (a newline at its end is allowed). */
+/* Handle one line of trace text (a newline at its end is allowed). A
+ * record may be held, pointing into line, until the next line: call
+ * recout_detach() before line's memory is reused or freed. */
 void recout_line(struct recout *w, const char *line, size_t len);
+void recout_detach(struct recout *w);
 void recout_flush_pending(struct recout *w);
 void recout_free(struct recout *w);
 

@@ -196,6 +196,7 @@ static size_t feed(struct recout *w, char *buf, size_t n, unsigned long count)
 			recout_line(w, buf + start, i - start);
 		start = i + 1;
 	}
+	recout_detach(w);
 	memmove(buf, buf + start, n - start);
 	return n - start;
 }

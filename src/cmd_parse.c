@@ -59,6 +59,7 @@ int cmd_parse(int argc, char **argv)
 		if (!r) {
 			if (have)
 				recout_line(&w, buf, have);	/* no final newline */
+			recout_flush_pending(&w);
 			break;
 		}
 		have += (size_t)r;
@@ -68,8 +69,10 @@ int cmd_parse(int argc, char **argv)
 			recout_line(&w, buf + start, i - start);
 			start = i + 1;
 		}
+		recout_detach(&w);
 		if (!start && have == sizeof(buf)) {
 			recout_line(&w, buf, have);	/* a line longer than the buffer */
+			recout_detach(&w);
 			have = 0;
 			continue;
 		}

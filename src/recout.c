@@ -10,6 +10,7 @@
  * back until the next line shows whether frames follow.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ void ob_flush(struct obuf *o)
 	o->n = 0;
 }
 
-void ob_put(struct obuf *o, const char *s, size_t n)
+void ob_put_slow(struct obuf *o, const char *s, size_t n)
 {
 	if (o->n + n > sizeof(o->buf))
 		ob_flush(o);
@@ -65,9 +66,16 @@ static void ob_text(struct obuf *o, const struct upc_text *t)
 static void ob_num(struct obuf *o, long long v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%lld", v);
+	int n = 23;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 
-	ob_put(o, b, (size_t)n);
+	do {
+		b[n--] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		b[n--] = '-';
+	ob_put(o, b + n + 1, (size_t)(23 - n));
 }
 
 static void ob_hex(struct obuf *o, uint64_t v)
@@ -398,10 +406,7 @@ static void emit(struct recout *w, struct upc_record *r)
 void recout_flush_pending(struct recout *w)
 {
 	if (w->have_pending) {
-		struct upc_record *r = &w->held;
-
-		upc_record_parse(w->pending, w->pending_len, r);
-		emit(w, r);
+		emit(w, &w->recs[w->held]);
 		w->have_pending = false;
 		w->nframes = 0;
 		w->frames_len = 0;
@@ -427,25 +432,47 @@ static void add_frame(struct recout *w, const char *p, size_t n)
 	w->frames_len += n;
 }
 
-static void hold(struct recout *w, const char *line, size_t len, long pid)
+static void rebase(struct upc_text *t, const char *from, const char *to)
 {
+	if (t->p)
+		t->p = to + (t->p - from);
+}
+
+void recout_detach(struct recout *w)
+{
+	struct upc_record *h = &w->recs[w->held];
+	const char *line = w->pending_line;
+	size_t len = w->pending_len;
+
+	if (!w->have_pending || line == w->pending)
+		return;
 	if (len > w->pending_cap) {
 		char *nb = realloc(w->pending, len);
 
-		if (!nb)
+		if (!nb) {
+			w->have_pending = false;	/* dropped rather than dangling */
 			return;
+		}
 		w->pending = nb;
 		w->pending_cap = len;
 	}
 	memcpy(w->pending, line, len);
-	w->pending_len = len;
-	w->pending_pid = pid;
-	w->have_pending = true;
+	rebase(&h->raw, line, w->pending);
+	rebase(&h->comm, line, w->pending);
+	rebase(&h->flags, line, w->pending);
+	rebase(&h->ts, line, w->pending);
+	rebase(&h->event, line, w->pending);
+	rebase(&h->frame, line, w->pending);
+	for (unsigned i = 0; i < h->nargs; i++) {
+		rebase(&h->args[i].name, line, w->pending);
+		rebase(&h->args[i].value, line, w->pending);
+	}
+	w->pending_line = w->pending;
 }
 
 void recout_line(struct recout *w, const char *line, size_t len)
 {
-	struct upc_record *r = &w->rec;
+	struct upc_record *r = &w->recs[w->held ^ 1];
 	enum upc_rec_kind k;
 
 	if (!len || line[0] == '#')
@@ -468,7 +495,13 @@ void recout_line(struct recout *w, const char *line, size_t len)
 		emit(w, r);
 		return;
 	}
-	hold(w, line, len, r->pid);
+	/* hold it until the next line tells whether frames follow; it points
+	 * into the caller's line until recout_detach() */
+	w->held ^= 1;
+	w->pending_line = line;
+	w->pending_len = len;
+	w->pending_pid = r->pid;
+	w->have_pending = true;
 	w->in_stack = k == UPC_REC_STACK;
 }
 

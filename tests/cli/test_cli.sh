@@ -26,6 +26,9 @@ has_out() { if grep -qF -- "$1" "$out"; then ok; else ko "stdout lacks '$1'"; fi
 has_err() { if grep -qF -- "$1" "$err"; then ok; else ko "stderr lacks '$1'"; fi; }
 one_err_line() { if [ "$(wc -l <"$err")" -eq 1 ]; then ok; else ko "stderr is not one line"; fi; }
 json_ok() { if jq -e "$1" "$out" >/dev/null 2>&1; then ok; else ko "JSON check failed: $1"; fi; }
+# json_each FILTER: over a stream of objects, FILTER gives at least one
+# result and every result is true (jq -e alone judges the last input only)
+json_each() { if jq -e -s "[.[] | $1] | length > 0 and all" "$out" >/dev/null 2>&1; then ok; else ko "JSON check failed: $1"; fi; }
 
 # readelf_off FILE SYMBOL: the file offset of SYMBOL per readelf, decimal
 readelf_off() {
@@ -139,6 +142,37 @@ run 1 "$U" syms --json "$FX/host/pie" 'no_such_*'
 json_ok 'length == 0'
 run 0 "$U" syms -q "$FX/host/pie" main
 if grep -q ADDRESS "$out"; then ko "-q keeps the header"; else ok; fi
+
+# --- parse: saved trace text into records
+SEEDS=$(dirname "$0")/../fuzz/record-seeds/trace.txt
+run 0 "$U" parse --json "$SEEDS"
+json_ok 'true'
+if [ "$(jq -s 'length' "$out")" -gt 10 ]; then ok; else ko "too few records"; fi
+json_each 'select(.kind == "entry" and .event == "rep") | .args.msg == "Operation not permitted" and .args.ch == "O" and .args.arr == [79,112,101,114] and .types.arr == "array"'
+json_each 'select(.kind == "return" and .event == "exit" and .pid == 11693) | .args.ret == -54 and .ret_to == "0x401200" and .func == "0x401166"'
+json_each 'select(.kind == "entry" and .event == "entry") | .args.us == null and .types.us == "fault" and .args.s == "hello world"'
+json_each 'select(.kind == "lost") | .cpu == 0 and .lost == 4590'
+json_each 'select(.pid == 12048) | .kind == "stack" and .stack == ["/path/prog_nopie[+0x166]", "<00007f947fd2e24a>"]'
+json_each 'select(.pid == 21357 and .event == "rep") | .stack | length == 3'
+json_each 'select(.pid == 11952) | .tgid == 11952'
+# every line is accounted for, nothing silently dropped: each frame line is
+# in a record's stack, every other line is a record of its own
+frames=$(grep -c '^ =>' "$SEEDS")
+stacks=$(grep -c '<user stack trace>' "$SEEDS")
+standalone=$(jq -s '[.[] | select(.kind == "stack")] | length' "$out")
+[ "$(jq -s '[.[] | .stack // [] | length] | add' "$out")" = "$frames" ] && ok || ko "frames lost"
+[ "$(jq -s 'length' "$out")" = "$(($(grep -c . "$SEEDS") - frames - stacks + standalone))" ] && ok || ko "records lost"
+printf 'garbage line\nCPU:1 [LOST EVENTS]\n' | "$U" parse --json >"$out" 2>"$err"
+json_each 'select(.kind == "other") | .raw == "garbage line"'
+# quote, backslash and a tab inside a string: escaped in JSON, kept exact
+printf 'p-1 [000] ..... 1.0: e: (0x10) s="a\\b\tc\\"d"\n' | "$U" parse --json >"$out" 2>"$err"
+json_ok '.args.s == "a\\b\tc\\\"d"'
+run 0 "$U" parse "$SEEDS"
+has_out "registers[7694] wrapper_entry arg1=0x1"
+has_out "    => <00007f947fd2e24a>"
+has_out "*** CPU 0: lost 4590 events ***"
+run 1 "$U" parse /nonexistent
+run 2 "$U" parse a b
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

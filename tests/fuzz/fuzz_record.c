@@ -53,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		recout_line(&w[0], line, len);
 		recout_line(&w[1], line, len);
+		recout_detach(&w[0]);
+		recout_detach(&w[1]);
 		free(line);
 		start = i + 1;
 	}
