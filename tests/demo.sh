@@ -19,60 +19,56 @@ if ! "$U" -q status >/dev/null 2>&1; then
 	echo "demo: uprobes cannot be used on this machine (see above)"
 	exit 1
 fi
-if [ -n "$("$U" list --json 2>/dev/null | tr -d '[]\n ')" ]; then
-	echo "demo: the uprobectl group already has events; not touching them ('uprobectl list')"
-	exit 1
-fi
 T=$("$U" status | sed -n 's/^tracefs *\([^ ]*\) .*/\1/p')
+before=$(cat "$T/uprobe_events"; ls "$T/instances")
 cp "$REG" /tmp/registers
 out=$(mktemp)
-trap 'rm -f "$out"; "$U" -q clear; rm -f /tmp/registers' EXIT
+trap 'rm -f "$out" /tmp/registers' EXIT
 
 say "uprobectl resolve /tmp/registers wrapper_strerror"
 "$U" resolve /tmp/registers wrapper_strerror
-say "uprobectl add /tmp/registers wrapper_strerror"
-"$U" add /tmp/registers wrapper_strerror || exit 1
-say "uprobectl enable"
-"$U" enable || exit 1
-say "/tmp/registers $calls"
-/tmp/registers "$calls" 100 | tee "$out"
-pid=$(sed -n 's/.*pid: \([0-9]*\)$/\1/p' "$out")
 
-say "what the kernel recorded ($T/trace), next to what the program printed"
-grep -E -- "-$pid +(\\( *[0-9]+\\) )?\\[[0-9]+\\].* wrapper_strerror: " "$T/trace" |
-	awk -v out="$out" '
-	BEGIN {
-		while ((getline l < out) > 0) {
-			if (l !~ /^ra: /) continue
-			nf = split(l, f, " "); n++
-			ra[n] = f[2]; sub(/,$/, "", ra[n]); sp[n] = f[5]; sub(/,$/, "", sp[n])
-			e = f[6]; gsub(/[^0-9]/, "", e); err[n] = sprintf("0x%x", e + 0)
-			b = f[7]; gsub(/[()]/, "", b); buf[n] = b
-			len[n] = sprintf("0x%x", f[nf] + 0)
-		}
+say "uprobectl trace /tmp/registers wrapper_strerror -- /tmp/registers $calls 200"
+echo "(the program's lines and the kernel's records, as they happen)"
+"$U" trace /tmp/registers wrapper_strerror -- /tmp/registers "$calls" 200 || exit 1
+
+say "uprobectl trace --json /tmp/registers wrapper_strerror -- /tmp/registers $calls"
+"$U" -q trace --json /tmp/registers wrapper_strerror -- /tmp/registers "$calls" >"$out" || exit 1
+echo "(every call: the kernel's record next to what the program printed)"
+awk '
+	/^ra: / {
+		n++; ra[n] = $2; sub(/,$/, "", ra[n]); sp[n] = $5; sub(/,$/, "", sp[n])
+		e = $6; gsub(/[^0-9]/, "", e); err[n] = sprintf("0x%x", e + 0)
+		b = $7; gsub(/[()]/, "", b); buf[n] = b; len[n] = sprintf("0x%x", $NF + 0)
+		next
 	}
-	{
+	/^\{/ {
 		m++
-		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		same = v["arg1"] == err[m] && v["arg2"] == sp[m] && v["arg3"] == buf[m] &&
-		       v["arg4"] == len[m] && v["ra"] == ra[m]
-		printf "call %d  kernel:  error=%s sp=%s buf=%s len=%s ra=%s\n", m,
-			v["arg1"], v["arg2"], v["arg3"], v["arg4"], v["ra"]
-		printf "        program: error=%s sp=%s buf=%s len=%s ra=%s  %s\n", err[m],
-			sp[m], buf[m], len[m], ra[m], same ? "=> agree" : "=> DIFFER"
-		bad += !same
+		for (k = split($0, f, /[{},:"]+/); k > 0; k--) v[f[k]] = f[k + 1]
+		rec[m] = sprintf("error=%s sp=%s buf=%s len=%s ra=%s", v["arg1"], v["arg2"],
+				 v["arg3"], v["arg4"], v["ra"])
+		got[m] = v["arg1"] " " v["arg2"] " " v["arg3"] " " v["arg4"] " " v["ra"]
 	}
 	END {
-		if (m != n) { printf "%d records for %d calls\n", m, n; bad++ }
-		exit bad != 0
-	}'
+		for (i = 1; i <= n || i <= m; i++) {
+			want = err[i] " " sp[i] " " buf[i] " " len[i] " " ra[i]
+			printf "call %d  kernel:  %s\n", i, rec[i]
+			printf "        program: error=%s sp=%s buf=%s len=%s ra=%s  %s\n", err[i],
+				sp[i], buf[i], len[i], ra[i], got[i] == want ? "=> agree" : "=> DIFFER"
+			bad += got[i] != want
+		}
+		exit bad != 0 || m != n
+	}' "$out"
 agree=$?
 
-say "uprobectl list"
-"$U" list
-say "uprobectl disable && uprobectl clear"
-"$U" disable && "$U" clear
-trap 'rm -f "$out" /tmp/registers' EXIT
+say "cat $T/uprobe_events; ls $T/instances"
+after=$(cat "$T/uprobe_events"; ls "$T/instances")
+if [ "$before" = "$after" ]; then
+	echo "(nothing left behind: uprobe_events and instances are as they were)"
+else
+	echo "demo: tracefs was not left as found"
+	agree=1
+fi
 if [ "$agree" = 0 ]; then
 	printf '\ndemo: every value the kernel recorded equals what the program printed.\n'
 else
