@@ -35,13 +35,17 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
+comma := ,
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
 	-ffunction-sections -fdata-sections -Iinclude -Itargets $(EXTRA_CFLAGS)
-ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static) $(LDFLAGS) \
-	$(EXTRA_LDFLAGS)
+# Static builds: no RELRO (nothing is relocated at run time in a static
+# binary, and its page alignment would pad the file by up to 64 KiB on
+# arm64).
+ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static -Wl$(comma)-z$(comma)norelro) \
+	$(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(addprefix src/,log.c arch.c elf.c debug.c symbols.c resolve.c probe.c util.c \
 	fetcharg.c tracefs.c kconfig.c inflate.c record.c)

@@ -199,5 +199,10 @@ int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, 
  * 8 (as the kernel does), the whole of s[0..len). */
 int upc_parse_u64(const char *s, size_t len, uint64_t *v);
 int upc_parse_hex(const char *s, size_t len, uint64_t *v);
+/* Hex digits without 0x. */
+int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
+/* The next blank-separated token of [*p, end): its start and length;
+ * false at the end. Advances *p past it. */
+bool upc_token(const char **p, const char *end, const char **tok, size_t *len);
 
 #endif /* UPC_INTERNAL_H */

@@ -194,6 +194,10 @@ int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
 int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs,
 			  bool ret, char *buf, size_t len);
 
+/* Numbers as the kernel takes them: 0x hex, 0 octal, else decimal, the
+ * whole of s; -EINVAL or -ERANGE otherwise. */
+int upc_parse_number(const char *s, uint64_t *v);
+
 /* Checks for what goes into a definition; each explains a refusal. */
 int upc_check_path(const char *path);	/* absolute, no space, '#', control */
 int upc_check_name(const char *what, const char *name, bool dash_ok);

@@ -179,6 +179,7 @@ void *symbolize_new(void);
 void symbolize_free(void *ctx);
 int parse_seconds(const char *s, double *v);
 int parse_count(const char *s, unsigned long *v);
+int parse_pid(const char *s, long *pid);
 
 /* ---- defining a probe (cmd_add.c), for add and trace ---- */
 struct add_req {

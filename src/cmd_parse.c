@@ -25,12 +25,15 @@ int cmd_parse(int argc, char **argv)
 		{ "json", 0, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct recout w = { .out = { .fd = 1 }, .stacks = true };
+	/* in .bss, not .data: it is large */
+	static struct recout w;
 	static char buf[1 << 20];
 	const char *file;
 	size_t have = 0;
 	int opt, fd, status = EXIT_OK;
 
+	w.out.fd = 1;
+	w.stacks = true;
 	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
 		if (opt == OPT_JSON)
 			w.json = true;

@@ -2,6 +2,7 @@
 /* uprobectl stream: the group's records from trace_pipe, live. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,20 +32,47 @@ const char stream_usage[] =
 	"the stream with everything set up for it removed.\n"
 	"Exit status: 0 streamed, 1 failure, 2 usage error.\n";
 
+/* SECONDS[.FRACTION], > 0 */
 int parse_seconds(const char *s, double *v)
 {
-	char *end;
+	double r = 0, scale = 1;
+	bool dot = false, any = false;
 
-	*v = strtod(s, &end);
-	return *s && !*end && *v > 0 ? 0 : -EINVAL;
+	for (; *s; s++) {
+		if (*s == '.' && !dot) {
+			dot = true;
+		} else if (*s >= '0' && *s <= '9') {
+			any = true;
+			if (dot)
+				r += (*s - '0') * (scale /= 10);
+			else
+				r = r * 10 + (*s - '0');
+		} else {
+			return -EINVAL;
+		}
+	}
+	*v = r;
+	return any && r > 0 && r < 1e9 ? 0 : -EINVAL;
 }
 
 int parse_count(const char *s, unsigned long *v)
 {
-	char *end;
+	uint64_t n;
 
-	*v = strtoul(s, &end, 10);
-	return *s && !*end && *v > 0 ? 0 : -EINVAL;
+	if (*s < '1' || *s > '9' || upc_parse_number(s, &n) || n > ULONG_MAX)
+		return -EINVAL;
+	*v = (unsigned long)n;
+	return 0;
+}
+
+int parse_pid(const char *s, long *pid)
+{
+	unsigned long v;
+
+	if (parse_count(s, &v) || v > 0x7fffffff)
+		return -EINVAL;
+	*pid = (long)v;
+	return 0;
 }
 
 int cmd_stream(int argc, char **argv)
@@ -56,7 +84,8 @@ int cmd_stream(int argc, char **argv)
 		{ "stack", 0, NULL, OPT_STACK },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct recout w = { .out = { .fd = 1 }, .live = true };
+	/* in .bss, not .data: it is large */
+	static struct recout w;
 	struct tfs_args a = TFS_ARGS_INIT;
 	struct session s = { .pid = -1, .fd = -1 };
 	struct names all = { NULL, 0 }, only = { NULL, 0 };
@@ -65,8 +94,9 @@ int cmd_stream(int argc, char **argv)
 	unsigned long count = 0;
 	double seconds = 0;
 	bool exited;
-	char *end;
 
+	w.out.fd = 1;
+	w.live = true;
 	while ((opt = getopt_long(argc, argv, "qvg:e:p:c:d:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
@@ -75,8 +105,7 @@ int cmd_stream(int argc, char **argv)
 			events[nevents++] = optarg;
 			break;
 		case 'p':
-			s.pid = strtol(optarg, &end, 10);
-			if (!*optarg || *end || s.pid <= 0)
+			if (parse_pid(optarg, &s.pid))
 				return cli_usage("-p takes a process id");
 			break;
 		case 'c':

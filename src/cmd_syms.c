@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* uprobectl syms FILE [GLOB]: the function symbols and their file offsets. */
-#include <fnmatch.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -20,6 +19,58 @@ const char syms_usage[] =
 	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
 	"  --no-debug-file   do not look for a separate debug file\n";
 
+/*
+ * Shell patterns over symbol names: *, ?, [set], [!set] with ranges, and \
+ * to quote. Our own rather than fnmatch(3), whose locale tables would be a
+ * tenth of a static binary.
+ */
+static bool glob(const char *p, const char *pe, const char *s, const char *se)
+{
+	while (p < pe) {
+		if (*p == '*') {
+			while (p < pe && *p == '*')
+				p++;
+			for (const char *t = s; t <= se; t++)
+				if (glob(p, pe, t, se))
+					return true;
+			return false;
+		}
+		if (s == se)
+			return false;
+		if (*p == '[') {
+			const char *q = p + 1;
+			bool neg = q < pe && (*q == '!' || *q == '^'), in = false;
+
+			q += neg;
+			for (bool first = true; q < pe && (*q != ']' || first); first = false) {
+				char lo = *q, hi = lo;
+
+				if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+					hi = q[2];
+					q += 3;
+				} else {
+					q++;
+				}
+				in |= *s >= lo && *s <= hi;
+			}
+			if (q >= pe)
+				return false;	/* no closing ']' */
+			if (in == neg)
+				return false;
+			p = q + 1;
+			s++;
+			continue;
+		}
+		if (*p == '\\' && p + 1 < pe)
+			p++;
+		if (*p != '?' && *p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return s == se;
+}
+
 struct syms_ctx {
 	const char *glob;
 	const struct upc_arch *arch;
@@ -28,12 +79,8 @@ struct syms_ctx {
 
 static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
 {
-	char name[4096];
-
-	if (!c->glob)
-		return true;
-	snprintf(name, sizeof(name), "%.*s", (int)s->name_len, s->name);
-	return !fnmatch(c->glob, name, 0);
+	return !c->glob || glob(c->glob, c->glob + strlen(c->glob), s->name,
+				s->name + s->name_len);
 }
 
 static int print_sym(const struct upc_sym *s, void *ctx)

@@ -44,7 +44,8 @@ int cmd_trace(int argc, char **argv)
 		{ "stack", 0, NULL, OPT_STACK },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct recout w = { .out = { .fd = 1 }, .live = true };
+	/* in .bss, not .data: it is large */
+	static struct recout w;
 	char group[32], event[UPC_NAME_MAX + 1], def[4096];
 	struct add_req q = { .nargs = 4, .event_out = event };
 	struct session s = { .pid = -1, .fd = -1 };
@@ -56,8 +57,9 @@ int cmd_trace(int argc, char **argv)
 	double seconds = 0;
 	bool existed, exited = false, added = false;
 	pid_t child = 0;
-	char *end;
 
+	w.out.fd = 1;
+	w.live = true;
 	/* COMMAND starts after "--" */
 	for (nargs = 1; nargs < argc && strcmp(argv[nargs], "--"); nargs++)
 		;
@@ -73,8 +75,7 @@ int cmd_trace(int argc, char **argv)
 		case 'r': q.ret = true; break;
 		case 'e': q.event = optarg; break;
 		case 'p':
-			s.pid = strtol(optarg, &end, 10);
-			if (!*optarg || *end || s.pid <= 0)
+			if (parse_pid(optarg, &s.pid))
 				return cli_usage("-p takes a process id");
 			break;
 		case 'c':

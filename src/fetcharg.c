@@ -180,17 +180,18 @@ static bool basic_type(const char *t, size_t n)
 /* b<WIDTH>@<OFFSET>/<CONTAINER> */
 static bool bitfield(const char *t, size_t n)
 {
-	unsigned long w, o, c;
-	char tail;
-	char buf[32];
+	const char *at = memchr(t, '@', n), *sl = memchr(t, '/', n);
+	uint64_t w, o, c;
 
-	if (n >= sizeof(buf) || t[0] != 'b')
+	if (n < 6 || t[0] != 'b' || !at || !sl || sl < at ||
+	    span_num(t + 1, (size_t)(at - t - 1)) != (size_t)(at - t - 1) ||
+	    span_num(at + 1, (size_t)(sl - at - 1)) != (size_t)(sl - at - 1) ||
+	    span_num(sl + 1, (size_t)(t + n - sl - 1)) != (size_t)(t + n - sl - 1) ||
+	    upc_parse_u64(t + 1, (size_t)(at - t - 1), &w) ||
+	    upc_parse_u64(at + 1, (size_t)(sl - at - 1), &o) ||
+	    upc_parse_u64(sl + 1, (size_t)(t + n - sl - 1), &c))
 		return false;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	if (sscanf(buf, "b%lu@%lu/%lu%c", &w, &o, &c, &tail) != 3)
-		return false;
-	return (c == 8 || c == 16 || c == 32 || c == 64) && w >= 1 && w + o <= c;
+	return (c == 8 || c == 16 || c == 32 || c == 64) && w >= 1 && o < c && w <= c - o;
 }
 
 static int type(struct fa *f, const char *t, size_t n)

@@ -142,10 +142,9 @@ int cli_fail(int err, const char *what)
 
 bool parse_nargs(const char *s, unsigned *n)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	uint64_t v;
 
-	if (!*s || *end || v > UPC_MAX_ARGS)
+	if (*s < '0' || *s > '9' || upc_parse_number(s, &v) || v > UPC_MAX_ARGS)
 		return false;
 	*n = (unsigned)v;
 	return true;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "upc_internal.h"
 
 struct symctx {
 	long pid;
@@ -63,17 +64,28 @@ static bool load_maps(struct symctx *c, long pid)
 static bool find_mapping(const char *maps, uint64_t addr, char *path, size_t len,
 			 uint64_t *off)
 {
-	for (const char *l = maps; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-		unsigned long long start, end, pgoff;
-		char perms[8], file[4096];
-		int n = 0;
+	/* "start-end perms offset dev inode path" */
+	for (const char *l = maps, *nl; *l; l = nl + 1) {
+		const char *p = l, *range, *perms, *offs, *dev, *ino, *file, *dash;
+		size_t rl, pl, ol, dl, il, fl;
+		uint64_t start, end, pgoff;
 
-		if (sscanf(l, "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &pgoff, &n) < 4 ||
-		    addr < start || addr >= end)
+		nl = strchr(l, '\n');
+		if (!nl)
+			nl = l + strlen(l);
+		if (!upc_token(&p, nl, &range, &rl) || !upc_token(&p, nl, &perms, &pl) ||
+		    !upc_token(&p, nl, &offs, &ol) || !upc_token(&p, nl, &dev, &dl) ||
+		    !upc_token(&p, nl, &ino, &il) || !(dash = memchr(range, '-', rl)) ||
+		    upc_parse_xdigits(range, (size_t)(dash - range), &start) ||
+		    upc_parse_xdigits(dash + 1, (size_t)(range + rl - dash - 1), &end) ||
+		    upc_parse_xdigits(offs, ol, &pgoff) || addr < start || addr >= end) {
+			if (!*nl)
+				break;
 			continue;
-		if (!n || sscanf(l + n, "%4095s", file) != 1 || file[0] != '/')
+		}
+		if (!upc_token(&p, nl, &file, &fl) || file[0] != '/' || fl >= len)
 			return false;
-		snprintf(path, len, "%s", file);
+		snprintf(path, len, "%.*s", (int)fl, file);
 		*off = addr - start + pgoff;
 		return true;
 	}
@@ -90,7 +102,8 @@ bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out
 
 	if (n < 3 || frame[0] != '<' || frame[n - 1] != '>' || pid < 0)
 		return false;
-	addr = strtoull(frame + 1, NULL, 16);
+	if (upc_parse_xdigits(frame + 1, n - 2, &addr))
+		return false;
 	if ((c->pid != pid && !load_maps(c, pid)) || !c->maps)
 		return false;
 	if (!find_mapping(c->maps, addr, path, sizeof(path), &off)) {

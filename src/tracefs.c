@@ -71,10 +71,15 @@ static int from_mounts(struct upc_tracefs *t)
 	if (!f)
 		return -ENOENT;
 	while (fgets(line, sizeof(line), f)) {
-		char dev[256], mnt[PATH_MAX / 2], type[64];
+		const char *p = line, *end = line + strlen(line), *dev, *m, *ty;
+		size_t dl, ml, tl;
+		char mnt[PATH_MAX / 2], type[64];
 
-		if (sscanf(line, "%255s %2047s %63s", dev, mnt, type) != 3)
+		if (!upc_token(&p, end, &dev, &dl) || !upc_token(&p, end, &m, &ml) ||
+		    !upc_token(&p, end, &ty, &tl) || ml >= sizeof(mnt) || tl >= sizeof(type))
 			continue;
+		snprintf(mnt, sizeof(mnt), "%.*s", (int)ml, m);
+		snprintf(type, sizeof(type), "%.*s", (int)tl, ty);
 		unescape(mnt);
 		if (!strcmp(type, "tracefs") && is_dir(mnt)) {
 			snprintf(t->root, sizeof(t->root), "%s", mnt);
@@ -533,17 +538,18 @@ int upc_probe_hits(const struct upc_tracefs *t, const char *path, const char *ev
 		return err;
 	err = -ENOENT;
 	/* "  PATH EVENT HITS" per probe; a multi-probe event has several */
-	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
-		char f[PATH_MAX], ev[128];
-		unsigned long long h;
+	for (const char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		const char *p = line, *f, *ev, *h;
+		size_t fl, el, hl;
+		uint64_t n;
 
 		nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
 			nl = buf + len;
-		*nl = '\0';
-		if (sscanf(line, " %4095s %127s %llu", f, ev, &h) == 3 &&
-		    !strcmp(f, path) && !strcmp(ev, event)) {
-			*hits += h;
+		if (upc_token(&p, nl, &f, &fl) && upc_token(&p, nl, &ev, &el) &&
+		    upc_token(&p, nl, &h, &hl) && fl == strlen(path) && !memcmp(f, path, fl) &&
+		    el == strlen(event) && !memcmp(ev, event, el) && !upc_parse_u64(h, hl, &n)) {
+			*hits += n;
 			err = 0;
 		}
 	}

@@ -3,11 +3,18 @@
 
 int upc_parse_hex(const char *s, size_t len, uint64_t *v)
 {
-	uint64_t r = 0;
-
 	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return -EINVAL;
-	for (size_t i = 2; i < len; i++) {
+	return upc_parse_xdigits(s + 2, len - 2, v);
+}
+
+int upc_parse_xdigits(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t r = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
 		unsigned d;
 		char c = s[i];
 
@@ -52,4 +59,23 @@ int upc_parse_u64(const char *s, size_t len, uint64_t *v)
 	}
 	*v = r;
 	return 0;
+}
+
+bool upc_token(const char **p, const char *end, const char **tok, size_t *len)
+{
+	const char *q = *p;
+
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	*tok = q;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\n')
+		q++;
+	*len = (size_t)(q - *tok);
+	*p = q;
+	return *len > 0;
+}
+
+int upc_parse_number(const char *s, uint64_t *v)
+{
+	return upc_parse_u64(s, strlen(s), v);
 }

@@ -7,4 +7,4 @@ ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
 STATIC ?= 1
-OPT ?= -Os
+OPT ?= -Os -flto=auto

@@ -4,4 +4,4 @@ ifeq ($(origin CC),default)
 CC := musl-gcc
 endif
 STATIC ?= 1
-OPT ?= -Os
+OPT ?= -Os -flto=auto

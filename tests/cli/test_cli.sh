@@ -137,6 +137,13 @@ has_out "THUMB"
 run 0 "$U" syms "$FX/host/pie" 'fx_dup'
 has_out "fx_dup"
 [ "$(grep -c ' fx_dup$' "$out")" -eq 2 ] && ok || ko "two fx_dup lines expected"
+# shell patterns: classes, negation, ranges, ?, escapes
+globbed() { "$U" -q syms "$FX/host/pie" "$1" | awk '{ print $6 }' | sort -u | tr '\n' ' '; }
+[ "$(globbed 'fx_[!a-f]*')" = "fx_global fx_ifunc fx_ifunc_resolver fx_local " ] && ok || ko "glob [!a-f]"
+[ "$(globbed 'fx_g?obal')" = "fx_global " ] && ok || ko "glob ?"
+[ "$(globbed 'f*_*l')" = "fx_dup_a_call fx_dup_b_call fx_global fx_local " ] && ok || ko "glob *"
+[ "$(globbed '\fx_[a-a]lias')" = "fx_alias " ] && ok || ko "glob escape and range"
+run 1 "$U" syms "$FX/host/pie" '[x'
 run 1 "$U" syms "$FX/host/pie" 'no_such_*'
 run 1 "$U" syms --json "$FX/host/pie" 'no_such_*'
 json_ok 'length == 0'
