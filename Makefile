@@ -101,6 +101,7 @@ clean:
 	rm -rf build
 
 include tests/tests.mk
+include tests/vm/vm.mk
 
 .PHONY: all install deps clean check demo bench fuzz
 .DELETE_ON_ERROR:

@@ -13,7 +13,8 @@
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
 #   qemu-user        user-mode QEMU to run foreign unit tests
 #   bench            the peer tools benchmarks compare against (perf)
-#   vm               system QEMU, cpio, kernels' tools for the VM tests
+#   vm               system QEMU, cpio, what kernels need (Debian's arm64 and
+#                    armhf kernels, a riscv64 one built from linux-source)
 #
 # Packages that are already installed are skipped, so a second run does
 # not touch apt at all. Not root: print what is missing and fail.
@@ -32,7 +33,7 @@ for purpose in "$@"; do
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	bench) pkgs="$pkgs linux-perf" ;;
-	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio" ;;
+	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done
@@ -42,19 +43,24 @@ for p in $pkgs; do
 	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
 	case "$st" in ii*) ;; *) missing="$missing $p" ;; esac
 done
-[ -n "$missing" ] || exit 0
+# a foreign architecture is needed even with nothing to install: the VM
+# tests download kernels of it
+new_arch=""
+for a in $foreign; do
+	dpkg --print-foreign-architectures | grep -qx "$a" || new_arch="$new_arch $a"
+done
+[ -n "$missing$new_arch" ] || exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
+	echo "install-deps: missing packages:$missing, architectures:$new_arch" \
+		"(run as root, or install them)" >&2
 	exit 1
 fi
 
 added=0
-for a in $foreign; do
-	if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
-		dpkg --add-architecture "$a"
-		added=1
-	fi
+for a in $new_arch; do
+	dpkg --add-architecture "$a"
+	added=1
 done
 
 export DEBIAN_FRONTEND=noninteractive
@@ -64,6 +70,7 @@ if [ "$added" = 1 ] || [ ! -e /var/lib/apt/periodic/uprobectl-updated ]; then
 	apt-get update -q || echo "install-deps: apt-get update reported errors; continuing" >&2
 	mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/uprobectl-updated
 fi
+[ -n "$missing" ] || exit 0
 # shellcheck disable=SC2086
 if ! apt-get install -y -q --no-install-recommends $missing; then
 	apt-get update -q || true

@@ -1,0 +1,5 @@
+# VM test recipe for aarch64: Debian's arm64 kernel (an uncompressed Image
+# with an EFI stub) on QEMU's virt machine, PL011 serial console.
+QEMU="qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -nic none"
+CONSOLE=ttyAMA0
+EXTRA=""

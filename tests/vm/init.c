@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /init of the VM tests: a static program, no shell. It does what an init
+ * script on a board would do, by exec'ing /bin/uprobectl with argv:
+ *   uprobectl status           (which mounts tracefs itself: /init does not)
+ *   uprobectl add /tmp/registers wrapper_strerror
+ *   uprobectl enable
+ *   /tmp/registers N
+ *   uprobectl stream --json -c N
+ *   uprobectl disable, clear, status
+ * then checks every record against the program's own output (arguments,
+ * stack pointer, buffer pointer, length, return address) and prints one
+ * PASS or FAIL line per check, a final "VM-RESULT: N passed, M failed", and
+ * powers off. Kernel command line words:
+ *   upc.thumb     also check that a Thumb function is refused (armhf)
+ *   upc.apply     set up probes with 'uprobectl apply --enable FILE' instead
+ *   upc.bench=N   also report the peak RSS of add, and of stream over N
+ *                 records
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CALLS 5
+#define OUT_MAX (1 << 20)
+
+static int passed, failed;
+static char cmdline[1024];
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", ok ? "PASS" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	ok ? passed++ : failed++;
+}
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	long rss_kib;
+	char out[OUT_MAX];
+	char err[4096];
+};
+
+/* Run argv with stdout and stderr captured, at most `limit` seconds. */
+static void run(struct run *r, int limit, char *const argv[])
+{
+	int o[2], e[2], st = 0;
+	size_t no = 0, ne = 0;
+	struct rusage ru;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r) - OUT_MAX - 4096);
+	r->out[0] = r->err[0] = '\0';
+	if (pipe(o) || pipe(e)) {
+		r->status = 126;
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		alarm((unsigned)limit);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	/* stderr is small: read stdout to the end, then stderr */
+	for (ssize_t n; (n = read(o[0], r->out + no, OUT_MAX - 1 - no)) > 0;)
+		no += (size_t)n;
+	for (ssize_t n; (n = read(e[0], r->err + ne, sizeof(r->err) - 1 - ne)) > 0;)
+		ne += (size_t)n;
+	r->out[no] = r->err[ne] = '\0';
+	close(o[0]);
+	close(e[0]);
+	wait4(pid, &st, 0, &ru);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->rss_kib = ru.ru_maxrss;
+}
+
+static struct run R;
+
+#define U(...) run(&R, 60, (char *const[]){ "/bin/uprobectl", __VA_ARGS__, NULL })
+
+static void show(const char *what)
+{
+	printf("---- %s: exit %d\n%s%s", what, R.status, R.out, R.err);
+	fflush(stdout);
+}
+
+/* The value of "KEY":"VALUE" in a JSON line, into buf. */
+static int json_field(const char *line, const char *key, char *buf, size_t len)
+{
+	char pat[64];
+	const char *p, *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	q = strchr(p, '"');
+	if (!q || (size_t)(q - p) >= len)
+		return -1;
+	memcpy(buf, p, (size_t)(q - p));
+	buf[q - p] = '\0';
+	return 0;
+}
+
+static char *read_file(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+struct call {
+	char ra[32], sp[32], buf[32];
+	unsigned err, len;
+};
+
+/* "ra: 0x..., stack pointer: 0x..., errno[001]: (0x...) text, len: 511" */
+static int program_calls(const char *out, struct call *c, int max)
+{
+	int n = 0;
+
+	for (const char *l = out; l && *l && n < max; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (sscanf(l, "ra: %31[^,], stack pointer: %31[^,], errno[%u]: (%31[^)])", c[n].ra,
+			   c[n].sp, &c[n].err, c[n].buf) != 4)
+			continue;
+		const char *len = strstr(l, ", len: ");
+		const char *nl = strchr(l, '\n');
+
+		if (!len || (nl && len > nl))
+			continue;
+		c[n].len = (unsigned)strtoul(len + 7, NULL, 10);
+		n++;
+	}
+	return n;
+}
+
+static int scenario(void)
+{
+	static char records[OUT_MAX];
+	struct call calls[CALLS];
+	char count[16], a[4][32], ra[32], want[32];
+	int ncalls, nrec = 0;
+
+	U("add", "/tmp/registers", "wrapper_strerror");
+	show("uprobectl add /tmp/registers wrapper_strerror");
+	check(R.status == 0, "add /tmp/registers wrapper_strerror");
+	U("enable");
+	check(R.status == 0, "enable");
+	snprintf(count, sizeof(count), "%d", CALLS);
+	run(&R, 60, (char *const[]){ "/tmp/registers", count, NULL });
+	show("/tmp/registers");
+	ncalls = program_calls(R.out, calls, CALLS);
+	check(R.status == 0 && ncalls == CALLS, "the program made %d calls", ncalls);
+	U("stream", "--json", "-c", count, "-d", "20");
+	show("uprobectl stream --json");
+	check(R.status == 0, "stream --json -c %d", CALLS);
+	snprintf(records, sizeof(records), "%s", R.out);
+	for (char *l = records, *nl; l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strstr(l, "\"kind\":\"entry\""))
+			continue;
+		if (nrec >= ncalls) {
+			nrec++;
+			continue;
+		}
+		struct call *c = &calls[nrec];
+		int ok = !json_field(l, "arg1", a[0], 32) && !json_field(l, "arg2", a[1], 32) &&
+			 !json_field(l, "arg3", a[2], 32) && !json_field(l, "arg4", a[3], 32) &&
+			 !json_field(l, "ra", ra, 32);
+
+		snprintf(want, sizeof(want), "0x%x", c->err);
+		check(ok && !strcmp(a[0], want), "call %d: error number %s == %s", nrec + 1, a[0], want);
+		check(ok && !strcmp(a[1], c->sp), "call %d: stack pointer %s == %s", nrec + 1, a[1], c->sp);
+		check(ok && !strcmp(a[2], c->buf), "call %d: buffer %s == %s", nrec + 1, a[2], c->buf);
+		snprintf(want, sizeof(want), "0x%x", c->len);
+		check(ok && !strcmp(a[3], want), "call %d: length %s == %s", nrec + 1, a[3], want);
+		check(ok && !strcmp(ra, c->ra), "call %d: return address %s == %s", nrec + 1, ra, c->ra);
+		nrec++;
+	}
+	check(nrec == CALLS, "%d records for %d calls", nrec, CALLS);
+	U("disable");
+	check(R.status == 0, "disable");
+	U("clear");
+	check(R.status == 0, "clear");
+	check(read_file("/sys/kernel/tracing/uprobe_events")[0] == '\0', "uprobe_events is empty again");
+	return 0;
+}
+
+static void thumb(void)
+{
+	U("add", "/tmp/registers-thumb", "wrapper_strerror");
+	show("uprobectl add /tmp/registers-thumb wrapper_strerror");
+	check(R.status == 2 && strstr(R.err, "Thumb"), "a Thumb function is refused, explained");
+	check(read_file("/sys/kernel/tracing/uprobe_events")[0] == '\0', "and nothing was written");
+}
+
+static void bench(const char *n)
+{
+	long add_rss;
+
+	U("add", "/tmp/registers", "wrapper_strerror");
+	add_rss = R.rss_kib;
+	U("enable");
+	run(&R, 300, (char *const[]){ "/tmp/registers", (char *)n, NULL });
+	U("stream", "--json", "-c", (char *)n, "-d", "120");
+	check(R.status == 0, "stream over %s records", n);
+	printf("FOOTPRINT: add_rss_kib=%ld stream_rss_kib=%ld records=%s\n", add_rss, R.rss_kib, n);
+	U("clear");
+}
+
+int main(void)
+{
+	const char *b;
+
+	mkdir("/dev", 0755);
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	snprintf(cmdline, sizeof(cmdline), "%s", read_file("/proc/cmdline"));
+	printf("VM-START: %s", cmdline);
+
+	U("status");
+	show("uprobectl status");
+	check(R.status == 0, "status: tracefs found or mounted, uprobe events ready");
+	if (strstr(cmdline, "upc.apply")) {
+		U("apply", "--enable", "/etc/uprobectl.conf");
+		show("uprobectl apply --enable /etc/uprobectl.conf");
+		check(R.status == 0, "apply --enable /etc/uprobectl.conf");
+	}
+	scenario();
+	if (strstr(cmdline, "upc.thumb"))
+		thumb();
+	if ((b = strstr(cmdline, "upc.bench="))) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%.*s", (int)strcspn(b + 10, " \n"), b + 10);
+		bench(n);
+	}
+	U("status");
+	check(R.status == 0, "status at the end");
+	printf("VM-RESULT: %d passed, %d failed\n", passed, failed);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

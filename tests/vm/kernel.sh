@@ -1,0 +1,54 @@
+#!/bin/sh
+# kernel.sh ARCH OUT: put a bootable kernel for ARCH at OUT.
+#   aarch64, armhf: Debian's own kernel package, downloaded and unpacked
+#   riscv64: Debian 12 has no riscv64 kernel package; a small one is built
+#            from Debian's linux-source-6.1 with targets/riscv64/kernel.config
+# Results are kept in OUT (under build/) and in /var/cache/uprobectl-vm, so
+# a second run, or a fresh clone on the same machine, reuses them.
+set -eu
+arch=$1 out=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=/var/cache/uprobectl-vm
+[ -s "$out" ] && exit 0
+mkdir -p "$(dirname "$out")"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+debian_kernel() {	# META-PACKAGE DEBARCH
+	pkg=$(apt-cache depends "$1:$2" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
+	[ -n "$pkg" ] || { echo "kernel.sh: no $1:$2 in apt (is the $2 architecture added?)" >&2; exit 1; }
+	key=$cache/$pkg.vmlinuz
+	if [ ! -s "$key" ]; then
+		(cd "$work" && apt-get download -q "$pkg:$2" >/dev/null)
+		dpkg-deb -x "$work"/"$pkg"_*.deb "$work/x"
+		mkdir -p "$cache"
+		cp "$work"/x/boot/vmlinuz-* "$key"
+	fi
+	cp "$key" "$out"
+}
+
+case "$arch" in
+aarch64) debian_kernel linux-image-arm64 arm64 ;;
+armhf) debian_kernel linux-image-armmp-lpae armhf ;;
+riscv64)
+	src=$(ls /usr/src/linux-source-*.tar.xz | head -n 1)
+	sum=$(cat "$src" "$top/targets/riscv64/kernel.config" | md5sum | cut -c1-12)
+	key=$cache/riscv64-$sum.Image
+	if [ ! -s "$key" ]; then
+		echo "kernel.sh: building a riscv64 kernel from $(basename "$src") (about 2 minutes)"
+		tar -C "$work" -xJf "$src"
+		cd "$work"/linux-source-*
+		make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig >/dev/null
+		scripts/kconfig/merge_config.sh -m .config "$top/targets/riscv64/kernel.config" >/dev/null
+		make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- olddefconfig >/dev/null
+		for opt in UPROBE_EVENTS SERIAL_8250_CONSOLE BLK_DEV_INITRD DEVTMPFS; do
+			grep -q "^CONFIG_$opt=y" .config || { echo "kernel.sh: CONFIG_$opt did not stick" >&2; exit 1; }
+		done
+		make -s -j"$(nproc)" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- Image
+		mkdir -p "$cache"
+		cp arch/riscv/boot/Image "$key"
+	fi
+	cp "$key" "$out"
+	;;
+*) echo "kernel.sh: no VM recipe for $arch" >&2; exit 2 ;;
+esac

@@ -1,0 +1,50 @@
+#!/bin/sh
+# run-vm.sh ARCH [KERNEL-ARGS...]: boot a real ARCH kernel under QEMU with a
+# shell-free initramfs (our /init, the target's static uprobectl and test
+# programs), and report what /init checked. A hang or a panic is a failure,
+# shown with the console log.
+#   ARCH: aarch64 armhf riscv64      extra words go to the kernel command line
+set -u
+arch=$1
+shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+vm=build/vm/$arch
+recipe=targets/$arch/vm.sh
+[ "$arch" = armhf ] && recipe=targets/arm/vm.sh
+fail() { echo "vm-$arch: $*"; echo "vm-$arch: 0 passed, 1 failed"; exit 1; }
+
+make -s TARGET="$arch" vm-progs >/dev/null || fail "building the target's programs failed"
+tests/vm/kernel.sh "$arch" "$vm/kernel" || fail "no kernel"
+rm -rf "$vm/root"
+mkdir -p "$vm/root/bin" "$vm/root/tmp" "$vm/root/etc" "$vm/root/dev" "$vm/root/proc" "$vm/root/sys"
+cp "build/$arch/uprobectl" "$vm/root/bin/uprobectl"
+cp "build/$arch/vm/init" "$vm/root/init"
+cp "build/$arch/vm/registers" "$vm/root/tmp/registers"
+[ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
+[ -e "$vm/uprobectl.conf" ] && cp "$vm/uprobectl.conf" "$vm/root/etc/uprobectl.conf"
+(cd "$vm/root" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$vm/initrd.gz"
+
+. "$recipe"
+log=$vm/console.log
+start=$(date +%s)
+# shellcheck disable=SC2086
+timeout 300 $QEMU -nographic -no-reboot -kernel "$vm/kernel" -initrd "$vm/initrd.gz" \
+	-append "console=$CONSOLE rdinit=/init panic=-1 quiet $EXTRA $*" </dev/null >"$log" 2>&1
+st=$?
+secs=$(($(date +%s) - start))
+tr -d '\r' <"$log" >"$log.txt"
+result=$(grep '^VM-RESULT: ' "$log.txt")
+if [ "$st" != 0 ] || [ -z "$result" ] || ! echo "$result" | grep -q ' 0 failed$'; then
+	echo "---- console of the $arch VM (qemu exit $st after ${secs}s) ----"
+	cat "$log.txt"
+	echo "----"
+	[ "$st" = 124 ] && fail "the VM hung (killed after 300 s)"
+	[ -z "$result" ] && fail "the VM ended without a result (panic?)"
+	n=$(echo "$result" | sed 's/VM-RESULT: \([0-9]*\) passed, \([0-9]*\) failed/\1 \2/')
+	echo "vm-$arch: ${n% *} passed, ${n#* } failed"
+	exit 1
+fi
+grep -E '^(PASS|FAIL|FOOTPRINT):' "$log.txt"
+n=$(echo "$result" | sed 's/VM-RESULT: \([0-9]*\) passed.*/\1/')
+echo "vm-$arch: $n passed, 0 failed (booted and checked in ${secs}s)"

@@ -1,0 +1,22 @@
+# The programs a VM's initramfs holds, built with the target's own
+# toolchain (make TARGET=ARCH vm-progs), and the VM tests themselves.
+
+$(O)/vm/init: tests/vm/init.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -std=gnu11 -Os -Wall -Werror $(ARCH_CFLAGS) -static -o $@ $<
+$(O)/vm/registers: tests/progs/registers.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O0 -Wall $(ARCH_CFLAGS) -static -o $@ $<
+# a Thumb build, which uprobectl must refuse to probe
+$(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
+
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+
+VM_ARCHES ?= aarch64 armhf riscv64
+check-vm:
+	$(Q)toolchain/install-deps.sh vm
+	$(Q)for a in $(VM_ARCHES); do $(SUITE) vm-$$a tests/vm/run-vm.sh $$a; done
+
+.PHONY: vm-progs check-vm
