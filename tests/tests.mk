@@ -92,15 +92,49 @@ fuzz:
 	$(MAKE) test-fuzz FUZZ_SECONDS=600
 	$(Q)tests/summary.sh $(RESULTS)
 
+ifeq ($(TARGET),host)
 check:
 	$(Q)toolchain/install-deps.sh build test test-foreign
 	$(Q)rm -f $(RESULTS)
 	$(Q)$(MAKE) --no-print-directory check-run
 	$(Q)tests/summary.sh $(RESULTS)
-check-run: all test-unit test-cli test-live test-diff test-fuzz
+check-run: all test-unit test-cli test-live test-diff test-fuzz check-vm
+else
+# The unit tests of a foreign target: built with its glibc cross compiler
+# against its cmocka and libelf, run under user-mode QEMU called explicitly
+# (binfmt_misc is not assumed).
+FOREIGN_O := build/$(TARGET)-test
+FOREIGN_LIBC_aarch64 := /usr/lib/aarch64-linux-gnu/libc.so.6
+check:
+	$(Q)if [ -z "$(FOREIGN_LIBC_$(TARGET))" ]; then \
+		echo "check: no unit tests for TARGET=$(TARGET): Debian 12 has no installable" \
+			"$(TARGET) cmocka and libelf to link them with here (its VM test runs in" \
+			"make check)"; exit 1; fi
+	$(Q)toolchain/install-deps.sh test-foreign test-$(TARGET) $(DEPS_PURPOSE)
+	$(Q)rm -f $(FOREIGN_O)/results
+	$(Q)$(MAKE) --no-print-directory TARGET=host fixtures
+	$(Q)$(MAKE) --no-print-directory TARGET=$(TARGET) O=$(FOREIGN_O) \
+		CC=$(CROSS_COMPILE)gcc STATIC=0 OPT=-O1 all
+	$(Q)for t in $(UNIT_TESTS); do \
+		$(CROSS_COMPILE)gcc -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -Iinclude -Itests/unit \
+			$(ARCH_CFLAGS) -o $(FOREIGN_O)/$$t tests/unit/$$t.c tests/unit/fake_elf.c \
+			tests/unit/oracle.c $(FOREIGN_O)/libuprobectl.a -lcmocka -lelf || exit 1; \
+		tests/run-suite.sh $(FOREIGN_O)/results $(TARGET)/$$t env UPC_FIXTURES=$(FIXTURES) \
+			UPC_FIXTURE_ARCHES="$(FIXTURE_ARCHES)" UPC_HOST_LIBC=$(FOREIGN_LIBC_$(TARGET)) \
+			$(QEMU_USER) $(FOREIGN_O)/$$t; \
+	done
+	$(Q)tests/summary.sh $(FOREIGN_O)/results
+endif
 
+ifeq ($(TARGET),host)
 demo: $(BIN) $(TEST_O)/registers
 	$(Q)tests/demo.sh $(BIN) $(TEST_O)/registers
+else
+# the same scenario on a real kernel of the target, under QEMU
+demo:
+	$(Q)toolchain/install-deps.sh vm
+	$(Q)SHOW_CONSOLE=1 tests/vm/run-vm.sh $(TARGET)
+endif
 
 FORCE:
 .PHONY: fixtures test-unit test-cli test-live test-diff test-fuzz check-run FORCE

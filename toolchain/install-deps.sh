@@ -12,6 +12,7 @@
 #   test             unit/CLI/live tests: cmocka, binutils and libelf as oracles, clang for fuzzing
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
 #   qemu-user        user-mode QEMU to run foreign unit tests
+#   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
 #   bench            the peer tools benchmarks compare against (perf)
 #   vm               system QEMU, cpio, what kernels need (Debian's arm64 and
 #                    armhf kernels, a riscv64 one built from linux-source)
@@ -32,6 +33,7 @@ for purpose in "$@"; do
 	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq" ;;
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
+	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf" ;;
 	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;

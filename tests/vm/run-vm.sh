@@ -45,6 +45,12 @@ if [ "$st" != 0 ] || [ -z "$result" ] || ! echo "$result" | grep -q ' 0 failed$'
 	echo "vm-$arch: ${n% *} passed, ${n#* } failed"
 	exit 1
 fi
-grep -E '^(PASS|FAIL|FOOTPRINT):' "$log.txt"
+if [ -n "${SHOW_CONSOLE:-}" ]; then
+	echo "---- console of the $arch VM ----"
+	cat "$log.txt"
+	echo "----"
+else
+	grep -E '^(PASS|FAIL|FOOTPRINT):' "$log.txt"
+fi
 n=$(echo "$result" | sed 's/VM-RESULT: \([0-9]*\) passed.*/\1/')
 echo "vm-$arch: $n passed, 0 failed (booted and checked in ${secs}s)"
