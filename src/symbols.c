@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * Walking function symbols without allocating: a struct upc_sym on the stack
- * is filled per entry and handed to the caller's callback. Which table:
- * a .symtab (the file's own, else its debug file's) holds every function,
- * .dynsym only the exported ones; an unstripped .symtab carries no versions,
- * so a global's version comes from its twin in .dynsym (found through
- * .gnu.hash). Non-default versions (name@VER, e.g. compatibility symbols of
- * glibc) may exist only in .dynsym, so those are walked from it as well.
+ * Walking function symbols: a struct upc_sym on the stack is filled per
+ * entry and handed to the caller's callback. Which tables: a .symtab (the
+ * file's own, else its debug file's) usually holds every function, .dynsym
+ * only the exported ones; a .symtab carries no versions, so a global's
+ * version comes from its twin in .dynsym (found through .gnu.hash). But a
+ * .symtab can be partial (a file stripped of all but a few symbols), and
+ * compatibility versions (name@VER) may be only in .dynsym: so .dynsym is
+ * walked too, leaving out what the .symtab already gave (same name, same
+ * value). Looking up one name scans the .symtab for it; a full walk sorts
+ * the .symtab's function values once (memory linear in the table, never an
+ * allocation per symbol).
  */
+#include <stdlib.h>
+
 #include <elf.h>
 
 #include "upc_internal.h"
@@ -40,32 +46,84 @@ struct walk {
 	const struct upc_img *img;
 	const struct upc_symtab *t;
 	enum upc_sym_table which;
-	bool hidden_only;	/* .dynsym after a .symtab: non-default only */
-	const struct upc_img *prev_img;	/* ... and not already in this */
+	/* .dynsym after a .symtab: leave out what prev already gave */
+	const struct upc_img *prev_img;
 	const struct upc_symtab *prev;
+	struct seen *index;	/* prev's functions by value, for full walks */
+	size_t nindex;
 	const char *want;	/* only symbols of this name, when set */
 	size_t want_len;
 	upc_sym_cb cb;
 	void *ctx;
 };
 
-/* Does table t of img hold NAME@VER (either form) at value? Only asked of
- * the few non-default versions in .dynsym, so a linear scan is fine. */
-static bool has_versioned(const struct upc_img *img, const struct upc_symtab *t,
-			  const char *name, size_t len, const char *ver, uint64_t value)
+struct seen {
+	uint64_t value;
+	uint32_t name;
+};
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	return (x->value > y->value) - (x->value < y->value);
+}
+
+static bool is_func(const struct upc_rawsym *s)
+{
+	unsigned type = s->info & 0xf;
+
+	return (type == STT_FUNC || type == STT_GNU_IFUNC) && s->shndx != SHN_UNDEF &&
+	       s->shndx != SHN_ABS;
+}
+
+/* NAME, or NAME@VER / NAME@@VER as a .symtab spells a version */
+static bool same_name(const char *n, const char *name, size_t len)
+{
+	return n && !strncmp(n, name, len) && (n[len] == '\0' || n[len] == '@');
+}
+
+static int build_index(struct walk *w)
 {
 	struct upc_rawsym s;
 
-	for (uint64_t i = 1; i < t->count; i++) {
-		const char *n;
+	w->index = malloc((size_t)w->prev->count * sizeof(*w->index) + 1);
+	if (!w->index)
+		return -ENOMEM;
+	for (uint64_t i = 1; i < w->prev->count; i++)
+		if (!upc_get_sym(w->prev_img, w->prev, i, &s) && is_func(&s))
+			w->index[w->nindex++] = (struct seen){ s.value, s.name };
+	qsort(w->index, w->nindex, sizeof(*w->index), cmp_seen);
+	return 0;
+}
 
-		if (upc_get_sym(img, t, i, &s) || s.value != value)
-			continue;
-		n = upc_str(img, t->stroff, t->strsize, s.name);
-		if (n && !strncmp(n, name, len) && n[len] == '@' &&
-		    !strcmp(n + len + 1 + (n[len + 1] == '@'), ver))
-			return true;
+/* Did the .symtab walked before give this function already? */
+static bool already_seen(const struct walk *w, const char *name, size_t len, uint64_t value)
+{
+	const struct upc_img *img = w->prev_img;
+	const struct upc_symtab *t = w->prev;
+	struct upc_rawsym s;
+
+	if (!w->index) {
+		for (uint64_t i = 1; i < t->count; i++)
+			if (!upc_get_sym(img, t, i, &s) && s.value == value && is_func(&s) &&
+			    same_name(upc_str(img, t->stroff, t->strsize, s.name), name, len))
+				return true;
+		return false;
 	}
+	size_t lo = 0, hi = w->nindex;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->index[mid].value < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < w->nindex && w->index[lo].value == value; lo++)
+		if (same_name(upc_str(img, t->stroff, t->strsize, w->index[lo].name), name, len))
+			return true;
 	return false;
 }
 
@@ -105,12 +163,9 @@ static int visit(struct walk *w, uint64_t i, const char **source)
 	sym.name_len = strlen(name);
 	sym.default_version = true;
 	if (w->which == UPC_DYNSYM) {
-		upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
-		if (w->hidden_only &&
-		    (!sym.version || sym.default_version ||
-		     has_versioned(w->prev_img, w->prev, name, sym.name_len,
-				   sym.version, s.value)))
+		if (w->prev && already_seen(w, name, sym.name_len, s.value))
 			return 0;
+		upc_dynsym_version(w->e, i, &sym.version, &sym.default_version);
 	} else if ((at = strchr(name, '@'))) {
 		/* .symtab keeps ".symver" names as NAME@VER / NAME@@VER */
 		sym.name_len = (size_t)(at - name);
@@ -175,16 +230,19 @@ int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
 		r = walk_table(&w);
 		if (r)
 			return r;
-		w.hidden_only = true;
 		w.prev_img = w.img;
 		w.prev = w.t;
 	}
 	if (!e->dynsym.index)
 		return 0;
+	if (w.prev && !name && (r = build_index(&w)))
+		return r;
 	w.img = &e->img;
 	w.t = &e->dynsym;
 	w.which = UPC_DYNSYM;
-	return walk_table(&w);
+	r = walk_table(&w);
+	free(w.index);
+	return r;
 }
 
 int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)

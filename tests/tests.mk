@@ -146,9 +146,11 @@ $(TEST_O)/measure: tests/bench/measure.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
 $(TEST_O)/loop: tests/bench/loop.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
-bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop
+bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/registers
 	$(Q)toolchain/install-deps.sh bench cross-x86_64-musl
 	$(Q)$(MAKE) --no-print-directory TARGET=x86_64-musl
 	$(Q)tests/bench/bench_resolve.sh $(TEST_O)/measure 11 $(BIN) build/x86_64-musl/uprobectl
 	$(Q)tests/bench/bench_parse.sh $(BIN) $(TEST_O)/measure $(TEST_O)/bench 1000000
 	$(Q)tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3
+	$(Q)toolchain/install-deps.sh vm bench-peers
+	$(Q)tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000

@@ -90,7 +90,10 @@ int main(int argc, char **argv)
 		memset(buf, 0, BUFSZ);
 		if (delay)
 			nanosleep(&ts, NULL);
-		wrapper_strerror(i, stack_pointer(), buf, (size_t)(BUFSZ - i));
+		/* error numbers 1..100 over and over: all have a message */
+		int err = (i - 1) % 100 + 1;
+
+		wrapper_strerror(err, stack_pointer(), buf, (size_t)(BUFSZ - err));
 	}
 	free(buf);
 	return 0;

@@ -142,6 +142,14 @@ static void check_library(const struct fx *x)
 	expect_offset(x, e, "fx_lib_func", oracle_sym_offset(p, "fx_lib_func", NULL));
 	expect_offset(x, e, "fx_lib_func@@VER_1", oracle_sym_offset(p, "fx_lib_func", NULL));
 	upc_elf_close(e);
+
+	/* what a partial .symtab lacks still comes from .dynsym */
+	e = open_fx(x, "libfx-partial.so", NULL);
+	expect_offset(x, e, "fx_lib_func", oracle_sym_offset(p, "fx_lib_func", NULL));
+	expect_offset(x, e, "fx_ver@VER_1", oracle_sym_offset(p, "fx_ver_1", NULL));
+	expect_offset(x, e, "fx_ver", oracle_sym_offset(p, "fx_ver_2", NULL));
+	expect_offset(x, e, "fx_ver_1", oracle_sym_offset(p, "fx_ver_1", NULL));
+	upc_elf_close(e);
 }
 
 static void check_arch(const char *arch)

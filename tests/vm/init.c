@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,14 +84,38 @@ static void run(struct run *r, int limit, char *const argv[])
 	}
 	close(o[1]);
 	close(e[1]);
-	/* stderr is small: read stdout to the end, then stderr */
-	for (ssize_t n; (n = read(o[0], r->out + no, OUT_MAX - 1 - no)) > 0;)
-		no += (size_t)n;
-	for (ssize_t n; (n = read(e[0], r->err + ne, sizeof(r->err) - 1 - ne)) > 0;)
-		ne += (size_t)n;
+	/* both pipes at once, so the child never blocks on a full one; what
+	 * does not fit in the buffers is read and dropped */
+	for (int open_fds = 2; open_fds;) {
+		struct pollfd p[2] = { { .fd = o[0], .events = POLLIN }, { .fd = e[0], .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < 2; k++) {
+			char sink[4096], *dst = sink;
+			size_t room = sizeof(sink), *used = k ? &ne : &no;
+			size_t cap = k ? sizeof(r->err) : OUT_MAX;
+			ssize_t n;
+
+			if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (*used < cap - 1) {
+				dst = (k ? r->err : r->out) + *used;
+				room = cap - 1 - *used;
+			}
+			n = read(p[k].fd, dst, room);
+			if (n <= 0) {
+				close(p[k].fd);
+				*(k ? &e[0] : &o[0]) = -1;
+				open_fds--;
+			} else if (dst != sink) {
+				*used += (size_t)n;
+			}
+		}
+		if (o[0] < 0 && e[0] < 0)
+			break;
+	}
 	r->out[no] = r->err[ne] = '\0';
-	close(o[0]);
-	close(e[0]);
 	wait4(pid, &st, 0, &ru);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	r->rss_kib = ru.ru_maxrss;
