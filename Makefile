@@ -51,7 +51,7 @@ LIB_SRCS := $(addprefix src/,log.c arch.c elf.c debug.c symbols.c resolve.c prob
 	fetcharg.c tracefs.c kconfig.c inflate.c record.c)
 CLI_SRCS := $(addprefix src/,main.c json.c cli_tracefs.c cmd_syms.c cmd_resolve.c cmd_add.c \
 	cmd_del.c cmd_enable.c cmd_clear.c cmd_list.c cmd_status.c recout.c cli_stream.c \
-	symbolize.c cmd_parse.c cmd_stream.c cmd_trace.c)
+	symbolize.c cmd_parse.c cmd_stream.c cmd_trace.c cmd_apply.c)
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:src/%.c=$(O)/obj/%.o)
 HDRS := $(wildcard include/*.h src/*.h targets/*/abi.h)
@@ -86,12 +86,37 @@ $(O)/uprobectl.pc: Makefile
 		'Name: libuprobectl' 'Description: resolve ELF symbols and configure tracefs uprobes' \
 		'Version: $(VERSION)' 'Libs: -L$${libdir} -luprobectl' 'Cflags: -I$${includedir}' > $@
 
+# INIT=sysv or INIT=systemd also installs what a board's root filesystem
+# needs to set probes up at boot, and a sample /etc/uprobectl.conf (an
+# existing one is kept).
+INIT ?=
+SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uprobectl
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libuprobectl.a
 	install -m 0644 include/uprobectl.h $(DESTDIR)$(INCLUDEDIR)/uprobectl.h
 	install -m 0644 $(O)/uprobectl.pc $(DESTDIR)$(LIBDIR)/pkgconfig/uprobectl.pc
+	install -m 0644 targets/rootfs/uprobectl.8 $(DESTDIR)$(MANDIR)/man8/uprobectl.8
+ifneq ($(INIT),)
+	install -d $(DESTDIR)$(SYSCONFDIR)
+	[ -e $(DESTDIR)$(SYSCONFDIR)/uprobectl.conf ] || \
+		install -m 0644 targets/rootfs/uprobectl.conf $(DESTDIR)$(SYSCONFDIR)/uprobectl.conf
+endif
+ifeq ($(INIT),sysv)
+	install -d $(DESTDIR)$(SYSCONFDIR)/init.d
+	sed 's|^UPROBECTL=.*|UPROBECTL=$(BINDIR)/uprobectl|' targets/rootfs/uprobectl.init \
+		> $(DESTDIR)$(SYSCONFDIR)/init.d/uprobectl
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/uprobectl
+else ifeq ($(INIT),systemd)
+	install -d $(DESTDIR)$(SYSTEMDDIR)
+	sed 's|/usr/bin/uprobectl|$(BINDIR)/uprobectl|' targets/rootfs/uprobectl.service \
+		> $(DESTDIR)$(SYSTEMDDIR)/uprobectl.service
+else ifneq ($(INIT),)
+	@echo "install: INIT is sysv or systemd, not '$(INIT)'"; exit 2
+endif
 
 # Packages: check installs what is missing when run as root.
 deps:

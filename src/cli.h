@@ -29,6 +29,8 @@ extern bool cli_quiet;		/* -q: no normal output */
 /* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A prefix for every message until reset with NULL ("FILE:LINE: "). */
+void cli_set_context(const char *ctx);
 /* Usage error: the message, a pointer to --help, exit status 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Map a library return to an exit status, printing strerror when the
@@ -43,7 +45,8 @@ struct elf_args {
 };
 /* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
-       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK };
+       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
+       OPT_DISABLE, OPT_CHECK };
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
@@ -192,6 +195,22 @@ struct add_req {
 	struct elf_args elf;
 	char *event_out;		/* UPC_NAME_MAX + 1 bytes: the name used */
 };
+/* A definition resolved and checked, not yet written. */
+struct probe_desc {
+	char def[4096];
+	char event[UPC_NAME_MAX + 1];
+	char kind;			/* 'p' or 'r' */
+	char path[4096];
+	uint64_t offset;
+	char listed[8192];		/* the arguments as uprobe_events lists them */
+};
+/* Resolve and check everything short of writing. Returns an exit status;
+ * every refusal is explained. */
+int cli_describe_probe(const struct add_req *q, struct upc_tracefs *t, struct probe_desc *d);
+/* Write it (one line, one write); a kernel refusal is explained. */
+int cli_write_probe(struct upc_tracefs *t, const struct add_req *q, const struct probe_desc *d);
+/* Is this line of uprobe_events that definition? */
+bool probe_matches(const struct probe_desc *d, const struct upc_probe_entry *p);
 /* Resolve, check and write one definition (nothing when an identical one
  * exists: *existed). Returns an exit status; every refusal is explained. */
 int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
@@ -218,9 +237,10 @@ int cmd_status(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 extern const char syms_usage[], resolve_usage[], add_usage[], del_usage[],
 	enable_usage[], disable_usage[], clear_usage[], list_usage[], status_usage[],
-	parse_usage[], stream_usage[], trace_usage[];
+	parse_usage[], stream_usage[], trace_usage[], apply_usage[];
 
 #endif

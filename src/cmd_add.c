@@ -84,49 +84,24 @@ static void listed_args(const char *args, char *out, size_t len)
 	}
 }
 
-struct existing {
-	const char *event, *path, *args;
-	char kind;
-	uint64_t offset;
-	bool found, same;
-	char other[8448];
-};
-
-static int find_existing(const struct upc_probe_entry *p, void *ctx)
+bool probe_matches(const struct probe_desc *d, const struct upc_probe_entry *p)
 {
-	struct existing *x = ctx;
-
-	if (strcmp(p->event, x->event))
-		return 0;
-	x->found = true;
-	if (p->kind == x->kind && !strcmp(p->path, x->path) && p->offset == x->offset &&
-	    !strcmp(p->args, x->args)) {
-		x->same = true;
-		return 1;
-	}
-	snprintf(x->other, sizeof(x->other), "%c:%s/%s %s:0x%llx%s%s", p->kind, p->group,
-		 p->event, p->path, (unsigned long long)p->offset, p->args[0] ? " " : "",
-		 p->args);
-	return 0;
+	return p->kind == d->kind && !strcmp(p->path, d->path) && p->offset == d->offset &&
+	       !strcmp(p->args, d->listed);
 }
 
-int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
-		  bool *existed)
+int cli_describe_probe(const struct add_req *q, struct upc_tracefs *t, struct probe_desc *d)
 {
 	struct elf_args ea = q->elf;
-	char evbuf[UPC_NAME_MAX + 1], *args = malloc(8192), *listed = malloc(8192);
-	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
-	const char *event = q->event;
+	char *args = malloc(8192);
 	struct upc_elf *elf = NULL;
-	struct existing x = { .found = false };
 	struct upc_location loc;
-	int err, status = EXIT_FAIL;
+	int err, status = EXIT_USAGE;
 	struct stat st;
 
-	*existed = false;
-	if (!args || !listed || !kerr) {
+	if (!args) {
 		cli_err("out of memory");
-		goto out;
+		return EXIT_FAIL;
 	}
 	/* the file, as the kernel will see it */
 	if (q->file[0] != '/') {
@@ -136,13 +111,11 @@ int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, siz
 		cli_err("%s: the path must be absolute (the kernel would resolve it against "
 			"its writer's directory)%s%s", q->file, known ? "; use " : "",
 			known ? abs : "");
-		status = EXIT_USAGE;
 		goto out;
 	}
 	cli_reset_reported();
-	status = EXIT_USAGE;
 	if (upc_check_path(q->file) || !cli_valid_name("group", q->group, true) ||
-	    (event && !cli_valid_name("event", event, false)))
+	    (q->event && !cli_valid_name("event", q->event, false)))
 		goto out;
 	if (!ea.opts.sysroot) {
 		if (stat(q->file, &st)) {
@@ -162,59 +135,114 @@ int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, siz
 		status = cli_fail(err, q->file);
 		goto out;
 	}
-	if (!event) {
+	if (q->event)
+		snprintf(d->event, sizeof(d->event), "%s", q->event);
+	else
 		upc_event_name(loc.sym.name ? loc.sym.name : "probe",
-			       loc.sym.name ? loc.sym.name_len : 5, evbuf, sizeof(evbuf));
-		event = evbuf;
-	}
+			       loc.sym.name ? loc.sym.name_len : 5, d->event, sizeof(d->event));
 	if (q->nuser)
 		err = upc_fetchargs_translate(upc_elf_arch(elf), q->ret, q->nuser, q->user,
 					      args, 8192);
 	else
 		err = upc_default_fetchargs(upc_elf_arch(elf), q->nargs, q->ret, args, 8192);
 	if (err >= 0)
-		err = upc_probe_definition(def, deflen, q->ret, q->group, event, q->file,
-					   loc.offset, args);
+		err = upc_probe_definition(d->def, sizeof(d->def), q->ret, q->group, d->event,
+					   q->file, loc.offset, args);
 	if (err < 0) {
 		status = cli_fail(err == -E2BIG ? -EINVAL : err, "definition");
 		goto out;
 	}
 	if (upc_kernel_can_probe(t, upc_elf_arch(elf), q->file))
 		goto out;
-	status = EXIT_FAIL;
-	listed_args(args, listed, 8192);
-	x = (struct existing){ .event = event, .path = q->file, .args = listed,
-			       .kind = q->ret ? 'r' : 'p', .offset = loc.offset };
-	err = upc_probe_foreach(t, q->group, find_existing, &x);
-	if (err < 0) {
-		status = cli_fail(err, "uprobe_events");
-		goto out;
-	}
-	if (x.found && !x.same) {
-		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
-			"-g %s %s') or name this one with -e", q->group, event, x.other, q->group,
-			event);
-		goto out;
-	}
-	if (!x.same) {
-		err = upc_tracefs_append(t, "uprobe_events", def, kerr);
-		if (err) {
-			char what[140];
-
-			snprintf(what, sizeof(what), "%s/%s", q->group, event);
-			cli_kernel_error(what, err, kerr, q->nuser ? q->user : NULL, q->nuser);
-			goto out;
-		}
-	}
-	*existed = x.same;
-	if (q->event_out)
-		snprintf(q->event_out, UPC_NAME_MAX + 1, "%s", event);
+	d->kind = q->ret ? 'r' : 'p';
+	d->offset = loc.offset;
+	snprintf(d->path, sizeof(d->path), "%s", q->file);
+	listed_args(args, d->listed, sizeof(d->listed));
 	status = EXIT_OK;
 out:
 	upc_elf_close(elf);
 	free(args);
-	free(listed);
+	return status;
+}
+
+int cli_write_probe(struct upc_tracefs *t, const struct add_req *q, const struct probe_desc *d)
+{
+	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
+	char what[140];
+	int err;
+
+	if (!kerr)
+		return EXIT_FAIL;
+	err = upc_tracefs_append(t, "uprobe_events", d->def, kerr);
+	if (err) {
+		snprintf(what, sizeof(what), "%s/%s", q->group, d->event);
+		cli_kernel_error(what, err, kerr, q->nuser ? q->user : NULL, q->nuser);
+	}
 	free(kerr);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+struct existing {
+	const struct probe_desc *d;
+	bool found, same;
+	char other[8448];
+};
+
+static int find_existing(const struct upc_probe_entry *p, void *ctx)
+{
+	struct existing *x = ctx;
+
+	if (strcmp(p->event, x->d->event))
+		return 0;
+	x->found = true;
+	if (probe_matches(x->d, p)) {
+		x->same = true;
+		return 1;
+	}
+	snprintf(x->other, sizeof(x->other), "%c:%s/%s %s:0x%llx%s%s", p->kind, p->group,
+		 p->event, p->path, (unsigned long long)p->offset, p->args[0] ? " " : "",
+		 p->args);
+	return 0;
+}
+
+int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
+		  bool *existed)
+{
+	struct probe_desc *d = calloc(1, sizeof(*d));
+	struct existing *x = calloc(1, sizeof(*x));
+	int err, status = EXIT_FAIL;
+
+	*existed = false;
+	if (!d || !x) {
+		cli_err("out of memory");
+		goto out;
+	}
+	status = cli_describe_probe(q, t, d);
+	if (status)
+		goto out;
+	status = EXIT_FAIL;
+	x->d = d;
+	err = upc_probe_foreach(t, q->group, find_existing, x);
+	if (err < 0) {
+		status = cli_fail(err, "uprobe_events");
+		goto out;
+	}
+	if (x->found && !x->same) {
+		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
+			"-g %s %s') or name this one with -e", q->group, d->event, x->other,
+			q->group, d->event);
+		goto out;
+	}
+	if (!x->same && (status = cli_write_probe(t, q, d)))
+		goto out;
+	*existed = x->same;
+	if (q->event_out)
+		snprintf(q->event_out, UPC_NAME_MAX + 1, "%s", d->event);
+	snprintf(def, deflen, "%s", d->def);
+	status = EXIT_OK;
+out:
+	free(d);
+	free(x);
 	return status;
 }
 

@@ -19,6 +19,12 @@ int cli_verbose;
 bool cli_quiet;
 
 static const char *cur_cmd;
+static const char *context = "";
+
+void cli_set_context(const char *ctx)
+{
+	context = ctx ? ctx : "";
+}
 static bool reported;
 
 static const struct cmd cmds[] = {
@@ -36,6 +42,8 @@ static const struct cmd cmds[] = {
 	{ "stream", cmd_stream, "print the group's records from trace_pipe, live", stream_usage },
 	{ "trace", cmd_trace, "probe, stream and clean up in one go (-- COMMAND)", trace_usage },
 	{ "parse", cmd_parse, "records from saved trace text", parse_usage },
+	{ "apply", cmd_apply, "make the group what a probe file says (boot-time use)",
+	  apply_usage },
 };
 
 /* Messages quote what the user typed: control characters in it are shown
@@ -60,7 +68,9 @@ static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	char buf[4096];
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = snprintf(buf, sizeof(buf), "%s", context);
+
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	escape_controls(buf, sizeof(buf));
 	if (cli_json && !strcmp(kind, "error")) {
 		fputs("{", stdout);

@@ -58,6 +58,7 @@ test-live: $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
+	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(BIN) tests/progs/registers.c
 
 # Every ELF file of the system, and the arm64 libc, against readelf.
 test-diff: $(TEST_O)/diff_readelf

@@ -9,7 +9,7 @@ FX=$(cd "$2" && pwd)
 pass=0 fail=0
 T=$(mktemp -d)
 out=$T.out err=$T.err
-trap 'rm -rf "$T" "$out" "$err"' EXIT
+trap 'rm -rf "$T" "$out" "$err" "$T.conf" "$T.bad" "$T.saved"' EXIT
 export UPROBECTL_TRACEFS="$T" UPROBECTL_MACHINE=x86_64
 
 ok() { pass=$((pass + 1)); }
@@ -171,8 +171,43 @@ run 1 "$U" status --tracefs /nonexistent
 run 1 "$U" list --tracefs /nonexistent
 one_err_line
 
+# --- apply: a probe file, all or nothing
+cat >"$T.conf" <<EOF
+# comments, blank lines, quotes
+$PIE fx_global   # trailing comment
+
+-r -e "fx_ret2" $PIE fx_global 'ret=\$retval:s32'
+EOF
+save
+run 1 "$U" apply -g boot --check "$T.conf"
+check grep -q "^+ p:boot/fx_global $PIE:$off arg1=%di" "$out"
+check grep -q '^+ r:boot/fx_ret2 .* ret=\$retval:s32$' "$out"
+check unchanged
+run 0 "$U" apply -g boot "$T.conf"
+check grep -q "2 created, 0 replaced, 0 deleted, 0 unchanged" "$out"
+check [ "$(grep -c '^[pr]:boot/' "$T/uprobe_events")" = 2 ]
+save
+run 0 "$U" apply -g boot --check "$T.conf"
+check grep -q "in sync" "$out"
+run 0 "$U" apply -g boot "$T.conf"
+check grep -q "0 created, 0 replaced, 0 deleted, 2 unchanged" "$out"
+check unchanged
+for bad in "$PIE no_such_fn" "$PIE fx_global %x0" "pie fx_global" "-z $PIE main" "'$PIE main" \
+	"-e fx_global $PIE main"; do
+	{ cat "$T.conf"; echo "$bad"; } >"$T.bad"
+	"$U" apply -g boot "$T.bad" >"$out" 2>"$err"
+	st=$?
+	if [ "$st" != 0 ] && unchanged && grep -q "$T.bad:5: " "$err" && [ "$(wc -l <"$err")" = 1 ]; then ok; else
+		ko "bad line '$bad': exit $st"
+	fi
+done
+run 2 "$U" apply --enable --disable "$T.conf"
+run 2 "$U" apply
+run 1 "$U" apply /nonexistent.conf
+check other_intact
+
 # --- help for every command
-for c in add del enable disable clear list status doctor; do
+for c in add del enable disable clear list status doctor apply stream trace parse; do
 	run 0 "$U" "$c" --help
 	check grep -q "Usage: uprobectl" "$out"
 	check grep -q "Exit status\|GROUP" "$out"

@@ -47,6 +47,14 @@ static inline unsigned long stack_pointer(void)
 	return sp;
 }
 
+#ifdef UPC_PAD
+/* Built with -DUPC_PAD, the functions below move: a rebuilt binary. */
+__attribute__((noinline)) int upc_pad(int x)
+{
+	return x * 7 + 3 - x / 5;
+}
+#endif
+
 /* Takes a string: for probes that read one (+0($arg1):string). */
 int wrapper_report(const char *text, int error)
 {

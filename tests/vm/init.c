@@ -18,6 +18,7 @@
  *                 records
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -190,18 +191,25 @@ static int program_calls(const char *out, struct call *c, int max)
 	return n;
 }
 
-static int scenario(void)
+static int scenario(bool applied)
 {
 	static char records[OUT_MAX];
 	struct call calls[CALLS];
 	char count[16], a[4][32], ra[32], want[32];
 	int ncalls, nrec = 0;
 
-	U("add", "/tmp/registers", "wrapper_strerror");
-	show("uprobectl add /tmp/registers wrapper_strerror");
-	check(R.status == 0, "add /tmp/registers wrapper_strerror");
-	U("enable");
-	check(R.status == 0, "enable");
+	if (applied) {
+		/* set up at boot from /etc/uprobectl.conf, as on a board */
+		U("list", "--json");
+		check(R.status == 0 && strstr(R.out, "\"event\":\"wrapper_strerror\"") &&
+		      strstr(R.out, "\"enabled\":true"), "apply defined and enabled the probe");
+	} else {
+		U("add", "/tmp/registers", "wrapper_strerror");
+		show("uprobectl add /tmp/registers wrapper_strerror");
+		check(R.status == 0, "add /tmp/registers wrapper_strerror");
+		U("enable");
+		check(R.status == 0, "enable");
+	}
 	snprintf(count, sizeof(count), "%d", CALLS);
 	run(&R, 60, (char *const[]){ "/tmp/registers", count, NULL });
 	show("/tmp/registers");
@@ -286,8 +294,10 @@ int main(void)
 		U("apply", "--enable", "/etc/uprobectl.conf");
 		show("uprobectl apply --enable /etc/uprobectl.conf");
 		check(R.status == 0, "apply --enable /etc/uprobectl.conf");
+		U("apply", "--check", "/etc/uprobectl.conf");
+		check(R.status == 0, "apply --check: in sync");
 	}
-	scenario();
+	scenario(strstr(cmdline, "upc.apply") != NULL);
 	if (strstr(cmdline, "upc.thumb"))
 		thumb();
 	if ((b = strstr(cmdline, "upc.bench="))) {

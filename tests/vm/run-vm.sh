@@ -22,7 +22,8 @@ cp "build/$arch/uprobectl" "$vm/root/bin/uprobectl"
 cp "build/$arch/vm/init" "$vm/root/init"
 cp "build/$arch/vm/registers" "$vm/root/tmp/registers"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
-[ -e "$vm/uprobectl.conf" ] && cp "$vm/uprobectl.conf" "$vm/root/etc/uprobectl.conf"
+# UPC_CONF: the board's /etc/uprobectl.conf, for a boot that uses apply
+[ -n "${UPC_CONF:-}" ] && cp "$UPC_CONF" "$vm/root/etc/uprobectl.conf"
 (cd "$vm/root" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$vm/initrd.gz"
 
 . "$recipe"

@@ -18,5 +18,7 @@ VM_ARCHES ?= aarch64 armhf riscv64
 check-vm:
 	$(Q)toolchain/install-deps.sh vm
 	$(Q)for a in $(VM_ARCHES); do $(SUITE) vm-$$a tests/vm/run-vm.sh $$a; done
+	$(Q)$(SUITE) vm-aarch64-apply env UPC_CONF=tests/vm/uprobectl.conf \
+		tests/vm/run-vm.sh aarch64 upc.apply
 
 .PHONY: vm-progs check-vm
