@@ -37,7 +37,7 @@ for purpose in "$@"; do
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf" ;;
 	bench-peers) pkgs="$pkgs linux-perf bpftrace" ;;
-	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
+	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done
