@@ -183,6 +183,11 @@ void symbolize_free(void *ctx);
 int parse_seconds(const char *s, double *v);
 int parse_count(const char *s, unsigned long *v);
 int parse_pid(const char *s, long *pid);
+/* -p PID, -c COUNT, -d SECONDS of stream and trace: 1 taken, 0 not one of
+ * them, EXIT_USAGE after explaining a bad value. */
+int stream_opt(int opt, const char *arg, long *pid, unsigned long *count, double *seconds);
+/* A live record writer to stdout for GROUP's EVENTS, with stacks if asked. */
+void recout_live(struct recout *w, const char *group, const struct names *events, bool stack);
 
 /* ---- defining a probe (cmd_add.c), for add and trace ---- */
 struct add_req {
@@ -216,6 +221,8 @@ bool probe_matches(const struct probe_desc *d, const struct upc_probe_entry *p);
 int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
 		  bool *existed);
 bool parse_nargs(const char *s, unsigned *n);
+/* FILE SYMBOL [FETCHARG...] (argc >= 2) into q. */
+void add_req_args(struct add_req *q, int argc, char **argv);
 
 /* JSON output helpers. */
 void json_str(FILE *f, const char *s, size_t len);

@@ -84,6 +84,14 @@ static void listed_args(const char *args, char *out, size_t len)
 	}
 }
 
+void add_req_args(struct add_req *q, int argc, char **argv)
+{
+	q->file = argv[0];
+	q->spec = argv[1];
+	q->user = argv + 2;
+	q->nuser = argc - 2;
+}
+
 bool probe_matches(const struct probe_desc *d, const struct upc_probe_entry *p)
 {
 	return p->kind == d->kind && !strcmp(p->path, d->path) && p->offset == d->offset &&
@@ -281,10 +289,7 @@ int cmd_add(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...]");
-	q.file = argv[optind];
-	q.spec = argv[optind + 1];
-	q.user = argv + optind + 2;
-	q.nuser = argc - optind - 2;
+	add_req_args(&q, argc - optind, argv + optind);
 	err = cli_open_tracefs(tracefs, &t);
 	if (err)
 		return cli_fail(err, "tracefs");

@@ -152,10 +152,7 @@ static int parse_want(struct want *w, int argc)
 		cli_err("expected FILE SYMBOL [FETCHARG...]");
 		return EXIT_USAGE;
 	}
-	w->q.file = w->argv[i];
-	w->q.spec = w->argv[i + 1];
-	w->q.user = w->argv + i + 2;
-	w->q.nuser = argc - i - 2;
+	add_req_args(&w->q, argc - i, w->argv + i);
 	return EXIT_OK;
 }
 

@@ -75,6 +75,39 @@ int parse_pid(const char *s, long *pid)
 	return 0;
 }
 
+int stream_opt(int opt, const char *arg, long *pid, unsigned long *count, double *seconds)
+{
+	switch (opt) {
+	case 'p':
+		if (parse_pid(arg, pid))
+			return cli_usage("-p takes a process id");
+		return 1;
+	case 'c':
+		if (parse_count(arg, count))
+			return cli_usage("-c takes a positive number");
+		return 1;
+	case 'd':
+		if (parse_seconds(arg, seconds))
+			return cli_usage("-d takes a positive number of seconds");
+		return 1;
+	}
+	return 0;
+}
+
+void recout_live(struct recout *w, const char *group, const struct names *events, bool stack)
+{
+	w->out.fd = 1;
+	w->live = true;
+	w->json = cli_json;
+	w->group = group;
+	w->events = events;
+	if (stack) {
+		w->stacks = true;
+		w->symbolize = symbolize_frame;
+		w->sym_ctx = symbolize_new();
+	}
+}
+
 int cmd_stream(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -95,26 +128,18 @@ int cmd_stream(int argc, char **argv)
 	double seconds = 0;
 	bool exited;
 
-	w.out.fd = 1;
-	w.live = true;
 	while ((opt = getopt_long(argc, argv, "qvg:e:p:c:d:", longopts, NULL)) != -1) {
+		int r = stream_opt(opt, optarg, &s.pid, &count, &seconds);
+
+		if (r == EXIT_USAGE)
+			return r;
+		if (r)
+			continue;
 		switch (opt) {
 		case 'e':
 			if (nevents == 64)
 				return cli_usage("at most 64 -e");
 			events[nevents++] = optarg;
-			break;
-		case 'p':
-			if (parse_pid(optarg, &s.pid))
-				return cli_usage("-p takes a process id");
-			break;
-		case 'c':
-			if (parse_count(optarg, &count))
-				return cli_usage("-c takes a positive number");
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &seconds))
-				return cli_usage("-d takes a positive number of seconds");
 			break;
 		case OPT_INSTANCE: s.instance = optarg; break;
 		case OPT_STACK: s.stack = true; break;
@@ -152,14 +177,7 @@ int cmd_stream(int argc, char **argv)
 		s.only = &only;
 	}
 	s.group = a.group;
-	w.json = cli_json;
-	w.group = a.group;
-	w.events = nevents ? &only : &all;
-	if (s.stack) {
-		w.stacks = true;
-		w.symbolize = symbolize_frame;
-		w.sym_ctx = symbolize_new();
-	}
+	recout_live(&w, a.group, nevents ? &only : &all, s.stack);
 	session_signals();
 	status = session_start(&s);
 	if (status == EXIT_OK) {

@@ -52,14 +52,12 @@ int cmd_trace(int argc, char **argv)
 	struct names only = { NULL, 0 };
 	const char *tracefs = NULL;
 	char **cmd = NULL;
-	int opt, status, sync[2] = { -1, -1 }, child_status = 0, nargs;
+	int opt, r, status, sync[2] = { -1, -1 }, child_status = 0, nargs;
 	unsigned long count = 0;
 	double seconds = 0;
 	bool existed, exited = false, added = false;
 	pid_t child = 0;
 
-	w.out.fd = 1;
-	w.live = true;
 	/* COMMAND starts after "--" */
 	for (nargs = 1; nargs < argc && strcmp(argv[nargs], "--"); nargs++)
 		;
@@ -71,21 +69,14 @@ int cmd_trace(int argc, char **argv)
 	while ((opt = getopt_long(nargs, argv, "+qvre:p:c:d:", longopts, NULL)) != -1) {
 		if (elf_args_opt(&q.elf, opt, optarg) || cli_common_opt(opt))
 			continue;
+		r = stream_opt(opt, optarg, &s.pid, &count, &seconds);
+		if (r == EXIT_USAGE)
+			return r;
+		if (r)
+			continue;
 		switch (opt) {
 		case 'r': q.ret = true; break;
 		case 'e': q.event = optarg; break;
-		case 'p':
-			if (parse_pid(optarg, &s.pid))
-				return cli_usage("-p takes a process id");
-			break;
-		case 'c':
-			if (parse_count(optarg, &count))
-				return cli_usage("-c takes a positive number");
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &seconds))
-				return cli_usage("-d takes a positive number of seconds");
-			break;
 		case OPT_JSON: cli_json = true; break;
 		case OPT_STACK: s.stack = true; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
@@ -103,10 +94,7 @@ int cmd_trace(int argc, char **argv)
 		return cli_usage("-p and -- COMMAND exclude each other");
 	snprintf(group, sizeof(group), "upc_trace_%ld", (long)getpid());
 	q.group = group;
-	q.file = argv[optind];
-	q.spec = argv[optind + 1];
-	q.user = argv + optind + 2;
-	q.nuser = nargs - optind - 2;
+	add_req_args(&q, nargs - optind, argv + optind);
 
 	status = cli_open_tracefs(tracefs, &s.t) ? cli_fail(-ENOENT, "tracefs") : EXIT_OK;
 	if (status)
@@ -126,14 +114,7 @@ int cmd_trace(int argc, char **argv)
 	s.group = group;
 	snprintf(s.inst_buf, sizeof(s.inst_buf), "uprobectl-%ld", (long)getpid());
 	s.instance = s.inst_buf;
-	w.json = cli_json;
-	w.group = group;
-	w.events = &only;
-	if (s.stack) {
-		w.stacks = true;
-		w.symbolize = symbolize_frame;
-		w.sym_ctx = symbolize_new();
-	}
+	recout_live(&w, group, &only, s.stack);
 	session_signals();
 	if (cmd) {
 		/* the child waits until its pid is in the filter, then execs */
