@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "uprobectl.h"
+#include "upc_printf.h"
 
 #ifndef ENOTUNIQ
 #define ENOTUNIQ 76
 #endif
 
-#define UPC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define UPC_PRINTF(a, b) __attribute__((format(__printf__, a, b)))
 
 void upc_log(enum upc_print_level level, const char *fmt, ...) UPC_PRINTF(2, 3);
 #define pr_err(...) upc_log(UPC_ERROR, __VA_ARGS__)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "uprobectl.h"
+#include "upc_printf.h"
 
 /* Exit statuses, documented in --help and README. */
 #define EXIT_OK 0
@@ -27,12 +28,12 @@ extern int cli_verbose;		/* -v: debug messages */
 extern bool cli_quiet;		/* -q: no normal output */
 
 /* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
-void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_err(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 /* A prefix for every message until reset with NULL ("FILE:LINE: "). */
 void cli_set_context(const char *ctx);
 /* Usage error: the message, a pointer to --help, exit status 2. */
-int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 /* Map a library return to an exit status, printing strerror when the
  * library itself explained nothing. */
 int cli_fail(int err, const char *what);

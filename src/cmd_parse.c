@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,6 +33,8 @@ int cmd_parse(int argc, char **argv)
 	const char *file;
 	size_t have = 0;
 	int opt, fd, status = EXIT_OK;
+	struct stat st;
+	void *map;
 
 	w.out.fd = 1;
 	w.stacks = true;
@@ -47,6 +51,23 @@ int cmd_parse(int argc, char **argv)
 	if (fd < 0) {
 		cli_err("%s: %s", file, strerror(errno));
 		return EXIT_FAIL;
+	}
+	/* a regular file is parsed where it lies: no copy into a buffer */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < SIZE_MAX &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
+		const char *p = map, *end = p + st.st_size;
+
+		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		while (p < end && !w.out.failed) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			recout_line(&w, p, (size_t)((nl ? nl : end) - p));
+			p = nl ? nl + 1 : end;
+		}
+		recout_flush_pending(&w);
+		munmap(map, (size_t)st.st_size);
+		goto out;
 	}
 	for (;;) {
 		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
@@ -66,11 +87,9 @@ int cmd_parse(int argc, char **argv)
 			break;
 		}
 		have += (size_t)r;
-		for (size_t i = 0; i < have; i++) {
-			if (buf[i] != '\n')
-				continue;
-			recout_line(&w, buf + start, i - start);
-			start = i + 1;
+		for (char *nl; (nl = memchr(buf + start, '\n', have - start));) {
+			recout_line(&w, buf + start, (size_t)(nl - buf) - start);
+			start = (size_t)(nl - buf) + 1;
 		}
 		recout_detach(&w);
 		if (!start && have == sizeof(buf)) {
@@ -85,6 +104,7 @@ int cmd_parse(int argc, char **argv)
 			break;
 	}
 	recout_flush_pending(&w);
+out:
 	ob_flush(&w.out);
 	recout_free(&w);
 	if (fd > 0)

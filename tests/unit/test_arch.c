@@ -217,9 +217,45 @@ static void test_parse_numbers(void **state)
 	assert_true(v == UINT64_MAX);
 }
 
+/* Our formatter (upc_printf.h maps snprintf onto it) against the C
+ * library's, on every conversion uprobectl uses and then some. */
+#undef snprintf
+#pragma GCC diagnostic ignored "-Wformat-truncation"	/* truncation is tested */
+static void test_formatter(void **state)
+{
+	char a[64], b[64];
+	int na, nb;
+
+	(void)state;
+#define SAME(...)                                                                        \
+	do {                                                                             \
+		na = upc_snprintf(a, sizeof(a), __VA_ARGS__);                            \
+		nb = snprintf(b, sizeof(b), __VA_ARGS__);                                \
+		if (na != nb || strcmp(a, b))                                            \
+			fail_msg("'%s' gives '%s' (%d), libc '%s' (%d)", #__VA_ARGS__, a, na, \
+				 b, nb);                                                 \
+	} while (0)
+	SAME("%d %i %u %x %X %o", -42, 7, 4000000000u, 0xbeefu, 0xbeefu, 8u);
+	SAME("%ld %lu %lld %llu %llx %zu", -1L, 99UL, -9223372036854775807LL - 1,
+	     18446744073709551615ULL, 0xffffffffffffffffULL, (size_t)12345);
+	SAME("[%5d] [%-5d] [%05d] [%+d] [% d] [%.3d] [%8.3d] [%-8.3d|]", 42, 42, -42, 42, 42, 7, 7, 7);
+	SAME("[%08x] [%016llx] [%#x] [%#010x] [%02x] [%.0d] [%.0x]", 0x1a, 0x1234ULL, 0xabu, 0xabu, 5u, 0, 0u);
+	SAME("[%s] [%10s] [%-10s] [%.2s] [%.*s] [%*s] [%-*s|]", "abc", "abc", "abc", "abc", 2, "xyz",
+	     6, "r", 4, "l");
+	SAME("[%c] [%3c] [%-3c|] [%%] [%hhd] [%hu]", 'q', 'w', 'e', 300, 70000);
+	SAME("%s", "a string longer than the sixty-four byte buffer it is printed into, cut");
+	SAME("%016llx%016llx%016llx%016llx%s", 1ULL, 2ULL, 3ULL, 4ULL, "tail");
+	na = upc_snprintf(NULL, 0, "%d-%s", 123, "four");
+	assert_int_equal(na, 8);
+	na = upc_snprintf(a, 1, "%s", "xyz");
+	assert_int_equal(na, 3);
+	assert_string_equal(a, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formatter),
 		cmocka_unit_test(test_default_fetchargs),
 		cmocka_unit_test(test_stack_arguments),
 		cmocka_unit_test(test_machines),
