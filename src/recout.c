@@ -58,6 +58,9 @@ static void ob_str(struct obuf *o, const char *s)
 	ob_put(o, s, strlen(s));
 }
 
+/* a string literal: its length is known at compile time */
+#define OB_LIT(o, lit) ob_put((o), (lit), sizeof(lit) - 1)
+
 static void ob_text(struct obuf *o, const struct upc_text *t)
 {
 	ob_put(o, t->p, t->n);
@@ -99,11 +102,16 @@ static void ob_json(struct obuf *o, const char *s, size_t n)
 	size_t run = 0;
 
 	ob_put(o, "\"", 1);
+	/* bytes that need escaping: control characters, quote, backslash */
+	static const unsigned char special[256] = {
+		[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	};
+
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[8];
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		if (!special[c])
 			continue;
 		ob_put(o, s + run, i - run);
 		run = i + 1;
@@ -175,7 +183,7 @@ static void json_value(struct obuf *o, const struct upc_rec_arg *a)
 		ob_json(o, p + 1, 1);
 		return;
 	case UPC_VAL_FAULT:
-		ob_str(o, "null");
+		OB_LIT(o, "null");
 		return;
 	case UPC_VAL_ARRAY: {
 		size_t s = 1;
@@ -204,53 +212,53 @@ static void write_json(struct recout *w, const struct upc_record *r)
 	struct obuf *o = &w->out;
 
 	if (r->kind == UPC_REC_LOST) {
-		ob_str(o, "{\"kind\":\"lost\",\"cpu\":");
+		OB_LIT(o, "{\"kind\":\"lost\",\"cpu\":");
 		ob_num(o, r->cpu);
-		ob_str(o, ",\"lost\":");
+		OB_LIT(o, ",\"lost\":");
 		if (r->lost_known)
 			ob_num(o, (long long)r->lost);
 		else
-			ob_str(o, "null");
-		ob_str(o, "}\n");
+			OB_LIT(o, "null");
+		OB_LIT(o, "}\n");
 		return;
 	}
 	if (r->kind == UPC_REC_OTHER || r->kind == UPC_REC_FRAME) {
-		ob_str(o, "{\"kind\":\"other\",\"raw\":");
+		OB_LIT(o, "{\"kind\":\"other\",\"raw\":");
 		ob_jtext(o, &r->raw);
-		ob_str(o, "}\n");
+		OB_LIT(o, "}\n");
 		return;
 	}
-	ob_str(o, "{\"ts\":");
+	OB_LIT(o, "{\"ts\":");
 	ob_text(o, &r->ts);
-	ob_str(o, ",\"comm\":");
+	OB_LIT(o, ",\"comm\":");
 	ob_jtext(o, &r->comm);
-	ob_str(o, ",\"pid\":");
+	OB_LIT(o, ",\"pid\":");
 	ob_num(o, r->pid);
 	if (r->tgid >= 0) {
-		ob_str(o, ",\"tgid\":");
+		OB_LIT(o, ",\"tgid\":");
 		ob_num(o, r->tgid);
 	}
-	ob_str(o, ",\"cpu\":");
+	OB_LIT(o, ",\"cpu\":");
 	ob_num(o, r->cpu);
 	if (w->group) {
-		ob_str(o, ",\"group\":");
+		OB_LIT(o, ",\"group\":");
 		ob_json(o, w->group, strlen(w->group));
 	}
 	if (r->kind == UPC_REC_STACK) {
-		ob_str(o, ",\"kind\":\"stack\"");
+		OB_LIT(o, ",\"kind\":\"stack\"");
 	} else {
-		ob_str(o, ",\"event\":");
+		OB_LIT(o, ",\"event\":");
 		ob_jtext(o, &r->event);
 		if (r->kind == UPC_REC_ENTRY) {
-			ob_str(o, ",\"kind\":\"entry\",\"ip\":\"");
+			OB_LIT(o, ",\"kind\":\"entry\",\"ip\":\"");
 			ob_hex(o, r->ip);
 		} else {
-			ob_str(o, ",\"kind\":\"return\",\"func\":\"");
+			OB_LIT(o, ",\"kind\":\"return\",\"func\":\"");
 			ob_hex(o, r->ip);
-			ob_str(o, "\",\"ret_to\":\"");
+			OB_LIT(o, "\",\"ret_to\":\"");
 			ob_hex(o, r->ret_to);
 		}
-		ob_str(o, "\",\"args\":{");
+		OB_LIT(o, "\",\"args\":{");
 		for (unsigned i = 0; i < r->nargs; i++) {
 			if (i)
 				ob_put(o, ",", 1);
@@ -258,7 +266,7 @@ static void write_json(struct recout *w, const struct upc_record *r)
 			ob_put(o, ":", 1);
 			json_value(o, &r->args[i]);
 		}
-		ob_str(o, "},\"types\":{");
+		OB_LIT(o, "},\"types\":{");
 		for (unsigned i = 0; i < r->nargs; i++) {
 			if (i)
 				ob_put(o, ",", 1);
@@ -270,7 +278,7 @@ static void write_json(struct recout *w, const struct upc_record *r)
 		ob_put(o, "}", 1);
 	}
 	if (w->nframes || r->kind == UPC_REC_STACK) {
-		ob_str(o, ",\"stack\":[");
+		OB_LIT(o, ",\"stack\":[");
 		for (unsigned i = 0; i < w->nframes; i++) {
 			if (i)
 				ob_put(o, ",", 1);
@@ -278,7 +286,7 @@ static void write_json(struct recout *w, const struct upc_record *r)
 		}
 		ob_put(o, "]", 1);
 	}
-	ob_str(o, "}\n");
+	OB_LIT(o, "}\n");
 }
 
 static void write_text(struct recout *w, const struct upc_record *r)
@@ -287,14 +295,14 @@ static void write_text(struct recout *w, const struct upc_record *r)
 
 	switch (r->kind) {
 	case UPC_REC_LOST:
-		ob_str(o, "*** CPU ");
+		OB_LIT(o, "*** CPU ");
 		ob_num(o, r->cpu);
 		if (r->lost_known) {
-			ob_str(o, ": lost ");
+			OB_LIT(o, ": lost ");
 			ob_num(o, (long long)r->lost);
-			ob_str(o, " events ***\n");
+			OB_LIT(o, " events ***\n");
 		} else {
-			ob_str(o, ": lost events ***\n");
+			OB_LIT(o, ": lost events ***\n");
 		}
 		return;
 	case UPC_REC_OTHER:
@@ -312,11 +320,11 @@ static void write_text(struct recout *w, const struct upc_record *r)
 	ob_num(o, r->pid);
 	ob_put(o, "] ", 2);
 	if (r->kind == UPC_REC_STACK) {
-		ob_str(o, "<user stack>");
+		OB_LIT(o, "<user stack>");
 	} else {
 		ob_text(o, &r->event);
 		if (r->kind == UPC_REC_RETURN) {
-			ob_str(o, " returned to ");
+			OB_LIT(o, " returned to ");
 			ob_hex(o, r->ret_to);
 		}
 		for (unsigned i = 0; i < r->nargs; i++) {
@@ -328,7 +336,7 @@ static void write_text(struct recout *w, const struct upc_record *r)
 	}
 	ob_put(o, "\n", 1);
 	for (unsigned i = 0; i < w->nframes; i++) {
-		ob_str(o, "    => ");
+		OB_LIT(o, "    => ");
 		ob_put(o, w->frames + w->frame_off[i], w->frame_len[i]);
 		ob_put(o, "\n", 1);
 	}
