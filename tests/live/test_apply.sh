@@ -6,31 +6,18 @@
 # sh, starts, reports, restarts and stops. tracefs is left as found.
 #   test_apply.sh UPROBECTL REGISTERS_SOURCE
 set -u
+SUITE=live-apply
+. "$(dirname "$0")/lib.sh"
 U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=$2
 INIT=$(cd "$(dirname "$0")/../../targets/rootfs" && pwd)/uprobectl.init
-pass=0 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if "$@"; then ok; else ko "$*"; fi; }
-skip() {
-	echo "************************************************************"
-	echo "SKIPPED: live apply tests: $*"
-	echo "************************************************************"
-	if [ -n "${CI:-}" ]; then echo "live-apply: 0 passed, 1 failed"; exit 1; fi
-	exit 0
-}
 [ "$(id -u)" = 0 ] || skip "not root"
 "$U" status >"$work/status" 2>&1 || { cat "$work/status"; skip "uprobes cannot be used here"; }
 T=$(sed -n 's/^tracefs *\([^ ]*\) .*/\1/p' "$work/status")
 command -v busybox >/dev/null || skip "no busybox (toolchain/install-deps.sh test installs it)"
-if grep -q '^[pr]:uprobectl/' "$T/uprobe_events"; then
-	echo "FAIL: the uprobectl group is in use on this machine; not touching it"
-	echo "live-apply: 0 passed, 1 failed"
-	exit 1
-fi
+group_free "$T"
 snapshot() { cat "$T/uprobe_events"; ls "$T/instances"; echo "on=$(cat "$T/tracing_on")"; }
 snapshot >"$work/before"
 events() { cat "$T/uprobe_events" >"$1"; }	# tracefs files have size 0: no cp
@@ -149,5 +136,4 @@ if cmp -s "$work/before" "$work/after"; then ok; else
 	ko "tracefs not restored:"
 	diff "$work/before" "$work/after"
 fi
-echo "live-apply: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

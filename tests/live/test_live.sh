@@ -7,22 +7,12 @@
 # Without root or tracefs the suite says so loudly and skips, which is a
 # failure when CI is set.
 set -u
+SUITE=live
+. "$(dirname "$0")/lib.sh"
 U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 REG=$2 REG_NOPIE=$3 FX=$(cd "$4" && pwd)
-pass=0 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-skip() {
-	echo "************************************************************"
-	echo "SKIPPED: live tests: $*"
-	echo "************************************************************"
-	if [ -n "${CI:-}" ]; then echo "live: 0 passed, 1 failed"; exit 1; fi
-	exit 0
-}
-check() { if "$@"; then ok; else ko "$*"; fi; }
 
 [ "$(id -u)" = 0 ] || skip "not root"
 if ! "$U" status >"$work/status" 2>&1; then
@@ -31,11 +21,7 @@ if ! "$U" status >"$work/status" 2>&1; then
 fi
 T=$(sed -n 's/^tracefs *\([^ ]*\) .*/\1/p' "$work/status")
 [ -w "$T/uprobe_events" ] || skip "no writable uprobe_events under '$T'"
-if [ -n "$(grep '^[pr]:uprobectl/' "$T/uprobe_events")" ]; then
-	echo "FAIL: the uprobectl group is in use on this machine; not touching it"
-	echo "live: 0 passed, 1 failed"
-	exit 1
-fi
+group_free "$T"
 
 # everything uprobectl must leave as it found it
 snapshot() {
@@ -232,5 +218,4 @@ if cmp -s "$work/before" "$work/after"; then ok; else
 fi
 rm -f /tmp/registers /tmp/registers-nopie
 
-echo "live: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

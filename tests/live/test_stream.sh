@@ -5,32 +5,18 @@
 # tracefs (events, instances, options) must be left as it was found.
 #   test_stream.sh UPROBECTL REGISTERS
 set -u
+SUITE=live-stream
+. "$(dirname "$0")/lib.sh"
 U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 REG=$2
-pass=0 fail=0
 work=$(mktemp -d)
 bg_pids=""
 trap 'for p in $bg_pids; do kill $p 2>/dev/null; done; rm -rf "$work"' EXIT
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if "$@"; then ok; else ko "$*"; fi; }
-skip() {
-	echo "************************************************************"
-	echo "SKIPPED: live stream tests: $*"
-	echo "************************************************************"
-	if [ -n "${CI:-}" ]; then echo "live-stream: 0 passed, 1 failed"; exit 1; fi
-	exit 0
-}
-
 [ "$(id -u)" = 0 ] || skip "not root"
 "$U" status >"$work/status" 2>&1 || { cat "$work/status"; skip "uprobes cannot be used here"; }
 T=$(sed -n 's/^tracefs *\([^ ]*\) .*/\1/p' "$work/status")
-if grep -q '^[pr]:uprobectl/' "$T/uprobe_events"; then
-	echo "FAIL: the uprobectl group is in use on this machine; not touching it"
-	echo "live-stream: 0 passed, 1 failed"
-	exit 1
-fi
+group_free "$T"
 snapshot() {
 	cat "$T/uprobe_events"
 	ls "$T/instances"
@@ -162,5 +148,4 @@ if cmp -s "$work/before" "$work/after"; then ok; else
 	diff "$work/before" "$work/after"
 fi
 rm -f /tmp/registers
-echo "live-stream: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
