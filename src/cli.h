@@ -46,7 +46,7 @@ struct elf_args {
 };
 /* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
-       OPT_HELP, OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
+       OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
        OPT_DISABLE, OPT_CHECK };
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
@@ -73,9 +73,13 @@ struct tfs_args {
 };
 #define TFS_ARGS_INIT { UPC_DEFAULT_GROUP, NULL }
 bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg);
-/* Check the group name, find tracefs and, when ev is given, the group's
- * events. Returns EXIT_OK, or the exit status after printing why. */
-int cli_open_group(const struct tfs_args *a, struct upc_tracefs **t, struct names *ev);
+/* Check the group name and the nevents event names the command was given,
+ * find tracefs and, when ev is given, the group's events. Returns EXIT_OK,
+ * or the exit status after printing why. */
+int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
+		   struct upc_tracefs **t, struct names *ev);
+/* Is event one of the group's (ev)? Explains when not. */
+bool cli_group_has(const struct names *ev, const char *group, const char *event);
 /* Find (or mount) tracefs; the error is printed. */
 int cli_open_tracefs(const char *dir, struct upc_tracefs **t);
 /* Explain a refused write: the kernel's error_log entry, with the caret
@@ -222,6 +226,9 @@ bool probe_matches(const struct probe_desc *d, const struct upc_probe_entry *p);
 int cli_add_probe(const struct add_req *q, struct upc_tracefs *t, char *def, size_t deflen,
 		  bool *existed);
 bool parse_nargs(const char *s, unsigned *n);
+/* -r, -e EVENT, --args N of add and trace: 1 taken, 0 not one of them,
+ * EXIT_USAGE after explaining a bad value. */
+int add_opt(struct add_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2) into q. */
 void add_req_args(struct add_req *q, int argc, char **argv);
 

@@ -29,13 +29,17 @@ bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg)
 	return cli_common_opt(opt);
 }
 
-int cli_open_group(const struct tfs_args *a, struct upc_tracefs **t, struct names *ev)
+int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
+		   struct upc_tracefs **t, struct names *ev)
 {
 	int err;
 
 	*t = NULL;
 	if (!cli_valid_name("group", a->group, true))
 		return EXIT_USAGE;
+	for (int i = 0; i < nevents; i++)
+		if (!cli_valid_name("event", events[i], false))
+			return EXIT_USAGE;
 	err = cli_open_tracefs(a->tracefs, t);
 	if (!err && ev)
 		err = cli_group_events(*t, a->group, ev);
@@ -107,6 +111,14 @@ int cli_group_events(const struct upc_tracefs *t, const char *group, struct name
 	out->n = 0;
 	cli_reset_reported();
 	return upc_probe_foreach(t, group, add_name, &c);
+}
+
+bool cli_group_has(const struct names *ev, const char *group, const char *event)
+{
+	if (names_has(ev, event))
+		return true;
+	cli_err("no event %s/%s ('uprobectl list -g %s' shows the group)", group, event, group);
+	return false;
 }
 
 bool names_has(const struct names *n, const char *name)

@@ -84,6 +84,23 @@ static void listed_args(const char *args, char *out, size_t len)
 	}
 }
 
+int add_opt(struct add_req *q, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'r':
+		q->ret = true;
+		return 1;
+	case 'e':
+		q->event = arg;
+		return 1;
+	case OPT_ARGS:
+		if (!parse_nargs(arg, &q->nargs))
+			return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
+		return 1;
+	}
+	return 0;
+}
+
 void add_req_args(struct add_req *q, int argc, char **argv)
 {
 	q->file = argv[0];
@@ -271,18 +288,16 @@ int cmd_add(int argc, char **argv)
 	int opt, err, status;
 
 	while ((opt = getopt_long(argc, argv, "+qvrg:e:", longopts, NULL)) != -1) {
-		if (elf_args_opt(&q.elf, opt, optarg) || cli_common_opt(opt))
+		int r = add_opt(&q, opt, optarg);
+
+		if (r == EXIT_USAGE)
+			return r;
+		if (r || elf_args_opt(&q.elf, opt, optarg) || cli_common_opt(opt))
 			continue;
 		switch (opt) {
-		case 'r': q.ret = true; break;
 		case 'g': q.group = optarg; break;
-		case 'e': q.event = optarg; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
 		case OPT_ENABLE: enable = true; break;
-		case OPT_ARGS:
-			if (!parse_nargs(optarg, &q.nargs))
-				return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
-			break;
 		default:
 			return cli_usage("unknown option");
 		}

@@ -265,7 +265,7 @@ int cmd_apply(int argc, char **argv)
 		return cli_usage("--enable and --disable exclude each other");
 	file = argv[optind];
 	s.group = a.group;
-	status = cli_open_group(&a, &t, NULL);
+	status = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (status)
 		goto out;
 	status = EXIT_FAIL;

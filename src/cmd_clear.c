@@ -32,7 +32,7 @@ int cmd_clear(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("clear takes no arguments (to delete some events: del)");
 	group = a.group;
-	status = cli_open_group(&a, &t, &ev);
+	status = cli_open_group(&a, 0, NULL, &t, &ev);
 	if (status)
 		goto out;
 	/* no events/GROUP directory: nothing of it can be enabled */

@@ -78,11 +78,8 @@ int cmd_del(int argc, char **argv)
 	}
 	if (all == (optind < argc))
 		return cli_usage(all ? "--all takes no EVENT" : "expected EVENT... or --all");
-	for (int i = optind; i < argc; i++)
-		if (!cli_valid_name("event", argv[i], false))
-			return EXIT_USAGE;
 	group = a.group;
-	status = cli_open_group(&a, &t, &ev);
+	status = cli_open_group(&a, argc - optind, argv + optind, &t, &ev);
 	if (status)
 		goto out;
 	if (all) {
@@ -91,15 +88,9 @@ int cmd_del(int argc, char **argv)
 				status = EXIT_FAIL;
 		goto out;
 	}
-	for (int i = optind; i < argc; i++) {
-		if (!names_has(&ev, argv[i])) {
-			cli_err("no event %s/%s ('uprobectl list -g %s' shows the group)", group,
-				argv[i], group);
+	for (int i = optind; i < argc; i++)
+		if (!cli_group_has(&ev, group, argv[i]) || del_one(t, group, argv[i], force))
 			status = EXIT_FAIL;
-		} else if (del_one(t, group, argv[i], force)) {
-			status = EXIT_FAIL;
-		}
-	}
 out:
 	names_free(&ev);
 	upc_tracefs_close(t);

@@ -38,11 +38,8 @@ static int switch_events(int argc, char **argv, bool on)
 	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
 		if (opt == OPT_JSON || !tfs_args_opt(&a, opt, optarg))
 			return cli_usage("unknown option");
-	for (int i = optind; i < argc; i++)
-		if (!cli_valid_name("event", argv[i], false))
-			return EXIT_USAGE;
 	group = a.group;
-	status = cli_open_group(&a, &t, &ev);
+	status = cli_open_group(&a, argc - optind, argv + optind, &t, &ev);
 	if (status)
 		goto out;
 	if (optind == argc) {
@@ -64,9 +61,7 @@ static int switch_events(int argc, char **argv, bool on)
 			printf("%sd %s (%d event%s)\n", verb, group, ev.n, ev.n == 1 ? "" : "s");
 	}
 	for (int i = optind; i < argc; i++) {
-		if (!names_has(&ev, argv[i])) {
-			cli_err("no event %s/%s ('uprobectl list -g %s' shows the group)", group,
-				argv[i], group);
+		if (!cli_group_has(&ev, group, argv[i])) {
 			status = EXIT_FAIL;
 			continue;
 		}

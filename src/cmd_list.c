@@ -112,7 +112,7 @@ int cmd_list(int argc, char **argv)
 			return cli_usage("unknown option");
 	if (optind != argc)
 		return cli_usage("list takes no arguments");
-	err = cli_open_group(&a, &t, NULL);
+	err = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (err)
 		return err;
 	c.t = t;

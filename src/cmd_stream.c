@@ -150,10 +150,7 @@ int cmd_stream(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("stream takes no arguments");
-	for (int i = 0; i < nevents; i++)
-		if (!cli_valid_name("event", events[i], false))
-			return EXIT_USAGE;
-	status = cli_open_group(&a, &s.t, &all);
+	status = cli_open_group(&a, nevents, events, &s.t, &all);
 	if (status)
 		goto out;
 	if (!all.n) {
@@ -166,9 +163,7 @@ int cmd_stream(int argc, char **argv)
 		if (!only.v)
 			goto out;
 		for (int i = 0; i < nevents; i++) {
-			if (!names_has(&all, events[i])) {
-				cli_err("no event %s/%s ('uprobectl list -g %s')", a.group, events[i],
-					a.group);
+			if (!cli_group_has(&all, a.group, events[i])) {
 				status = EXIT_FAIL;
 				goto out;
 			}

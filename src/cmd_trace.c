@@ -70,20 +70,16 @@ int cmd_trace(int argc, char **argv)
 		if (elf_args_opt(&q.elf, opt, optarg) || cli_common_opt(opt))
 			continue;
 		r = stream_opt(opt, optarg, &s.pid, &count, &seconds);
+		if (!r)
+			r = add_opt(&q, opt, optarg);
 		if (r == EXIT_USAGE)
 			return r;
 		if (r)
 			continue;
 		switch (opt) {
-		case 'r': q.ret = true; break;
-		case 'e': q.event = optarg; break;
 		case OPT_JSON: cli_json = true; break;
 		case OPT_STACK: s.stack = true; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
-		case OPT_ARGS:
-			if (!parse_nargs(optarg, &q.nargs))
-				return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
-			break;
 		default:
 			return cli_usage("unknown option");
 		}
