@@ -63,6 +63,9 @@ struct upc_img {
 	bool is64;
 	bool swap;			/* file byte order != host */
 	bool borrowed;			/* map belongs to the caller */
+	/* the mapped file: which one it is, and who may have written it */
+	uint64_t dev, ino;
+	uint32_t uid, mode;
 };
 
 /* Fields of the three ELF records we use, widened to 64 bits. */
@@ -92,6 +95,8 @@ struct upc_symtab {
 	unsigned index;			/* section index, 0 when absent */
 };
 
+struct upc_verent;
+
 struct upc_elf {
 	struct upc_img img;
 	struct upc_img dbg;		/* separate debug file, map NULL if none */
@@ -106,6 +111,8 @@ struct upc_elf {
 	uint64_t verdef_off, verdef_size, verdef_num;
 	uint64_t verneed_off, verneed_size, verneed_num;
 	uint64_t verstr_off, verstr_size;	/* strings of both (dynstr) */
+	struct upc_verent *verdefs, *verneeds;	/* indexes of both, by version */
+	size_t nverdefs, nverneeds;
 	/* .gnu.hash for name lookups in .dynsym */
 	uint64_t gnuhash_off, gnuhash_size;
 	/* .dynamic */
@@ -180,6 +187,8 @@ int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
 int upc_dynsym_chain(const struct upc_elf *e, const char *name, size_t len,
 		     uint64_t *first, uint64_t *end);
 
+/* The build-id note of e's own file: 0, -ENOENT, or -EINVAL (corrupt). */
+int upc_elf_build_id(const struct upc_elf *e, const unsigned char **id, uint32_t *len);
 /* Find and map the separate debug file of e, when there is one. */
 int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *opts);
 void upc_img_unmap(struct upc_img *img);

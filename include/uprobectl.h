@@ -103,6 +103,9 @@ unsigned upc_elf_machine(const struct upc_elf *elf);
 int upc_elf_class(const struct upc_elf *elf);		/* 32 or 64 */
 bool upc_elf_big_endian(const struct upc_elf *elf);
 unsigned upc_elf_type(const struct upc_elf *elf);	/* ET_EXEC, ET_DYN */
+/* Which file was read (st_dev, st_ino), to check that a path still names it
+ * when the definition is written; 0 for an image in memory. */
+void upc_elf_file_id(const struct upc_elf *elf, uint64_t *dev, uint64_t *ino);
 
 enum upc_sym_table {
 	UPC_SYMTAB = 1,		/* .symtab of the file itself */

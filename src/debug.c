@@ -45,9 +45,13 @@ static int scan_notes(const struct upc_img *img, uint64_t off, uint64_t size,
 {
 	uint64_t pos = 0;
 
+	/* the whole range first: a note header's sizes are only checked
+	 * against size below, and size must be inside the file */
+	if (!upc_span(img, off, size))
+		return -EINVAL;
 	if (align != 8)
 		align = 4;
-	while (pos + 12 <= size) {
+	while (size - pos >= 12) {
 		const unsigned char *n = upc_span(img, off + pos, 12);
 		uint64_t namesz, descsz, name_pad, desc_pad;
 
@@ -104,6 +108,11 @@ static int build_id(const struct upc_elf *e, const struct upc_img *img,
 	return -ENOENT;
 }
 
+int upc_elf_build_id(const struct upc_elf *e, const unsigned char **id, uint32_t *len)
+{
+	return build_id(e, &e->img, true, id, len);
+}
+
 /* The .gnu_debuglink section: a file name, padding to 4, a CRC-32. */
 static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
 {
@@ -139,22 +148,40 @@ static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
 	return -ENOENT;
 }
 
-/* Try one candidate: map it and check what identifies it. */
+/* Try one candidate: map it and check what identifies it. A file that
+ * someone other than root or the program's owner could have written is
+ * refused: its symbols decide where probes go. With id, the candidate's
+ * build-id must match (found by build-id: it must have one; by debuglink:
+ * a CRC match alone is not enough when both files have one). */
 static int try_debug(struct upc_elf *e, const char *path, const unsigned char *id,
 		     uint32_t idlen, bool check_crc, uint32_t crc)
 {
 	struct upc_elf d = { .path = (char *)path, .debugfile = true };
 	const unsigned char *did;
 	uint32_t didlen;
+	int r;
 
 	if (upc_img_map(path, &d.img))
 		return -ENOENT;
 	pr_debug("%s: trying debug file %s", e->path, path);
+	if ((d.img.uid && d.img.uid != e->img.uid) || (d.img.mode & 0002)) {
+		pr_warn("%s: ignoring debug file %s: %s", e->path, path,
+			d.img.mode & 0002 ? "anyone may write it"
+					  : "owned by neither root nor the program's owner");
+		goto reject;
+	}
 	if (upc_elf_parse(&d) || d.machine != e->machine || !d.symtab.index)
 		goto reject;
-	if (id && (build_id(&d, &d.img, false, &did, &didlen) || didlen != idlen ||
-		   memcmp(did, id, idlen)))
-		goto reject;
+	if (id) {
+		r = build_id(&d, &d.img, false, &did, &didlen);
+		if ((r && !check_crc) ||
+		    (!r && (didlen != idlen || memcmp(did, id, idlen)))) {
+			if (!r)
+				pr_warn("%s: ignoring debug file %s: its build-id differs from "
+					"the program's", e->path, path);
+			goto reject;
+		}
+	}
 	if (check_crc && upc_crc32(0, d.img.map, d.img.size) != crc)
 		goto reject;
 	e->dbg = d.img;
@@ -180,9 +207,11 @@ int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *o)
 	const unsigned char *id;
 	const char *link, *slash;
 	uint32_t idlen, crc;
+	bool have_id;
 	int err;
 
-	if (!build_id(e, &e->img, true, &id, &idlen)) {
+	have_id = !build_id(e, &e->img, true, &id, &idlen);
+	if (have_id) {
 		for (uint32_t i = 0; i < idlen; i++)
 			snprintf(hex + 2 * i, 3, "%02x", id[i]);
 		for (int d = 0; d < 2; d++) {
@@ -209,7 +238,7 @@ int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *o)
 			continue;
 		snprintf(path, sizeof(path), "%s%s%s/%s", fmts[k][0], fmts[k][1],
 			 fmts[k][2], link);
-		err = try_debug(e, path, NULL, 0, true, crc);
+		err = try_debug(e, path, have_id ? id : NULL, idlen, true, crc);
 		if (err != -ENOENT)
 			return err;
 	}

@@ -100,6 +100,10 @@ int upc_img_map(const char *path, struct upc_img *img)
 	}
 	img->map = map;
 	img->size = (size_t)st.st_size;
+	img->dev = (uint64_t)st.st_dev;
+	img->ino = (uint64_t)st.st_ino;
+	img->uid = (uint32_t)st.st_uid;
+	img->mode = (uint32_t)st.st_mode;
 out:
 	close(fd);
 	return err;
@@ -374,6 +378,107 @@ static int check_exec_overlap(const struct upc_elf *e)
 	return 0;
 }
 
+/*
+ * Symbol versions: .gnu.version gives each .dynsym entry a version index;
+ * .gnu.version_d (verdef) names the indices the file defines, and the aux
+ * entries of .gnu.version_r (verneed) the ones it needs from each library.
+ * Both are chains whose links come from the file, so a crafted file can
+ * make them cycle: a walk takes at most as many steps as the section has
+ * room for entries. Each is walked once, into an index sorted by version
+ * index (walk order breaks ties, so the first entry of an index wins, as in
+ * a plain walk); lookups per symbol are then a binary search.
+ */
+struct upc_verent {
+	uint32_t idx;			/* version index */
+	uint32_t pos;			/* order in the walk */
+	uint32_t str;			/* its name (verdef) or file (verneed) */
+};
+
+static int cmp_verent(const void *a, const void *b)
+{
+	const struct upc_verent *x = a, *y = b;
+
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int verent_add(struct upc_verent **v, size_t *n, size_t cap, uint32_t idx,
+		      uint32_t str)
+{
+	if (!*v && !(*v = malloc(cap * sizeof(**v))))
+		return -ENOMEM;
+	if (*n < cap) {
+		(*v)[*n] = (struct upc_verent){ idx, (uint32_t)*n, str };
+		++*n;
+	}
+	return 0;
+}
+
+static int index_verdefs(struct upc_elf *e)
+{
+	const struct upc_img *img = &e->img;
+	uint64_t off = 0, room = e->verdef_size / 20;
+	int err;
+
+	for (uint64_t k = 0; k < e->verdef_num && k < room; k++) {
+		const unsigned char *vd = upc_span(img, e->verdef_off + off, 20);
+		const unsigned char *aux;
+		uint32_t next, auxoff;
+
+		if (!vd || off + 20 > e->verdef_size)
+			break;
+		auxoff = upc_rd32(img, vd + 12);
+		next = upc_rd32(img, vd + 16);
+		aux = off + auxoff + 8 <= e->verdef_size
+			      ? upc_span(img, e->verdef_off + off + auxoff, 8) : NULL;
+		if (aux && !(upc_rd16(img, vd + 2) & VER_FLG_BASE) &&
+		    (err = verent_add(&e->verdefs, &e->nverdefs, (size_t)room,
+				      upc_rd16(img, vd + 4) & 0x7fff, upc_rd32(img, aux))))
+			return err;
+		if (!next)
+			break;
+		off += next;
+	}
+	if (e->nverdefs)
+		qsort(e->verdefs, e->nverdefs, sizeof(*e->verdefs), cmp_verent);
+	return 0;
+}
+
+static int index_verneeds(struct upc_elf *e)
+{
+	const struct upc_img *img = &e->img;
+	uint64_t off = 0, room = e->verneed_size / 16, steps = 0;
+	int err;
+
+	for (uint64_t k = 0; k < e->verneed_num && k < room; k++) {
+		const unsigned char *vn = upc_span(img, e->verneed_off + off, 16);
+		uint64_t aoff;
+
+		if (!vn || off + 16 > e->verneed_size)
+			break;
+		aoff = off + upc_rd32(img, vn + 8);
+		for (unsigned a = 0; a < upc_rd16(img, vn + 2) && steps++ < room; a++) {
+			const unsigned char *vna = upc_span(img, e->verneed_off + aoff, 16);
+
+			if (!vna || aoff + 16 > e->verneed_size)
+				break;
+			if ((err = verent_add(&e->verneeds, &e->nverneeds, (size_t)room,
+					      upc_rd16(img, vna + 6), upc_rd32(img, vn + 4))))
+				return err;
+			if (!upc_rd32(img, vna + 12))
+				break;
+			aoff += upc_rd32(img, vna + 12);
+		}
+		if (!upc_rd32(img, vn + 12))
+			break;
+		off += upc_rd32(img, vn + 12);
+	}
+	if (e->nverneeds)
+		qsort(e->verneeds, e->nverneeds, sizeof(*e->verneeds), cmp_verent);
+	return 0;
+}
+
 #define parse_err(e, ...) upc_log((e)->debugfile ? UPC_DEBUG : UPC_ERROR, __VA_ARGS__)
 
 int upc_elf_parse(struct upc_elf *e)
@@ -466,36 +571,28 @@ int upc_elf_parse(struct upc_elf *e)
 		return -ENOEXEC;
 	}
 	find_dynamic_extras(e, &w);
-	return 0;
+	if (e->debugfile)
+		return 0;
+	err = index_verdefs(e);
+	return err ? err : index_verneeds(e);
 }
 
-/* Walk the verdef chain: the name of version index idx, or NULL. */
-static const char *verdef_name(const struct upc_elf *e, unsigned idx)
+/* The string of the first entry of index idx, or NULL. */
+static const char *verent_find(const struct upc_elf *e, const struct upc_verent *v, size_t n,
+			       uint32_t idx)
 {
-	const struct upc_img *img = &e->img;
-	uint64_t off = 0;
+	size_t lo = 0, hi = n;
 
-	for (uint64_t k = 0; k < e->verdef_num && k < 65536; k++) {
-		const unsigned char *vd = upc_span(img, e->verdef_off + off, 20);
-		const unsigned char *aux;
-		uint32_t next, auxoff;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (!vd || off + 20 > e->verdef_size)
-			return NULL;
-		auxoff = upc_rd32(img, vd + 12);
-		next = upc_rd32(img, vd + 16);
-		if ((upc_rd16(img, vd + 4) & 0x7fff) == idx && !(upc_rd16(img, vd + 2) & VER_FLG_BASE)) {
-			if ((uint64_t)off + auxoff + 8 > e->verdef_size)
-				return NULL;
-			aux = upc_span(img, e->verdef_off + off + auxoff, 8);
-			return aux ? upc_str(img, e->verstr_off, e->verstr_size,
-					     upc_rd32(img, aux)) : NULL;
-		}
-		if (!next)
-			return NULL;
-		off += next;
+		if (v[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < n && v[lo].idx == idx
+		       ? upc_str(&e->img, e->verstr_off, e->verstr_size, v[lo].str) : NULL;
 }
 
 void upc_dynsym_version(const struct upc_elf *e, uint64_t i, const char **ver,
@@ -514,7 +611,7 @@ void upc_dynsym_version(const struct upc_elf *e, uint64_t i, const char **ver,
 	vs = upc_rd16(&e->img, p);
 	if ((vs & 0x7fff) < 2)
 		return;
-	*ver = verdef_name(e, vs & 0x7fff);
+	*ver = verent_find(e, e->verdefs, e->nverdefs, vs & 0x7fff);
 	*is_default = !(vs & 0x8000);
 }
 
@@ -522,41 +619,13 @@ void upc_dynsym_version(const struct upc_elf *e, uint64_t i, const char **ver,
  * version requirement, or NULL. */
 const char *upc_dynsym_needed_file(const struct upc_elf *e, uint64_t i)
 {
-	const struct upc_img *img = &e->img;
 	const unsigned char *p;
-	uint64_t off = 0;
-	uint16_t idx;
 
 	if (!e->versym_off || !e->verneed_off)
 		return NULL;
-	p = upc_span(img, e->versym_off + 2 * i, 2);
-	if (!p)
-		return NULL;
-	idx = upc_rd16(img, p) & 0x7fff;
-	for (uint64_t k = 0; k < e->verneed_num && k < 65536; k++) {
-		const unsigned char *vn = upc_span(img, e->verneed_off + off, 16);
-		uint64_t aoff;
-
-		if (!vn || off + 16 > e->verneed_size)
-			return NULL;
-		aoff = off + upc_rd32(img, vn + 8);
-		for (unsigned a = 0; a < upc_rd16(img, vn + 2); a++) {
-			const unsigned char *vna = upc_span(img, e->verneed_off + aoff, 16);
-
-			if (!vna || aoff + 16 > e->verneed_size)
-				return NULL;
-			if (upc_rd16(img, vna + 6) == idx)
-				return upc_str(img, e->verstr_off, e->verstr_size,
-					       upc_rd32(img, vn + 4));
-			if (!upc_rd32(img, vna + 12))
-				break;
-			aoff += upc_rd32(img, vna + 12);
-		}
-		if (!upc_rd32(img, vn + 12))
-			return NULL;
-		off += upc_rd32(img, vn + 12);
-	}
-	return NULL;
+	p = upc_span(&e->img, e->versym_off + 2 * i, 2);
+	return p ? verent_find(e, e->verneeds, e->nverneeds, upc_rd16(&e->img, p) & 0x7fff)
+		 : NULL;
 }
 
 static bool sym_matches(const struct upc_elf *e, uint64_t i, const char *name,
@@ -806,6 +875,8 @@ void upc_elf_close(struct upc_elf *e)
 		return;
 	upc_img_unmap(&e->img);
 	upc_img_unmap(&e->dbg);
+	free(e->verdefs);
+	free(e->verneeds);
 	free(e->path);
 	free(e->dbg_path);
 	free(e);
@@ -818,3 +889,9 @@ unsigned upc_elf_machine(const struct upc_elf *e) { return e->machine; }
 int upc_elf_class(const struct upc_elf *e) { return e->img.is64 ? 64 : 32; }
 bool upc_elf_big_endian(const struct upc_elf *e) { return e->img.swap != host_big_endian(); }
 unsigned upc_elf_type(const struct upc_elf *e) { return e->type; }
+
+void upc_elf_file_id(const struct upc_elf *e, uint64_t *dev, uint64_t *ino)
+{
+	*dev = e->img.dev;
+	*ino = e->img.ino;
+}

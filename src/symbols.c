@@ -41,6 +41,12 @@ static uint64_t code_addr(struct upc_elf *e, const struct upc_rawsym *s)
 	return addr;
 }
 
+struct seen {
+	uint64_t value;
+	uint64_t i;			/* index in its table */
+	uint32_t name;
+};
+
 struct walk {
 	struct upc_elf *e;
 	const struct upc_img *img;
@@ -51,22 +57,23 @@ struct walk {
 	const struct upc_symtab *prev;
 	struct seen *index;	/* prev's functions by value, for full walks */
 	size_t nindex;
+	/* .dynsym's defined symbols by value, for the versions of a full
+	 * .symtab walk (without it, each global would search .dynsym) */
+	struct seen *dynindex;
+	size_t ndynindex;
 	const char *want;	/* only symbols of this name, when set */
 	size_t want_len;
 	upc_sym_cb cb;
 	void *ctx;
 };
 
-struct seen {
-	uint64_t value;
-	uint32_t name;
-};
-
 static int cmp_seen(const void *a, const void *b)
 {
 	const struct seen *x = a, *y = b;
 
-	return (x->value > y->value) - (x->value < y->value);
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
 }
 
 static bool is_func(const struct upc_rawsym *s)
@@ -83,18 +90,42 @@ static bool same_name(const char *n, const char *name, size_t len)
 	return n && !strncmp(n, name, len) && (n[len] == '\0' || n[len] == '@');
 }
 
-static int build_index(struct walk *w)
+/* The entries of t that keep(), sorted by value (then index). */
+static int build_index(const struct upc_img *img, const struct upc_symtab *t,
+		       bool (*keep)(const struct upc_rawsym *), struct seen **out, size_t *n)
 {
 	struct upc_rawsym s;
 
-	w->index = malloc((size_t)w->prev->count * sizeof(*w->index) + 1);
-	if (!w->index)
+	*n = 0;
+	*out = malloc((size_t)t->count * sizeof(**out) + 1);
+	if (!*out)
 		return -ENOMEM;
-	for (uint64_t i = 1; i < w->prev->count; i++)
-		if (!upc_get_sym(w->prev_img, w->prev, i, &s) && is_func(&s))
-			w->index[w->nindex++] = (struct seen){ s.value, s.name };
-	qsort(w->index, w->nindex, sizeof(*w->index), cmp_seen);
+	for (uint64_t i = 1; i < t->count; i++)
+		if (!upc_get_sym(img, t, i, &s) && keep(&s))
+			(*out)[(*n)++] = (struct seen){ s.value, i, s.name };
+	qsort(*out, *n, sizeof(**out), cmp_seen);
 	return 0;
+}
+
+static bool is_defined(const struct upc_rawsym *s)
+{
+	return s->shndx != SHN_UNDEF;
+}
+
+/* The first entry of index at value. */
+static size_t index_first(const struct seen *index, size_t n, uint64_t value)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (index[mid].value < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Did the .symtab walked before give this function already? */
@@ -111,20 +142,28 @@ static bool already_seen(const struct walk *w, const char *name, size_t len, uin
 				return true;
 		return false;
 	}
-	size_t lo = 0, hi = w->nindex;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->index[mid].value < value)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < w->nindex && w->index[lo].value == value; lo++)
-		if (same_name(upc_str(img, t->stroff, t->strsize, w->index[lo].name), name, len))
+	for (size_t k = index_first(w->index, w->nindex, value);
+	     k < w->nindex && w->index[k].value == value; k++)
+		if (same_name(upc_str(img, t->stroff, t->strsize, w->index[k].name), name, len))
 			return true;
 	return false;
+}
+
+/* The .dynsym twin of a .symtab global: same name, same value. */
+static int64_t dynsym_twin(const struct walk *w, const char *name, size_t len, uint64_t value)
+{
+	const struct upc_symtab *t = &w->e->dynsym;
+
+	if (!w->dynindex)
+		return upc_dynsym_lookup(w->e, name, len, value);
+	for (size_t k = index_first(w->dynindex, w->ndynindex, value);
+	     k < w->ndynindex && w->dynindex[k].value == value; k++) {
+		const char *n = upc_str(&w->e->img, t->stroff, t->strsize, w->dynindex[k].name);
+
+		if (n && !strncmp(n, name, len) && n[len] == '\0')
+			return (int64_t)w->dynindex[k].i;
+	}
+	return -ENOENT;
 }
 
 /* Hand symbol i of the walked table to the callback, when it is a defined
@@ -172,7 +211,7 @@ static int visit(struct walk *w, uint64_t i, const char **source)
 		sym.default_version = at[1] == '@';
 		sym.version = at + 1 + sym.default_version;
 	} else if (bind != STB_LOCAL) {
-		int64_t d = upc_dynsym_lookup(w->e, name, sym.name_len, s.value);
+		int64_t d = dynsym_twin(w, name, sym.name_len, s.value);
 
 		if (d > 0)
 			upc_dynsym_version(w->e, (uint64_t)d, &sym.version,
@@ -227,7 +266,12 @@ int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
 		w.which = UPC_DEBUG_SYMTAB;
 	}
 	if (w.t) {
+		if (!name && e->dynsym.index &&
+		    (r = build_index(&e->img, &e->dynsym, is_defined, &w.dynindex, &w.ndynindex)))
+			return r;
 		r = walk_table(&w);
+		free(w.dynindex);
+		w.dynindex = NULL;
 		if (r)
 			return r;
 		w.prev_img = w.img;
@@ -235,7 +279,7 @@ int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,
 	}
 	if (!e->dynsym.index)
 		return 0;
-	if (w.prev && !name && (r = build_index(&w)))
+	if (w.prev && !name && (r = build_index(w.prev_img, w.prev, is_func, &w.index, &w.nindex)))
 		return r;
 	w.img = &e->img;
 	w.t = &e->dynsym;

@@ -32,7 +32,7 @@ for purpose in "$@"; do
 	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
 	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox" ;;
-	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu libc6:arm64"; foreign="$foreign arm64" ;;
+	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf" ;;

@@ -316,6 +316,50 @@ static void test_extended_shnum(void **state)
 	assert_int_equal(try_image(buf, n, "func", NULL), -ENOEXEC);
 }
 
+/* A PT_NOTE whose header ends exactly at the end of the file: the build-id
+ * scan must not read the name that the header announces (the image is an
+ * exact-size heap copy, so ASan sees any read past it). */
+static void test_note_past_the_file(void **state)
+{
+	static unsigned char buf[0x9000];
+	const unsigned char *id;
+	struct fake_layout l;
+	struct fake_elf f;
+	struct upc_elf *e;
+	unsigned char *copy;
+	uint32_t len;
+	size_t n;
+
+	(void)state;
+	fake_elf_default(&f);
+	f.size = sizeof(buf);
+	f.ph[1] = (struct fake_ph){ PT_NOTE, PF_R, 0x8ff4, 0, 32, 32 };
+	f.nph = 2;
+	n = fake_elf_build(&f, buf, sizeof(buf), &l);
+	assert_int_equal(n, sizeof(buf));
+	fake_put(&f, buf + 0x8ff4, 4, 4);		/* namesz */
+	fake_put(&f, buf + 0x8ff8, 0, 4);		/* descsz */
+	fake_put(&f, buf + 0x8ffc, NT_GNU_BUILD_ID, 4);
+	copy = malloc(n);
+	assert_non_null(copy);
+	memcpy(copy, buf, n);
+	assert_int_equal(upc_elf_open_mem(copy, n, "fake", &e), 0);
+	assert_int_equal(upc_elf_build_id(e, &id, &len), -ENOENT);
+	/* the same note inside the file is found */
+	upc_elf_close(e);
+	fake_put(&f, copy + l.phoff + l.phentsize + 8, 0x8fd0, 8);	/* p_offset */
+	fake_put(&f, copy + 0x8fd0, 4, 4);
+	fake_put(&f, copy + 0x8fd4, 4, 4);
+	fake_put(&f, copy + 0x8fd8, NT_GNU_BUILD_ID, 4);
+	memcpy(copy + 0x8fdc, "GNU\0\1\2\3\4", 8);
+	assert_int_equal(upc_elf_open_mem(copy, n, "fake", &e), 0);
+	assert_int_equal(upc_elf_build_id(e, &id, &len), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(id, "\1\2\3\4", 4);
+	upc_elf_close(e);
+	free(copy);
+}
+
 static void test_open_errors(void **state)
 {
 	char tmp[] = "/tmp/upc-test-XXXXXX";
@@ -349,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_extended_shnum),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_note_past_the_file),
 	};
 
 	upc_set_print(capture);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -152,6 +154,63 @@ static void check_library(const struct fx *x)
 	upc_elf_close(e);
 }
 
+/* Copy a fixture file into dir, with mode. */
+static void copy_fx(const struct fx *x, const char *file, const char *dir, mode_t mode)
+{
+	char from[PATH_MAX], to[PATH_MAX], buf[65536];
+	FILE *in, *out;
+	size_t n;
+
+	fx_path(x, file, from);
+	snprintf(to, sizeof(to), "%s/%s", dir, file);
+	in = fopen(from, "rb");
+	out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)))
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(to, mode), 0);
+}
+
+/* A debug file that others could have planted is not used. */
+static void check_untrusted_debug(const struct fx *x)
+{
+	char dir[] = "/tmp/upc-dbg-XXXXXX", p[PATH_MAX];
+	struct upc_elf *e;
+
+	assert_non_null(mkdtemp(dir));
+	copy_fx(x, "pie-stripped", dir, 0755);
+	copy_fx(x, "pie.debug", dir, 0644);
+	snprintf(p, sizeof(p), "%s/pie-stripped", dir);
+	assert_int_equal(upc_elf_open(p, NULL, &e), 0);
+	assert_non_null(upc_elf_debug_path(e));		/* trusted as it is */
+	upc_elf_close(e);
+	snprintf(p, sizeof(p), "%s/pie.debug", dir);
+	assert_int_equal(chmod(p, 0666), 0);
+	snprintf(p, sizeof(p), "%s/pie-stripped", dir);
+	assert_int_equal(upc_elf_open(p, NULL, &e), 0);
+	assert_null(upc_elf_debug_path(e));
+	assert_non_null(strstr(last_warn, "anyone may write it"));
+	upc_elf_close(e);
+	if (geteuid() == 0) {	/* root can hand the file to another user */
+		snprintf(p, sizeof(p), "%s/pie.debug", dir);
+		assert_int_equal(chmod(p, 0644), 0);
+		assert_int_equal(chown(p, 65534, 65534), 0);
+		snprintf(p, sizeof(p), "%s/pie-stripped", dir);
+		assert_int_equal(upc_elf_open(p, NULL, &e), 0);
+		assert_null(upc_elf_debug_path(e));
+		assert_non_null(strstr(last_warn, "owned by neither root"));
+		upc_elf_close(e);
+	}
+	snprintf(p, sizeof(p), "%s/pie-stripped", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/pie.debug", dir);
+	unlink(p);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void check_arch(const char *arch)
 {
 	struct fx x = { .arch = arch };
@@ -168,6 +227,12 @@ static void check_arch(const char *arch)
 	e = open_fx(&x, "pie-stripped", NULL);
 	assert_non_null(upc_elf_debug_path(e));
 	upc_elf_close(e);
+	/* a debuglink whose CRC matches a debug file of another build */
+	e = open_fx(&x, "pie-wronglink", NULL);
+	assert_null(upc_elf_debug_path(e));
+	assert_non_null(strstr(last_warn, "build-id differs"));
+	upc_elf_close(e);
+	check_untrusted_debug(&x);
 	/* stripped: by build-id under --debug-dir */
 	snprintf(dbg, sizeof(dbg), "%s/debug", x.dir);
 	o.debug_dir = dbg;

@@ -11,6 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=/var/cache/uprobectl-vm
 [ -s "$out" ] && exit 0
 mkdir -p "$(dirname "$out")"
+out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")	# the build below cd's
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -22,7 +23,7 @@ debian_kernel() {	# META-PACKAGE DEBARCH
 		(cd "$work" && apt-get download -q "$pkg:$2" >/dev/null)
 		dpkg-deb -x "$work"/"$pkg"_*.deb "$work/x"
 		mkdir -p "$cache"
-		cp "$work"/x/boot/vmlinuz-* "$key"
+		cp "$work"/x/boot/vmlinuz-* "$key.tmp" && mv "$key.tmp" "$key"
 	fi
 	cp "$key" "$out"
 }
@@ -37,16 +38,18 @@ riscv64)
 	if [ ! -s "$key" ]; then
 		echo "kernel.sh: building a riscv64 kernel from $(basename "$src") (about 2 minutes)"
 		tar -C "$work" -xJf "$src"
-		cd "$work"/linux-source-*
-		make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig >/dev/null
-		scripts/kconfig/merge_config.sh -m .config "$top/targets/riscv64/kernel.config" >/dev/null
-		make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- olddefconfig >/dev/null
-		for opt in UPROBE_EVENTS SERIAL_8250_CONSOLE BLK_DEV_INITRD DEVTMPFS; do
-			grep -q "^CONFIG_$opt=y" .config || { echo "kernel.sh: CONFIG_$opt did not stick" >&2; exit 1; }
-		done
-		make -s -j"$(nproc)" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- Image
-		mkdir -p "$cache"
-		cp arch/riscv/boot/Image "$key"
+		(
+			cd "$work"/linux-source-*
+			make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig >/dev/null
+			scripts/kconfig/merge_config.sh -m .config "$top/targets/riscv64/kernel.config" >/dev/null
+			make -s ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- olddefconfig >/dev/null
+			for opt in UPROBE_EVENTS SERIAL_8250_CONSOLE BLK_DEV_INITRD DEVTMPFS; do
+				grep -q "^CONFIG_$opt=y" .config || { echo "kernel.sh: CONFIG_$opt did not stick" >&2; exit 1; }
+			done
+			make -s -j"$(nproc)" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- Image
+			mkdir -p "$cache"
+			cp arch/riscv/boot/Image "$key.tmp" && mv "$key.tmp" "$key"
+		)
 	fi
 	cp "$key" "$out"
 	;;
