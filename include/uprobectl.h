@@ -202,7 +202,11 @@ int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs,
 int upc_parse_number(const char *s, uint64_t *v);
 
 /* Checks for what goes into a definition; each explains a refusal. */
-int upc_check_path(const char *path);	/* absolute, no space, '#', control */
+/* Absolute, valid UTF-8, and no byte the kernel's parser splits or stops
+ * at: white space (its isspace() includes 0xA0), '#', control characters. */
+int upc_check_path(const char *path);
+/* The length of the valid UTF-8 sequence at s (of n bytes), 0 if none. */
+size_t upc_utf8_seq(const char *s, size_t n);
 int upc_check_name(const char *what, const char *name, bool dash_ok);
 
 /* Format "p:GROUP/EVENT PATH:0xOFFSET FETCHARGS" ('r:' when ret) into buf,
@@ -344,6 +348,10 @@ struct upc_record {
 	enum upc_rec_kind kind;
 	struct upc_text raw;		/* the line, without its newline */
 	struct upc_text comm, flags, ts, event, frame;
+	/* entry and return: what follows the arguments that could be parsed
+	 * (more than UPC_REC_MAX_ARGS, or text that is no NAME=VALUE); empty
+	 * for every line the kernel prints */
+	struct upc_text rest;
 	long pid, tgid, cpu;		/* -1 when not printed */
 	uint64_t ip;			/* entry: the probed address; return:
 					 * the function */

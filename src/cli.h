@@ -232,7 +232,9 @@ int add_opt(struct add_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2) into q. */
 void add_req_args(struct add_req *q, int argc, char **argv);
 
-/* JSON output helpers. */
+/* JSON output helpers. json_escape writes s as a JSON string through put. */
+void json_escape(const char *s, size_t n, void (*put)(void *ctx, const char *p, size_t n),
+		 void *ctx);
 void json_str(FILE *f, const char *s, size_t len);
 void json_kv_str(FILE *f, const char *key, const char *val, bool comma);
 void json_kv_u64(FILE *f, const char *key, uint64_t v, bool comma);

@@ -83,6 +83,14 @@ static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
 				s->name + s->name_len);
 }
 
+static int count_sym(const struct upc_sym *s, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+
+	c->n += glob_match(c, s);
+	return 0;
+}
+
 static int print_sym(const struct upc_sym *s, void *ctx)
 {
 	struct syms_ctx *c = ctx;
@@ -152,6 +160,13 @@ int cmd_syms(int argc, char **argv)
 	if (err)
 		return cli_fail(err, argv[optind]);
 	c.arch = upc_elf_arch(elf);
+	/* JSON readers get one document: the array, or the error alone. So a
+	 * first walk finds any error (a corrupt name) before '[' is printed. */
+	if (cli_json && (err = upc_elf_foreach_sym(elf, count_sym, &c)) < 0) {
+		upc_elf_close(elf);
+		return cli_fail(err, argv[optind]);
+	}
+	c.n = 0;
 	if (cli_json)
 		putchar('[');
 	else if (!cli_quiet)

@@ -100,7 +100,8 @@ static int expr(struct fa *f, const char *s, size_t n, int depth)
 		f->memory = true;
 		return put(f, s, n);
 	case '\\':
-		if (n < 2 || (s[1] != '"' && !span_num(s + 1 + (s[1] == '-'), n - 1 - (s[1] == '-'))))
+		k = 1 + (n > 1 && s[1] == '-');
+		if (n < 2 || (s[1] != '"' && (k >= n || span_num(s + k, n - k) != n - k)))
 			return fa_err(f, "'%.*s': an immediate is \\NUMBER", (int)n, s);
 		f->memory = false;
 		return put(f, s, n);
@@ -263,9 +264,9 @@ int upc_fetchargs_translate(const struct upc_arch *arch, bool ret, int argc,
 		f.arg = a;
 		f.memory = f.comm = false;
 		for (size_t k = 0; k < n; k++)
-			if ((unsigned char)a[k] <= ' ' || a[k] == '#' || a[k] == 0x7f)
-				return fa_err(&f, "white space, '#' and control characters cannot "
-					      "be written to uprobe_events");
+			if ((unsigned char)a[k] <= ' ' || a[k] == '#' || (unsigned char)a[k] >= 0x7f)
+				return fa_err(&f, "white space, '#', control characters and bytes "
+					      "outside ASCII cannot be written to uprobe_events");
 		if (!n)
 			return fa_err(&f, "empty");
 		if (i && (r = put(&f, " ", 1)))

@@ -94,8 +94,17 @@ int upc_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 					prec = prec * 10 + (*f++ - '0');
 			}
 		}
-		while (*f == 'h' || *f == 'l' || *f == 'z' || *f == 'j' || *f == 't')
-			len += *f == 'l' ? 1 : *f == 'h' ? -1 : 2, f++;
+		/* len: -2 char, -1 short, 0 int, 1 long, 2 long long; size_t and
+		 * ptrdiff_t are whichever of int, long and long long they are on
+		 * this target (int on 32-bit ones) */
+		while (*f == 'h' || *f == 'l' || *f == 'z' || *f == 'j' || *f == 't') {
+			if (*f == 'z' || *f == 't')
+				len = sizeof(size_t) == sizeof(long long) && sizeof(long) != sizeof(size_t)
+					      ? 2 : sizeof(size_t) == sizeof(long) ? 1 : 0;
+			else
+				len += *f == 'l' ? 1 : *f == 'h' ? -1 : 2;
+			f++;
+		}
 		switch (*f) {
 		case '%':
 			put(&o, '%');

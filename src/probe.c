@@ -63,27 +63,37 @@ int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs, bool ret,
 	return r < 0 || (size_t)r >= len - n ? -ERANGE : (int)(n + (size_t)r);
 }
 
-/* A byte that would end a definition, start a comment or split a field. */
+/* A byte that would end a definition, start a comment or split a field:
+ * the kernel splits on its isspace(), which takes 0xA0 (Latin-1's no-break
+ * space) as white space too, even inside a UTF-8 character. */
 static bool unsafe_byte(unsigned char c)
 {
-	return c <= ' ' || c == '#' || c == 0x7f;
+	return c <= ' ' || c == '#' || c == 0x7f || c == 0xa0;
 }
 
 int upc_check_path(const char *path)
 {
-	const unsigned char *p = (const unsigned char *)path;
+	size_t n = path ? strlen(path) : 0;
 
 	if (!path || path[0] != '/') {
 		pr_err("'%s': the path must be absolute (the kernel resolves a relative "
 		       "one against the writer's directory)", path ? path : "");
 		return -EINVAL;
 	}
-	for (; *p; p++) {
-		if (unsafe_byte(*p)) {
-			pr_err("'%s': a path with white space, '#' or control characters "
-			       "cannot be written to uprobe_events; use a link without them",
-			       path);
+	for (size_t i = 0, k; i < n; i += k) {
+		k = upc_utf8_seq(path + i, n - i);
+		if (!k) {
+			pr_err("'%s': the path is not valid UTF-8; use a link with a plain "
+			       "name", path);
 			return -EINVAL;
+		}
+		for (size_t j = i; j < i + k; j++) {
+			if (unsafe_byte((unsigned char)path[j])) {
+				pr_err("'%s': a path with white space, '#' or control characters "
+				       "cannot be written to uprobe_events; use a link without "
+				       "them", path);
+				return -EINVAL;
+			}
 		}
 	}
 	if (strlen(path) > 4000) {
@@ -121,8 +131,9 @@ int upc_probe_definition(char *buf, size_t len, bool ret, const char *group,
 	    (r = upc_check_name("event", event, false)) || (r = upc_check_path(path)))
 		return r;
 	for (const char *p = fetchargs; p && *p; p++) {
-		if ((unsigned char)*p < ' ' || *p == '#' || *p == 0x7f) {
-			pr_err("fetch arguments may not contain '#' or control characters");
+		if ((unsigned char)*p < ' ' || *p == '#' || (unsigned char)*p >= 0x7f) {
+			pr_err("fetch arguments may not contain '#', control characters or "
+			       "bytes outside ASCII");
 			return -EINVAL;
 		}
 	}

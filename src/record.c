@@ -295,5 +295,7 @@ enum upc_rec_kind upc_record_parse(const char *line, size_t len, struct upc_reco
 	c.p = p;
 	c.end = end;
 	args(&c, r);
+	if (c.p < c.end)
+		text(&r->rest, c.p + (*c.p == ' '), c.end);
 	return r->kind;
 }

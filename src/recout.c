@@ -96,36 +96,15 @@ static void ob_hex(struct obuf *o, uint64_t v)
 	ob_put(o, b + n, (size_t)(19 - n));
 }
 
-/* A JSON string: quote, backslash and control characters escaped. */
+static void put_obuf(void *o, const char *p, size_t n)
+{
+	ob_put(o, p, n);
+}
+
+/* A JSON string (json.c escapes it). */
 static void ob_json(struct obuf *o, const char *s, size_t n)
 {
-	size_t run = 0;
-
-	ob_put(o, "\"", 1);
-	/* bytes that need escaping: control characters, quote, backslash */
-	static const unsigned char special[256] = {
-		[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
-	};
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-
-		if (!special[c])
-			continue;
-		ob_put(o, s + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			ob_put(o, esc, 2);
-		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			ob_put(o, esc, 6);
-		}
-	}
-	ob_put(o, s + run, n - run);
-	ob_put(o, "\"", 1);
+	json_escape(s, n, put_obuf, o);
 }
 
 static void ob_jtext(struct obuf *o, const struct upc_text *t)
@@ -139,16 +118,29 @@ static const char *const type_names[] = {
 	[UPC_VAL_FAULT] = "fault", [UPC_VAL_ARRAY] = "array",
 };
 
+/* A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?, fraction only if frac. */
+static bool is_json_number(const char *p, size_t n, bool frac)
+{
+	size_t i = n && p[0] == '-', d = i;
+
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == d || (i - d > 1 && p[d] == '0'))
+		return false;
+	if (i < n && frac && p[i] == '.') {
+		size_t f = ++i;
+
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == f)
+			return false;
+	}
+	return i == n;
+}
+
 static bool is_number(const char *p, size_t n)
 {
-	size_t i = n && p[0] == '-';
-
-	if (i == n)
-		return false;
-	for (; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-	return !(n > 1 && p[0] == '0');
+	return is_json_number(p, n, false);
 }
 
 /* An array element: a number, a hex string, or a string. */
@@ -187,10 +179,13 @@ static void json_value(struct obuf *o, const struct upc_rec_arg *a)
 		return;
 	case UPC_VAL_ARRAY: {
 		size_t s = 1;
+		bool quoted = false;
 
 		ob_put(o, "[", 1);
 		for (size_t i = 1; i + 1 < n; i++) {
-			if (p[i] != ',')
+			if (p[i] == '"')
+				quoted = !quoted;
+			if (p[i] != ',' || quoted)
 				continue;
 			ob_elem(o, p + s, i - s);
 			ob_put(o, ",", 1);
@@ -229,7 +224,10 @@ static void write_json(struct recout *w, const struct upc_record *r)
 		return;
 	}
 	OB_LIT(o, "{\"ts\":");
-	ob_text(o, &r->ts);
+	if (is_json_number(r->ts.p, r->ts.n, true))
+		ob_text(o, &r->ts);
+	else
+		ob_jtext(o, &r->ts);
 	OB_LIT(o, ",\"comm\":");
 	ob_jtext(o, &r->comm);
 	OB_LIT(o, ",\"pid\":");
@@ -276,6 +274,10 @@ static void write_json(struct recout *w, const struct upc_record *r)
 			ob_put(o, "\"", 1);
 		}
 		ob_put(o, "}", 1);
+		if (r->rest.n) {
+			OB_LIT(o, ",\"unparsed\":");
+			ob_jtext(o, &r->rest);
+		}
 	}
 	if (w->nframes || r->kind == UPC_REC_STACK) {
 		OB_LIT(o, ",\"stack\":[");
@@ -332,6 +334,10 @@ static void write_text(struct recout *w, const struct upc_record *r)
 			ob_text(o, &r->args[i].name);
 			ob_put(o, "=", 1);
 			ob_text(o, &r->args[i].value);
+		}
+		if (r->rest.n) {
+			ob_put(o, " ", 1);
+			ob_text(o, &r->rest);
 		}
 	}
 	ob_put(o, "\n", 1);
@@ -471,6 +477,7 @@ void recout_detach(struct recout *w)
 	rebase(&h->ts, line, w->pending);
 	rebase(&h->event, line, w->pending);
 	rebase(&h->frame, line, w->pending);
+	rebase(&h->rest, line, w->pending);
 	for (unsigned i = 0; i < h->nargs; i++) {
 		rebase(&h->args[i].name, line, w->pending);
 		rebase(&h->args[i].value, line, w->pending);

@@ -60,6 +60,14 @@ test-live: $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtures
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(BIN) tests/progs/registers.c
 
+# The formatter where size_t is 32 bits: armhf, static, under qemu-user.
+$(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/fmt.c include/upc_printf.h
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)arm-linux-gnueabihf-gcc -std=c11 -D_GNU_SOURCE $(WARN) -O1 -static \
+		-Iinclude -o $@ tests/unit/fmt_check.c src/fmt.c
+test-fmt32: $(TEST_O)/fmt_check-armhf
+	$(Q)$(SUITE) unit/fmt-armhf qemu-arm-static $(TEST_O)/fmt_check-armhf
+
 # Every ELF file of the system, and the arm64 libc, against readelf.
 test-diff: $(TEST_O)/diff_readelf
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
@@ -73,8 +81,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -Iinclude -Itargets -Isrc
 $(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
-$(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/recout.c $(LIB_SRCS) $(HDRS)
-	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/recout.c $(LIB_SRCS)
+$(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/recout.c src/json.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/recout.c src/json.c $(LIB_SRCS)
 $(TEST_O)/fuzz-seeds/.built: fixtures
 	@mkdir -p $(@D)
 	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \
@@ -95,11 +103,11 @@ fuzz:
 
 ifeq ($(TARGET),host)
 check:
-	$(Q)toolchain/install-deps.sh build test test-foreign
+	$(Q)toolchain/install-deps.sh build test test-foreign qemu-user
 	$(Q)rm -f $(RESULTS)
 	$(Q)$(MAKE) --no-print-directory check-run
 	$(Q)tests/summary.sh $(RESULTS)
-check-run: all test-unit test-cli test-live test-diff test-fuzz check-vm
+check-run: all test-unit test-fmt32 test-cli test-live test-diff test-fuzz check-vm
 else
 # The unit tests of a foreign target: built with its glibc cross compiler
 # against its cmocka and libelf, run under user-mode QEMU called explicitly
@@ -138,7 +146,7 @@ demo:
 endif
 
 FORCE:
-.PHONY: fixtures test-unit test-cli test-live test-diff test-fuzz check-run FORCE
+.PHONY: fixtures test-unit test-fmt32 test-cli test-live test-diff test-fuzz check-run FORCE
 
 # Benchmarks: figures and ratios against the peer tools, printed, never
 # asserted.

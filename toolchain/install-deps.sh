@@ -11,7 +11,8 @@
 #   cross-x86_64-musl  static musl build for x86_64
 #   test             unit/CLI/live tests: cmocka, binutils and libelf as oracles, clang for fuzzing
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
-#   qemu-user        user-mode QEMU to run foreign unit tests
+#   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
+#                    formatter check of make check)
 #   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
 #   bench            the peer tools benchmarks compare against (perf)
 #   bench-peers      and the ones whose installed size is compared (bpftrace)

@@ -147,6 +147,18 @@ run 1 "$U" syms "$FX/host/pie" '[x'
 run 1 "$U" syms "$FX/host/pie" 'no_such_*'
 run 1 "$U" syms --json "$FX/host/pie" 'no_such_*'
 json_ok 'length == 0'
+# one corrupt symbol name: JSON readers get the error alone, one document
+bad=$(mktemp)
+cp "$FX/host/pie" "$bad"
+symoff=$(readelf -SW "$bad" | sed -n 's/.*] \.symtab *SYMTAB *[0-9a-f]* \([0-9a-f]*\) .*/\1/p')
+mainno=$(readelf -sW "$bad" | awk '/Symbol table .\.symtab./ { t = 1 } t && $8 == "main" { sub(":", "", $1); print $1; exit }')
+printf '\377\377\377\177' | dd of="$bad" bs=1 seek=$((0x$symoff + mainno * 24)) conv=notrunc 2>/dev/null
+run 2 "$U" syms --json "$bad"
+if [ "$(jq -s 'length' "$out")" = 1 ]; then ok; else ko "syms --json: not one JSON document"; fi
+json_ok '.error | test("outside its string table")'
+run 2 "$U" syms "$bad"
+one_err_line
+rm -f "$bad"
 run 0 "$U" syms -q "$FX/host/pie" main
 if grep -q ADDRESS "$out"; then ko "-q keeps the header"; else ok; fi
 
@@ -174,6 +186,29 @@ json_each 'select(.kind == "other") | .raw == "garbage line"'
 # quote, backslash and a tab inside a string: escaped in JSON, kept exact
 printf 'p-1 [000] ..... 1.0: e: (0x10) s="a\\b\tc\\"d"\n' | "$U" parse --json >"$out" 2>"$err"
 json_ok '.args.s == "a\\b\tc\\\"d"'
+# a timestamp is a JSON number only when it is one; otherwise a string
+for ts in 1.2.3 00012.5 12. 000 01; do
+	printf 'p-1 [000] ..... %s: e: (0x10) a=1\n' "$ts" | "$U" parse --json >"$out" 2>"$err"
+	json_ok ".ts == \"$ts\""
+done
+printf 'p-1 [000] ..... 0.5: e: (0x10) a=-01 b=-0 c=-12\n' | "$U" parse --json >"$out" 2>"$err"
+json_ok '.ts == 0.5 and .args.a == "-01" and .args.b == 0 and .args.c == -12'
+# bytes that are not UTF-8 are escaped one by one, valid UTF-8 is kept
+printf 'p\377-1 [000] ..... 1.0: e: (0x10) s="\377\303\251\355\240\200x"\n' |
+	"$U" parse --json >"$out" 2>"$err"
+json_ok '.comm == "p\u00ff" and .args.s == "\u00ffé\u00ed\u00a0\u0080x"'
+# a comma inside a quoted array element does not split it
+printf 'p-1 [000] ..... 1.0: e: (0x10) a={"x,y","z"} b={1,-2}\n' | "$U" parse --json >"$out" 2>"$err"
+json_ok '.args.a == ["x,y","z"] and .args.b == [1,-2]'
+# what the parser cannot take is kept, never dropped
+i=0 line='p-1 [000] ..... 1.0: e: (0x10)'
+while [ $i -lt 130 ]; do line="$line a$i=$i"; i=$((i + 1)); done
+echo "$line" | "$U" parse --json >"$out" 2>"$err"
+json_ok '(.args | length) == 128 and .unparsed == "a128=128 a129=129"'
+echo "$line" | "$U" parse >"$out" 2>"$err"
+has_out "a127=127 a128=128 a129=129"
+printf 'p-1 [000] ..... 1.0: e: (0x10) a=1 !junk b=2\n' | "$U" parse --json >"$out" 2>"$err"
+json_ok '.args == {"a":1} and .unparsed == "!junk b=2"'
 run 0 "$U" parse "$SEEDS"
 has_out "registers[7694] wrapper_entry arg1=0x1"
 has_out "    => <00007f947fd2e24a>"

@@ -184,6 +184,16 @@ static void test_definitions(void **state)
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a#b", 1, ""), -EINVAL);
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\nb", 1, ""), -EINVAL);
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\tb", 1, ""), -EINVAL);
+	/* the kernel's isspace() takes 0xA0 as a blank, even inside UTF-8's
+	 * "\xc3\xa0"; and bytes that are not UTF-8 are refused */
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\xa0" "b", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xc3\xa0", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\xff" "b", 1, ""), -EINVAL);
+	assert_non_null(strstr(last_err, "UTF-8"));
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xc0\xaf", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xed\xa0\x80", 1, ""), -EINVAL);
+	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1, "a=%di\xa0"), -EINVAL);
+	assert_true(upc_probe_definition(def, sizeof(def), false, "g", "e", "/opt/caf\xc3\xa9/\xe2\x82\xac", 1, "") > 0);
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e x", "/a", 1, ""), -EINVAL);
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g/h", "e", "/a", 1, ""), -EINVAL);
 	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "1e", "/a", 1, ""), -EINVAL);
@@ -235,16 +245,7 @@ static void test_formatter(void **state)
 			fail_msg("'%s' gives '%s' (%d), libc '%s' (%d)", #__VA_ARGS__, a, na, \
 				 b, nb);                                                 \
 	} while (0)
-	SAME("%d %i %u %x %X %o", -42, 7, 4000000000u, 0xbeefu, 0xbeefu, 8u);
-	SAME("%ld %lu %lld %llu %llx %zu", -1L, 99UL, -9223372036854775807LL - 1,
-	     18446744073709551615ULL, 0xffffffffffffffffULL, (size_t)12345);
-	SAME("[%5d] [%-5d] [%05d] [%+d] [% d] [%.3d] [%8.3d] [%-8.3d|]", 42, 42, -42, 42, 42, 7, 7, 7);
-	SAME("[%08x] [%016llx] [%#x] [%#010x] [%02x] [%.0d] [%.0x]", 0x1a, 0x1234ULL, 0xabu, 0xabu, 5u, 0, 0u);
-	SAME("[%s] [%10s] [%-10s] [%.2s] [%.*s] [%*s] [%-*s|]", "abc", "abc", "abc", "abc", 2, "xyz",
-	     6, "r", 4, "l");
-	SAME("[%c] [%3c] [%-3c|] [%%] [%hhd] [%hu]", 'q', 'w', 'e', 300, 70000);
-	SAME("%s", "a string longer than the sixty-four byte buffer it is printed into, cut");
-	SAME("%016llx%016llx%016llx%016llx%s", 1ULL, 2ULL, 3ULL, 4ULL, "tail");
+#include "fmt_cases.h"
 	na = upc_snprintf(NULL, 0, "%d-%s", 123, "four");
 	assert_int_equal(na, 8);
 	na = upc_snprintf(a, 1, "%s", "xyz");

@@ -252,7 +252,7 @@ static void test_fetchargs(void **state)
 	const char *a1[] = { "$arg1", "len=$arg4:u32", "ra=$ra", "sp=$sp", "s=+0($arg3):string" };
 	const char *a2[] = { "x=$arg9", "y=+8($arg9):u64" };
 	const char *a3[] = { "ret=$retval:s32", "c=$comm" };
-	const char *a4[] = { "a=%x0", "b=@0x1000:u8[4]", "c=@+0x40", "d=$stack2", "e=\\42",
+	const char *a4[] = { "a=%x0", "b=@0x1000:u8[4]", "c=@+0x40", "d=$stack2", "e=\\-42",
 			     "f=+0(%sp):b4@2/8", "g=-8(%x29):x16" };
 	(void)state;
 
@@ -271,7 +271,7 @@ static void test_fetchargs(void **state)
 	expect_tr("x86_64", false, 2, a2, "x=+24(%sp) y=+8(+24(%sp)):u64");
 	expect_tr("x86_64", true, 2, a3, "ret=$retval:s32 c=$comm:string");
 	expect_tr("aarch64", false, 7, a4,
-		  "a=%x0 b=@0x1000:u8[4] c=@+0x40 d=$stack2 e=\\42 f=+0(%sp):b4@2/8 g=-8(%x29):x16");
+		  "a=%x0 b=@0x1000:u8[4] c=@+0x40 d=$stack2 e=\\-42 f=+0(%sp):b4@2/8 g=-8(%x29):x16");
 
 	const char *bad_reg[] = { "%di" };
 	assert_int_equal(tr_err("aarch64", false, 1, bad_reg), -EINVAL);
@@ -290,6 +290,8 @@ static void test_fetchargs(void **state)
 		{ "v=%x0 w=%x1" }, { "v=%x0#" }, { "v=%x0\n-:g/e" }, { "" }, { "v=" },
 		{ "v=+0(%x0" }, { "v=+(%x0)" }, { "v=%x0:symbol" }, { "v=+0(%x0):b9@0/8" },
 		{ "v=+1234567890(+1234567890(+1234567890(+1234567890(+1234567890(%x0)))))" },
+		{ "v=\\1zzz" }, { "v=\\-" }, { "v=\\0x" }, { "v=\\12 " }, { "v=%x0\xa0" },
+		{ "v\xc3\xa9=%x0" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (tr_err("aarch64", false, 1, bad[i]) != -EINVAL)
