@@ -141,13 +141,17 @@ struct recout {
 	char frames[4096];
 	size_t frames_len, frame_off[RECOUT_MAX_FRAMES], frame_len[RECOUT_MAX_FRAMES];
 	unsigned nframes;
-	/* comms the kernel printed as "<...>" (not in its cache), found in
-	 * /proc or given for a command we started */
-	struct { long pid; char comm[16]; } comms[16];
+	/* comms the kernel printed as "<...>" (not in its cache): from
+	 * /proc, from the task events of the session, or given for a
+	 * command we started; "from" says which, in JSON as comm_from */
+	struct { long pid; char comm[16]; const char *from; } comms[64];
 	unsigned ncomms;
+	bool task_events;		/* task_newtask/task_rename records come:
+					 * take comms from them, print nothing */
 };
-/* Name pid's comm for records where the kernel has "<...>". */
-void recout_comm(struct recout *w, long pid, const char *comm);
+/* Name pid's comm for records where the kernel has "<...>"; from is a
+ * static string that says where it was learnt. */
+void recout_comm(struct recout *w, long pid, const char *comm, const char *from);
 /* Handle one line of trace text (a newline at its end is allowed). A
  * record may be held, pointing into line, until the next line: call
  * recout_detach() before line's memory is reused or freed. */
@@ -166,6 +170,7 @@ struct session {
 	bool created;			/* we made the instance: rmdir at the end */
 	bool enabled;			/* we enabled events in it */
 	bool stack;			/* userstacktrace */
+	bool task_events;		/* task events enabled for comms */
 	long pid;			/* follow this process, or -1 */
 	int fd;				/* trace_pipe */
 };
@@ -210,7 +215,8 @@ struct probe_desc {
 	char def[4096];
 	char event[UPC_NAME_MAX + 1];
 	char kind;			/* 'p' or 'r' */
-	char path[4096];
+	char path[4096];		/* the file read, without links */
+	uint64_t dev, ino;		/* and which one it was (0: --sysroot) */
 	uint64_t offset;
 	char listed[8192];		/* the arguments as uprobe_events lists them */
 };
@@ -231,6 +237,11 @@ bool parse_nargs(const char *s, unsigned *n);
 int add_opt(struct add_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2) into q. */
 void add_req_args(struct add_req *q, int argc, char **argv);
+
+/* SIGBUS from a mapped file that shrank (sigbus.c): caught from the start
+ * of main; seen says whether what was read since may be wrong. */
+void sigbus_catch(void);
+bool sigbus_seen(void);
 
 /* JSON output helpers. json_escape writes s as a JSON string through put. */
 void json_escape(const char *s, size_t n, void (*put)(void *ctx, const char *p, size_t n),

@@ -130,6 +130,15 @@ int session_start(struct session *s)
 				cli_err("setting the pid filter: %s", strerror(-err));
 			return EXIT_FAIL;
 		}
+		/* the followed processes' forks and execs name their comms
+		 * where the kernel's comm cache will print "<...>" (a kernel
+		 * without these events just goes without) */
+		if (s->pid >= 0 && s->created) {
+			inst_path(s, "events/task/task_newtask/enable", rel, sizeof(rel));
+			s->task_events = !upc_tracefs_write(s->t, rel, "1");
+			inst_path(s, "events/task/task_rename/enable", rel, sizeof(rel));
+			s->task_events &= !upc_tracefs_write(s->t, rel, "1");
+		}
 		if (s->stack) {
 			inst_path(s, "options/userstacktrace", rel, sizeof(rel));
 			if ((err = upc_tracefs_write(s->t, rel, "1"))) {
@@ -209,6 +218,7 @@ void session_run(struct session *s, struct recout *w, unsigned long count, doubl
 	double end = seconds > 0 ? now() + seconds : 0;
 	bool child_done = child <= 0, draining = false;
 
+	w->task_events = s->task_events;
 	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
 		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 		int timeout = 100;

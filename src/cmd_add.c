@@ -160,6 +160,22 @@ int cli_describe_probe(const struct add_req *q, struct upc_tracefs *t, struct pr
 		status = cli_fail(err, q->file);
 		goto out;
 	}
+	/* The path is resolved once: the definition names the file that was
+	 * read, without links that could be swapped before the kernel opens
+	 * it, and cli_write_probe checks it is still that file. */
+	snprintf(d->path, sizeof(d->path), "%s", q->file);
+	if (!ea.opts.sysroot) {
+		upc_elf_file_id(elf, &d->dev, &d->ino);
+		if (!realpath(q->file, d->path) || stat(d->path, &st) ||
+		    (uint64_t)st.st_dev != d->dev || (uint64_t)st.st_ino != d->ino) {
+			cli_err("%s: the file changed while it was read (replaced, or a link "
+				"moved); try again", q->file);
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (strcmp(d->path, q->file) && upc_check_path(d->path))
+			goto out;
+	}
 	if (q->event)
 		snprintf(d->event, sizeof(d->event), "%s", q->event);
 	else
@@ -172,7 +188,7 @@ int cli_describe_probe(const struct add_req *q, struct upc_tracefs *t, struct pr
 		err = upc_default_fetchargs(upc_elf_arch(elf), q->nargs, q->ret, args, 8192);
 	if (err >= 0)
 		err = upc_probe_definition(d->def, sizeof(d->def), q->ret, q->group, d->event,
-					   q->file, loc.offset, args);
+					   d->path, loc.offset, args);
 	if (err < 0) {
 		status = cli_fail(err == -E2BIG ? -EINVAL : err, "definition");
 		goto out;
@@ -181,7 +197,6 @@ int cli_describe_probe(const struct add_req *q, struct upc_tracefs *t, struct pr
 		goto out;
 	d->kind = q->ret ? 'r' : 'p';
 	d->offset = loc.offset;
-	snprintf(d->path, sizeof(d->path), "%s", q->file);
 	listed_args(args, d->listed, sizeof(d->listed));
 	status = EXIT_OK;
 out:
@@ -190,18 +205,41 @@ out:
 	return status;
 }
 
+static int same_event(const struct upc_probe_entry *p, void *event)
+{
+	return !strcmp(p->event, (const char *)event);
+}
+
 int cli_write_probe(struct upc_tracefs *t, const struct add_req *q, const struct probe_desc *d)
 {
 	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
 	char what[140];
+	struct stat st;
 	int err;
 
 	if (!kerr)
 		return EXIT_FAIL;
+	if (sigbus_seen() ||
+	    (d->ino && (stat(d->path, &st) || (uint64_t)st.st_dev != d->dev ||
+			(uint64_t)st.st_ino != d->ino))) {
+		cli_err("%s/%s: %s changed since it was read: not defined; try again",
+			q->group, d->event, d->path);
+		free(kerr);
+		return EXIT_FAIL;
+	}
 	err = upc_tracefs_append(t, "uprobe_events", d->def, kerr);
 	if (err) {
 		snprintf(what, sizeof(what), "%s/%s", q->group, d->event);
-		cli_kernel_error(what, err, kerr, q->nuser ? q->user : NULL, q->nuser);
+		if (err == -EIO && !kerr->msg[0])
+			cli_err("%s: the write to uprobe_events failed or was cut short", what);
+		else
+			cli_kernel_error(what, err, kerr, q->nuser ? q->user : NULL, q->nuser);
+		/* callers write only events that do not exist: one that does
+		 * now is what a write cut short defined, and goes */
+		if (upc_probe_foreach(t, q->group, same_event, (void *)d->event) > 0 &&
+		    upc_probe_delete(t, q->group, d->event, NULL))
+			cli_err("%s: a part of it may be defined: check 'uprobectl list -g %s'",
+				what, q->group);
 	}
 	free(kerr);
 	return err ? EXIT_FAIL : EXIT_OK;

@@ -14,8 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -33,7 +35,10 @@ const char apply_usage[] =
 	"\n"
 	"FILE has one probe per line, written like the arguments of 'uprobectl add':\n"
 	"  [-r] [-e EVENT] [--args N] FILE SYMBOL [FETCHARG...]\n"
-	"'#' starts a comment; blank lines are ignored; '...' and \"...\" quote.\n"
+	"'#' starts a comment; blank lines are ignored; '...' and \"...\" quote;\n"
+	"lines may end in CRLF. A file with no probe lines (empty, or only\n"
+	"comments) deletes every event of the group. FILE must be a regular file;\n"
+	"one that cannot be read whole, or holds a NUL byte, changes nothing.\n"
 	"\n"
 	"  --enable          enable every event of the group (and tracing_on)\n"
 	"  --disable         disable every event of the group\n"
@@ -103,7 +108,8 @@ static int tokenize(const char *line, struct want *w)
 		if (n == MAX_TOKENS - 1)
 			return -E2BIG;
 		w->argv[n++] = o;
-		for (; *p && *p != '\n' && (quote || (*p != ' ' && *p != '\t' && *p != '#')); p++) {
+		for (; *p && *p != '\n' &&
+		       (quote || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '#')); p++) {
 			if (!quote && (*p == '\'' || *p == '"')) {
 				quote = *p;
 				continue;
@@ -184,10 +190,15 @@ static void set_enable(struct upc_tracefs *t, const char *group, const char *eve
 	upc_event_set_enable(t, NULL, group, event, on);
 }
 
-/* Put back what was changed before the refusal. */
-static void rollback(struct upc_tracefs *t, const char *group, struct want *w, int nw,
+/* Put back what was changed before the refusal, then read the group again:
+ * true when it is exactly as it was (every line, every enabled state),
+ * else say what it holds now. */
+static bool rollback(struct upc_tracefs *t, const char *group, struct want *w, int nw,
 		     struct state *s)
 {
+	struct state now = { NULL, 0, 0, group };
+	bool same;
+
 	for (int i = 0; i < nw; i++)
 		if (w[i].created) {
 			set_enable(t, group, w[i].d.event, false);
@@ -201,30 +212,81 @@ static void rollback(struct upc_tracefs *t, const char *group, struct want *w, i
 		else if (s->v[i].enabled)
 			set_enable(t, group, s->v[i].event, true);
 	}
+	same = upc_probe_foreach(t, group, collect_have, &now) >= 0 && now.n == s->n;
+	for (int i = 0; same && i < s->n; i++)
+		same = !strcmp(now.v[i].line, s->v[i].line) &&
+		       (upc_event_get_enable(t, NULL, group, now.v[i].event) > 0) == s->v[i].enabled;
+	if (!same) {
+		cli_err("putting the group back failed; group %s now holds %d probe%s:", group,
+			now.n, now.n == 1 ? "" : "s");
+		for (int i = 0; i < now.n; i++)
+			cli_err("  %s%s", now.v[i].line,
+				upc_event_get_enable(t, NULL, group, now.v[i].event) > 0
+					? " (enabled)" : "");
+	}
+	free(now.v);
+	return same;
 }
 
-static int read_conf(const char *path, char **buf)
+/* The whole probe file, or an error: never less than all of it, since a
+ * short read would delete what the rest of the file defines. Only regular
+ * files (a FIFO without a writer would block a boot forever); a NUL byte
+ * is refused, naming its line (*nul_line). */
+static int read_conf(const char *path, char **buf, int *nul_line)
 {
 	size_t cap = 65536, n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err = 0;
+	struct stat st;
 	ssize_t r;
+	char *z;
 
 	*buf = NULL;
+	*nul_line = 0;
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
 	*buf = malloc(cap);
-	while (*buf && (r = read(fd, *buf + n, cap - n - 1)) > 0) {
+	if (!*buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		r = read(fd, *buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			goto out;
+		}
+		if (!r)
+			break;
 		n += (size_t)r;
 		if (n + 1 == cap) {
-			close(fd);
-			return -EFBIG;
+			err = -EFBIG;
+			goto out;
 		}
 	}
-	close(fd);
-	if (!*buf)
-		return -ENOMEM;
 	(*buf)[n] = '\0';
-	return 0;
+	if ((z = memchr(*buf, '\0', n))) {
+		*nul_line = 1;
+		for (const char *c = *buf; c < z; c++)
+			*nul_line += *c == '\n';
+		err = -EILSEQ;
+	}
+out:
+	close(fd);
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return err;
 }
 
 int cmd_apply(int argc, char **argv)
@@ -245,6 +307,9 @@ int cmd_apply(int argc, char **argv)
 	int nw = 0, opt, status, lineno = 0, created = 0, replaced = 0, deleted = 0, kept = 0;
 	bool enable = false, disable = false, check = false;
 	char *conf = NULL, ctx[600];
+	int err, nul_line;
+	sigset_t block, old_mask;
+	bool blocked = false;
 	const char *file;
 
 	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
@@ -268,11 +333,20 @@ int cmd_apply(int argc, char **argv)
 	status = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (status)
 		goto out;
-	status = EXIT_FAIL;
-	if ((errno = -read_conf(file, &conf))) {
-		cli_err("%s: %s", file, strerror(errno));
+	err = read_conf(file, &conf, &nul_line);
+	if (err == -EILSEQ) {
+		cli_err("%s:%d: a NUL byte: not a probe file (nothing was changed)", file,
+			nul_line);
+		status = EXIT_USAGE;
 		goto out;
 	}
+	if (err) {
+		cli_err("%s: %s (nothing was changed)", file,
+			err == -EINVAL ? "not a regular file" : strerror(-err));
+		status = EXIT_FAIL;
+		goto out;
+	}
+	status = EXIT_FAIL;
 	w = calloc(MAX_LINES, sizeof(*w));
 	if (!w)
 		goto out;
@@ -358,10 +432,18 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 
-	/* 3. delete what goes or changes, create what comes or changed */
+	/* 3. delete what goes or changes, create what comes or changed; a
+	 * signal now would leave the group half-changed: it waits until the
+	 * group is whole again (the new file's, or the old one put back) */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	blocked = true;
 	for (int i = 0; i < s.n; i++) {
 		struct upc_kernel_error k;
-		int err;
 
 		if (s.v[i].wanted || !first_of(&s, i))
 			continue;	/* one delete takes every probe of an event */
@@ -372,7 +454,8 @@ int cmd_apply(int argc, char **argv)
 			cli_kernel_error(s.v[i].event, err, &k, NULL, 0);
 			if (s.v[i].enabled)
 				set_enable(t, a.group, s.v[i].event, true);
-			rollback(t, a.group, w, nw, &s);
+			if (rollback(t, a.group, w, nw, &s))
+				cli_err("%s: nothing was changed", file);
 			goto out;
 		}
 		for (int j = i; j < s.n; j++)
@@ -388,8 +471,8 @@ int cmd_apply(int argc, char **argv)
 		cli_set_context(ctx);
 		if (cli_write_probe(t, &w[i].q, &w[i].d)) {
 			cli_set_context(NULL);
-			rollback(t, a.group, w, nw, &s);
-			cli_err("%s: nothing was changed", file);
+			if (rollback(t, a.group, w, nw, &s))
+				cli_err("%s: nothing was changed", file);
 			goto out;
 		}
 		cli_set_context(NULL);
@@ -418,6 +501,8 @@ int cmd_apply(int argc, char **argv)
 		       replaced, deleted, kept);
 	status = EXIT_OK;
 out:
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	cli_set_context(NULL);
 	free(conf);
 	free(w);

@@ -83,9 +83,10 @@ int cmd_resolve(int argc, char **argv)
 		event = evbuf;
 	}
 	/* The kernel resolves a relative path against the writer's cwd: a
-	 * definition always names the file absolutely. */
+	 * definition always names the file absolutely, and as add writes it,
+	 * without links. */
 	probe_path = file;
-	if (file[0] != '/' && !ea.opts.sysroot && realpath(file, abspath))
+	if (!ea.opts.sysroot && realpath(file, abspath))
 		probe_path = abspath;
 	err = upc_default_fetchargs(upc_elf_arch(elf), nargs, ret, args,
 				    sizeof(args));

@@ -95,6 +95,8 @@ int cmd_trace(int argc, char **argv)
 	status = cli_open_tracefs(tracefs, &s.t) ? cli_fail(-ENOENT, "tracefs") : EXIT_OK;
 	if (status)
 		goto out;
+	/* from here a signal ends the session and removes the probe */
+	session_signals();
 	status = cli_add_probe(&q, s.t, def, sizeof(def), &existed);
 	if (status)
 		goto out;
@@ -111,7 +113,6 @@ int cmd_trace(int argc, char **argv)
 	snprintf(s.inst_buf, sizeof(s.inst_buf), "uprobectl-%ld", (long)getpid());
 	s.instance = s.inst_buf;
 	recout_live(&w, group, &only, s.stack);
-	session_signals();
 	if (cmd) {
 		/* the child waits until its pid is in the filter, then execs */
 		if (pipe(sync)) {
@@ -141,7 +142,8 @@ int cmd_trace(int argc, char **argv)
 		close(sync[0]);
 		sync[0] = -1;
 		s.pid = child;
-		recout_comm(&w, child, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0]);
+		recout_comm(&w, child, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0],
+			    "command");
 	}
 	status = session_start(&s);
 	if (status == EXIT_OK) {

@@ -231,9 +231,10 @@ static void main_help(FILE *f)
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	int i = 1, status;
 
 	upc_set_print(lib_print);
+	sigbus_catch();
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			cli_verbose++;
@@ -264,7 +265,13 @@ int main(int argc, char **argv)
 			}
 		}
 		optind = 1;
-		return cmds[k].fn(argc - i, argv + i);
+		status = cmds[k].fn(argc - i, argv + i);
+		if (sigbus_seen()) {
+			cli_err("a file shrank while it was read (SIGBUS): what was printed "
+				"from it may be wrong; run again");
+			status = EXIT_FAIL;
+		}
+		return status;
 	}
 	return cli_usage("unknown command '%s'", argv[i]);
 }

@@ -202,7 +202,7 @@ static void json_value(struct obuf *o, const struct upc_rec_arg *a)
 	ob_json(o, p, n);
 }
 
-static void write_json(struct recout *w, const struct upc_record *r)
+static void write_json(struct recout *w, const struct upc_record *r, const char *comm_from)
 {
 	struct obuf *o = &w->out;
 
@@ -230,6 +230,11 @@ static void write_json(struct recout *w, const struct upc_record *r)
 		ob_jtext(o, &r->ts);
 	OB_LIT(o, ",\"comm\":");
 	ob_jtext(o, &r->comm);
+	if (comm_from) {	/* the kernel printed "<...>": filled in by us */
+		OB_LIT(o, ",\"comm_from\":\"");
+		ob_str(o, comm_from);
+		ob_put(o, "\"", 1);
+	}
 	OB_LIT(o, ",\"pid\":");
 	ob_num(o, r->pid);
 	if (r->tgid >= 0) {
@@ -361,43 +366,101 @@ static bool wanted(struct recout *w, const struct upc_record *r)
 	return false;
 }
 
-void recout_comm(struct recout *w, long pid, const char *comm)
+void recout_comm(struct recout *w, long pid, const char *comm, const char *from)
 {
-	unsigned i = w->ncomms < 16 ? w->ncomms++ : (unsigned)(pid % 16);
+	unsigned n = sizeof(w->comms) / sizeof(w->comms[0]), i;
 
+	for (i = 0; i < w->ncomms && w->comms[i].pid != pid; i++)
+		;
+	if (i == w->ncomms)
+		i = w->ncomms < n ? w->ncomms++ : (unsigned)(pid % n);
 	w->comms[i].pid = pid;
+	w->comms[i].from = from;
 	snprintf(w->comms[i].comm, sizeof(w->comms[i].comm), "%.15s", comm);
 }
 
-/* "<...>" means the kernel's comm cache missed this pid */
-static void fill_comm(struct recout *w, struct upc_record *r)
+/* "<...>" means the kernel's comm cache missed this pid: fill it in from
+ * what we know or /proc; returns where the comm came from, or NULL. */
+static const char *fill_comm(struct recout *w, struct upc_record *r)
 {
 	char p[64], c[32];
+	const char *from = NULL;
 	FILE *f;
 
 	if (r->comm.n != 5 || memcmp(r->comm.p, "<...>", 5) || r->pid < 0)
-		return;
+		return NULL;
 	for (unsigned i = 0; i < w->ncomms; i++) {
 		if (w->comms[i].pid == r->pid) {
 			r->comm.p = w->comms[i].comm;
 			r->comm.n = strlen(w->comms[i].comm);
-			return;
+			return w->comms[i].from;
 		}
 	}
 	snprintf(p, sizeof(p), "/proc/%ld/comm", r->pid);
 	f = fopen(p, "re");
 	if (!f)
-		return;
+		return NULL;
 	if (fgets(c, sizeof(c), f)) {
 		c[strcspn(c, "\n")] = '\0';
-		recout_comm(w, r->pid, c);
-		fill_comm(w, r);
+		recout_comm(w, r->pid, c, "proc");
+		from = fill_comm(w, r);
 	}
 	fclose(f);
+	return from;
+}
+
+/* The value of " KEY=" in [p, e), up to the next blank. */
+static bool task_field(const char *p, const char *e, const char *key, const char **v,
+		       size_t *n)
+{
+	size_t kl = strlen(key);
+
+	for (const char *q = p; q + kl <= e; q++) {
+		if ((q != p && q[-1] != ' ') || memcmp(q, key, kl))
+			continue;
+		*v = q + kl;
+		for (*n = 0; *v + *n < e && (*v)[*n] != ' '; ++*n)
+			;
+		return true;
+	}
+	return false;
+}
+
+/* task_newtask (in the parent: the child's pid and the comm it inherits)
+ * and task_rename (exec: the task's new comm) of the followed processes. */
+static bool task_record(struct recout *w, const struct upc_record *r)
+{
+	const char *p, *e = r->raw.p + r->raw.n, *v, *pv;
+	bool rename;
+	size_t n, pn;
+	char comm[16];
+	long pid;
+
+	if (!w->task_events || r->kind != UPC_REC_OTHER || !r->event.n)
+		return false;
+	rename = r->event.n == 11 && !memcmp(r->event.p, "task_rename", 11);
+	if (!rename && !(r->event.n == 12 && !memcmp(r->event.p, "task_newtask", 12)))
+		return false;
+	p = r->event.p + r->event.n;
+	pid = rename ? r->pid : -1;
+	if (task_field(p, e, "pid=", &pv, &pn)) {
+		pid = 0;
+		for (size_t i = 0; i < pn && pv[i] >= '0' && pv[i] <= '9' && pid < 1L << 40; i++)
+			pid = pid * 10 + (pv[i] - '0');
+	}
+	if (pid > 0 && task_field(p, e, rename ? "newcomm=" : "comm=", &v, &n)) {
+		snprintf(comm, sizeof(comm), "%.*s", (int)(n < 15 ? n : 15), v);
+		recout_comm(w, pid, comm, "task");
+	}
+	return true;
 }
 
 static void emit(struct recout *w, struct upc_record *r)
 {
+	const char *from = NULL;
+
+	if (task_record(w, r))
+		return;
 	if (r->kind == UPC_REC_LOST) {
 		w->lost_lines++;
 		if (r->cpu >= 0 && r->cpu < RECOUT_MAX_CPUS)
@@ -408,9 +471,9 @@ static void emit(struct recout *w, struct upc_record *r)
 		w->records++;
 	}
 	if (w->live)
-		fill_comm(w, r);
+		from = fill_comm(w, r);
 	if (w->json)
-		write_json(w, r);
+		write_json(w, r, from);
 	else
 		write_text(w, r);
 	if (w->live)

@@ -10,7 +10,7 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/un
 RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
-UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record
+UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_sigbus
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a
@@ -31,6 +31,11 @@ $(TEST_O)/tests/%: tests/unit/%.c tests/unit/fake_elf.c tests/unit/oracle.c \
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< tests/unit/fake_elf.c \
 		tests/unit/oracle.c $(TEST_O)/libuprobectl.a -lcmocka -lelf
+
+# the CLI's SIGBUS handler, linked on its own
+$(TEST_O)/tests/test_sigbus: tests/unit/test_sigbus.c src/sigbus.c src/cli.h
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -Itargets -o $@ $< src/sigbus.c -lcmocka
 
 $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a

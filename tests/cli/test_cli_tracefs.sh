@@ -64,6 +64,14 @@ run 0 "$U" add -r -e fx_ret "$PIE" fx_global
 check [ "$(tail -n 1 "$T/uprobe_events")" = "r:uprobectl/fx_ret $PIE:$off ret=\$retval" ]
 run 0 "$U" add -g my-grp -e named --args 2 "$PIE" fx_global
 check [ "$(tail -n 1 "$T/uprobe_events")" = "p:my-grp/named $PIE:$off arg1=%di arg2=%si ra=+0(%sp)" ]
+# a link is resolved once, when the file is read: the definition names the
+# file itself, so swapping the link afterwards cannot retarget the offset
+ln -s "$PIE" "$T.link"
+run 0 "$U" add -g lnk -e linked "$T.link" fx_global
+check [ "$(tail -n 1 "$T/uprobe_events")" = "p:lnk/linked $PIE:$off arg1=%di arg2=%si arg3=%dx arg4=%cx ra=+0(%sp)" ]
+run 0 "$U" resolve -q -e linked "$T.link" fx_global
+check [ "$(cat "$out")" = "p:uprobectl/linked $PIE:$off arg1=%di arg2=%si arg3=%dx arg4=%cx ra=+0(%sp)" ]
+rm -f "$T.link"
 # arch-neutral names on another architecture's file
 UPROBECTL_MACHINE=aarch64 "$U" -q add -e a64 "$FX/aarch64/pie" fx_global 'n=$arg2:s32' \
 	's=+0($arg1):string' 'r=$ra' >"$out" 2>"$err" && ok || ko "aarch64 add"

@@ -97,6 +97,40 @@ done
 "$U" apply "$work/bad" 2>"$work/err"
 check grep -q "already defined on line 4" "$work/err"
 
+# --- a file that cannot be read whole changes nothing: a directory, a
+# FIFO with no writer (never a hang), a NUL byte (its line named)
+mkdir "$work/dir"
+mkfifo "$work/fifo"
+for f in dir fifo; do
+	timeout 10 "$U" apply "$work/$f" 2>"$work/err"
+	st=$?
+	events "$work/e5"
+	if [ "$st" = 1 ] && cmp -s "$work/e4" "$work/e5" && grep -q "nothing was changed" "$work/err"; then
+		ok
+	else
+		ko "apply on a $f: exit $st, $(cat "$work/err")"
+	fi
+done
+{ head -n 2 "$work/conf"; printf '/tmp/registers wrapper_report\000 junk\n'; } >"$work/nul"
+"$U" apply "$work/nul" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q "nul:3: a NUL byte" "$work/err"
+events "$work/e5"
+check cmp -s "$work/e4" "$work/e5"
+# CRLF line ends are accepted: the same probes, nothing to change
+sed 's/$/\r/' "$work/conf" >"$work/crlf"
+"$U" apply "$work/crlf" >"$work/out" 2>"$work/err"
+check [ $? = 0 ]
+check grep -q "0 created, 0 replaced, 0 deleted, 2 unchanged" "$work/out"
+# an empty regular file means no probes: the group goes (then comes back)
+: >"$work/empty"
+"$U" apply "$work/empty" >"$work/out"
+check grep -q "0 created, 0 replaced, 2 deleted, 0 unchanged" "$work/out"
+check [ -z "$(grep '^[pr]:uprobectl/' "$T/uprobe_events")" ]
+check "$U" -q apply "$work/conf"
+events "$work/e5"
+check cmp -s "$work/e4" "$work/e5"
+
 # --- the kernel refuses a line midway: everything is put back
 check "$U" -q enable
 events "$work/e6"
@@ -108,6 +142,7 @@ EOF
 "$U" apply "$work/refused" 2>"$work/err"
 check [ $? = 1 ]
 check grep -q "refused:3: uprobectl/big: the kernel refused argument 7" "$work/err"
+check grep -q "refused: nothing was changed" "$work/err"
 events "$work/e7"
 check cmp -s "$work/e6" "$work/e7"
 check [ "$(enabled wrapper_strerror)" = 1 ]
