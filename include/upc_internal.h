@@ -189,6 +189,8 @@ int upc_dynsym_chain(const struct upc_elf *e, const char *name, size_t len,
 
 /* The build-id note of e's own file: 0, -ENOENT, or -EINVAL (corrupt). */
 int upc_elf_build_id(const struct upc_elf *e, const unsigned char **id, uint32_t *len);
+/* Does e's own file have a section of that name? */
+bool upc_elf_has_section(const struct upc_elf *e, const char *name);
 /* Find and map the separate debug file of e, when there is one. */
 int upc_debug_open(struct upc_elf *e, const struct upc_elf_opts *opts);
 void upc_img_unmap(struct upc_img *img);

@@ -113,39 +113,56 @@ int upc_elf_build_id(const struct upc_elf *e, const unsigned char **id, uint32_t
 	return build_id(e, &e->img, true, id, len);
 }
 
-/* The .gnu_debuglink section: a file name, padding to 4, a CRC-32. */
-static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
+/* The section of e's own file named name. */
+static int find_section(const struct upc_elf *e, const char *name, struct upc_shdr *sh)
 {
 	const struct upc_img *img = &e->img;
 	const unsigned char *h = img->map;
 	uint16_t shstrndx = upc_rd16(img, h + (img->is64 ? offsetof(Elf64_Ehdr, e_shstrndx)
 							 : offsetof(Elf32_Ehdr, e_shstrndx)));
-	struct upc_shdr strs, sh;
+	struct upc_shdr strs;
 
 	if (!e->shnum || shstrndx >= e->shnum ||
 	    upc_get_shdr(e, img, e->shoff, shstrndx, &strs))
 		return -ENOENT;
 	for (unsigned i = 1; i < e->shnum; i++) {
 		const char *sname;
-		const unsigned char *c;
-		size_t n;
 
-		if (upc_get_shdr(e, img, e->shoff, i, &sh))
+		if (upc_get_shdr(e, img, e->shoff, i, sh))
 			return -ENOENT;
-		sname = upc_str(img, strs.offset, strs.size, sh.name);
-		if (!sname || strcmp(sname, ".gnu_debuglink"))
-			continue;
-		*name = upc_str(img, sh.offset, sh.size, 0);
-		if (!*name || !**name)
-			return -EINVAL;
-		n = (strlen(*name) + 4) & ~(size_t)3;
-		c = n + 4 <= sh.size ? upc_span(img, sh.offset + n, 4) : NULL;
-		if (!c || strchr(*name, '/'))
-			return -EINVAL;
-		*crc = upc_rd32(img, c);
-		return 0;
+		sname = upc_str(img, strs.offset, strs.size, sh->name);
+		if (sname && !strcmp(sname, name))
+			return 0;
 	}
 	return -ENOENT;
+}
+
+bool upc_elf_has_section(const struct upc_elf *e, const char *name)
+{
+	struct upc_shdr sh;
+
+	return !find_section(e, name, &sh);
+}
+
+/* The .gnu_debuglink section: a file name, padding to 4, a CRC-32. */
+static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
+{
+	const struct upc_img *img = &e->img;
+	const unsigned char *c;
+	struct upc_shdr sh;
+	size_t n;
+
+	if (find_section(e, ".gnu_debuglink", &sh))
+		return -ENOENT;
+	*name = upc_str(img, sh.offset, sh.size, 0);
+	if (!*name || !**name)
+		return -EINVAL;
+	n = (strlen(*name) + 4) & ~(size_t)3;
+	c = n + 4 <= sh.size ? upc_span(img, sh.offset + n, 4) : NULL;
+	if (!c || strchr(*name, '/'))
+		return -EINVAL;
+	*crc = upc_rd32(img, c);
+	return 0;
 }
 
 /* Try one candidate: map it and check what identifies it. A file that

@@ -23,6 +23,9 @@
 #ifndef SHT_GNU_HASH
 #define SHT_GNU_HASH 0x6ffffff6
 #endif
+#ifndef SHF_COMPRESSED
+#define SHF_COMPRESSED (1u << 11)
+#endif
 
 static bool host_big_endian(void)
 {
@@ -282,6 +285,8 @@ int upc_find_symtab(const struct upc_elf *e, const struct upc_img *img,
 			return -EINVAL;
 		if (sh.type != type)
 			continue;
+		if (sh.flags & SHF_COMPRESSED)
+			return -ENOTSUP;
 		if (sh.entsize < symsz || sh.entsize > 1024 ||
 		    check_table(img, sh.offset, sh.size))
 			return -EINVAL;
@@ -564,11 +569,16 @@ int upc_elf_parse(struct upc_elf *e)
 	}
 	e->shoff = w.shoff;
 	e->shnum = w.count > UINT16_MAX ? UINT16_MAX : (uint16_t)w.count;
-	if (upc_find_symtab(e, img, SHT_SYMTAB, &e->symtab) ||
-	    upc_find_symtab(e, img, SHT_DYNSYM, &e->dynsym)) {
-		parse_err(e, "%s: a symbol table or its string table lies outside the file "
-		       "or has a bad entry size (corrupt)", e->path);
-		return -ENOEXEC;
+	if ((err = upc_find_symtab(e, img, SHT_SYMTAB, &e->symtab)) ||
+	    (err = upc_find_symtab(e, img, SHT_DYNSYM, &e->dynsym))) {
+		if (err == -ENOTSUP)
+			parse_err(e, "%s: its symbol table is compressed (SHF_COMPRESSED), which "
+				  "uprobectl does not read; decompress it with 'objcopy "
+				  "--decompress-debug-sections' on a build host", e->path);
+		else
+			parse_err(e, "%s: a symbol table or its string table lies outside the "
+				  "file or has a bad entry size (corrupt)", e->path);
+		return err == -ENOTSUP ? err : -ENOEXEC;
 	}
 	find_dynamic_extras(e, &w);
 	if (e->debugfile)

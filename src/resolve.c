@@ -197,7 +197,10 @@ static int explain_missing(struct upc_elf *e, const struct query *q)
 	if (!e->symtab.index && !e->dbgsymtab.index)
 		pr_err("%s: no function '%.*s' among its exported symbols; the file is "
 		       "stripped and no debug file was found (install it, or pass "
-		       "--debug-dir)", e->path, (int)q->len, q->name);
+		       "--debug-dir)%s", e->path, (int)q->len, q->name,
+		       upc_elf_has_section(e, ".gnu_debugdata")
+			       ? "; its MiniDebugInfo (.gnu_debugdata, xz-compressed) is "
+				 "not read by uprobectl" : "");
 	else
 		pr_err("%s: no function '%.*s'; 'uprobectl syms %s' lists them",
 		       e->path, (int)q->len, q->name, e->path);

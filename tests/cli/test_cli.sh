@@ -159,6 +159,10 @@ json_ok '.error | test("outside its string table")'
 run 2 "$U" syms "$bad"
 one_err_line
 rm -f "$bad"
+# MiniDebugInfo is named when it is why a function cannot be found
+run 1 "$U" resolve "$FX/host/pie-minidebug" fx_local
+has_err "MiniDebugInfo (.gnu_debugdata"
+one_err_line
 run 0 "$U" syms -q "$FX/host/pie" main
 if grep -q ADDRESS "$out"; then ko "-q keeps the header"; else ok; fi
 

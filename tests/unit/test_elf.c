@@ -316,6 +316,22 @@ static void test_extended_shnum(void **state)
 	assert_int_equal(try_image(buf, n, "func", NULL), -ENOEXEC);
 }
 
+/* A compressed .symtab is refused by name, not called corrupt. */
+static void test_compressed_symtab(void **state)
+{
+	unsigned char buf[0x4000];
+	struct fake_layout l;
+	struct fake_elf f;
+	size_t n;
+
+	(void)state;
+	fake_elf_default(&f);
+	n = build(&f, buf, &l);
+	fake_put(&f, buf + l.shoff + l.shentsize * l.symtab_ndx + 8, 1u << 11, 8);
+	assert_int_equal(try_image(buf, n, "func", NULL), -ENOTSUP);
+	assert_non_null(strstr(last_err, "compressed (SHF_COMPRESSED)"));
+}
+
 /* A PT_NOTE whose header ends exactly at the end of the file: the build-id
  * scan must not read the name that the header announces (the image is an
  * exact-size heap copy, so ASan sees any read past it). */
@@ -394,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_extended_shnum),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_note_past_the_file),
+		cmocka_unit_test(test_compressed_symtab),
 	};
 
 	upc_set_print(capture);
