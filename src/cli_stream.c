@@ -185,6 +185,53 @@ void session_end(struct session *s)
 	}
 }
 
+/* Is pid a live process (not gone, not a zombie waiting to be reaped)? */
+static bool pid_alive(long pid)
+{
+	char path[64], stat[512];
+	const char *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	rp = strrchr(stat, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
+	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+}
+
+/* Has every followed process exited? The pid filter lists them: the kernel
+ * adds forked children (event-fork) and drops the ones that exit; each is
+ * checked too, for kernels that leave them listed. */
+static bool followed_gone(const struct session *s)
+{
+	char rel[PATH_MAX], list[4096];
+	long pid = 0;
+
+	if (pid_alive(s->pid))
+		return false;
+	if (inst_path(s, "set_event_pid", rel, sizeof(rel)) ||
+	    upc_tracefs_read(s->t, rel, list, sizeof(list)) < 0)
+		return true;
+	for (const char *p = list;; p++) {
+		if (*p >= '0' && *p <= '9' && pid < 1L << 40) {
+			pid = pid * 10 + (*p - '0');
+			continue;
+		}
+		if (pid > 0 && pid_alive(pid))
+			return false;
+		pid = 0;
+		if (!*p)
+			return true;
+	}
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -217,6 +264,7 @@ void session_run(struct session *s, struct recout *w, unsigned long count, doubl
 	size_t have = 0;
 	double end = seconds > 0 ? now() + seconds : 0;
 	bool child_done = child <= 0, draining = false;
+	double next_check = 0;	/* -p: when to look for the processes again */
 
 	w->task_events = s->task_events;
 	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
@@ -235,6 +283,13 @@ void session_run(struct session *s, struct recout *w, unsigned long count, doubl
 		if (!child_done && waitpid(child, child_status, WNOHANG) == child) {
 			child_done = true;
 			draining = true;	/* what it did is in the buffer: read it all */
+		}
+		if (child <= 0 && s->pid > 0 && !draining && now() >= next_check &&
+		    (next_check = now() + 0.1, followed_gone(s))) {
+			draining = true;	/* -p: the process and its children exited */
+			if (!cli_quiet)
+				fprintf(stderr, "uprobectl: process %ld and the children it had "
+					"have exited\n", s->pid);
 		}
 		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
 			break;

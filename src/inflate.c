@@ -17,6 +17,11 @@ struct bits {
 	bool overrun;
 };
 
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static unsigned getbits(struct bits *b, unsigned n)
 {
 	while (b->cnt < n) {
@@ -272,6 +277,13 @@ int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, 
 			err = -EINVAL;
 		}
 	} while (!err && !last);
+	/* the trailer, at the next whole byte: CRC-32 and length of the data
+	 * (a stream cut short, or corrupt where deflate cannot tell, ends
+	 * here rather than passing as a shorter file) */
+	if (!err && (b.overrun || len - b.pos < 8 ||
+		     le32(in + b.pos) != upc_crc32(0, (const unsigned char *)o.buf, o.len) ||
+		     le32(in + b.pos + 4) != (uint32_t)o.len))
+		err = -EINVAL;
 	if (err) {
 		free(o.buf);
 		return err;

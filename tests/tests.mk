@@ -54,16 +54,21 @@ test-unit: $(UNIT_TESTS:%=$(TEST_O)/tests/%) fixtures
 			$(TEST_O)/tests/$$t; \
 	done
 
-test-cli: $(BIN) fixtures
-	$(Q)$(SUITE) cli tests/cli/test_cli.sh $(BIN) $(FIXTURES)
-	$(Q)$(SUITE) cli-tracefs tests/cli/test_cli_tracefs.sh $(BIN) $(FIXTURES)
+# The CLI and live suites run the sanitized command (ASan, UBSan, leaks),
+# and the stream suite once more with the optimized one users get.
+SAN_BIN := $(TEST_O)/uprobectl
+test-cli: $(SAN_BIN) fixtures
+	$(Q)$(SUITE) cli tests/cli/test_cli.sh $(SAN_BIN) $(FIXTURES)
+	$(Q)$(SUITE) cli-tracefs tests/cli/test_cli_tracefs.sh $(SAN_BIN) $(FIXTURES)
 
-# As root on the real tracefs (skips loudly elsewhere; a failure under CI).
-test-live: $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtures
-	$(Q)$(SUITE) live tests/live/test_live.sh $(BIN) $(TEST_O)/registers \
+# As root on the real tracefs (skips loudly elsewhere: a failure of make
+# check unless ALLOW_SKIP=1, and always under CI).
+test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtures
+	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
-	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
-	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(BIN) tests/progs/registers.c
+	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers
+	$(Q)$(SUITE) live-stream-opt tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
+	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(SAN_BIN) tests/progs/registers.c
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/fmt.c include/upc_printf.h
@@ -73,11 +78,22 @@ $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/fmt
 test-fmt32: $(TEST_O)/fmt_check-armhf
 	$(Q)$(SUITE) unit/fmt-armhf qemu-arm-static $(TEST_O)/fmt_check-armhf
 
-# Every ELF file of the system, and the arm64 libc, against readelf.
+# Every ELF file of the system, and the arm64 libc, against readelf; and
+# the comparison itself must fail when its oracle fails (a readelf that
+# exits 1) or says nothing (one that prints nothing).
 test-diff: $(TEST_O)/diff_readelf
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
 		$(ARM64_LIBC) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf --require $(ARM64_LIBC)'
+	$(Q)mkdir -p $(TEST_O)/readelf-fails $(TEST_O)/readelf-silent
+	$(Q)printf '#!/bin/sh\nreadelf_real=$$(PATH=/usr/bin:/bin command -v readelf)\n"$$readelf_real" "$$@"\nexit 1\n' \
+		>$(TEST_O)/readelf-fails/readelf
+	$(Q)printf '#!/bin/sh\nexit 0\n' >$(TEST_O)/readelf-silent/readelf
+	$(Q)chmod +x $(TEST_O)/readelf-fails/readelf $(TEST_O)/readelf-silent/readelf
+	$(Q)$(SUITE) diff-readelf-oracle sh -c 'for d in readelf-fails readelf-silent; do \
+		if echo $(HOST_LIBC) | PATH=$(TEST_O)/$$d:$$PATH $(TEST_O)/diff_readelf; then \
+			echo "FAIL: diff_readelf passed with $$d"; exit 1; fi; \
+		echo "ok: diff_readelf fails with $$d"; done'
 
 # libFuzzer on the ELF reader and on the record parser: a short run here,
 # long ones with make fuzz.

@@ -13,11 +13,13 @@
  * files and symbols were compared.
  */
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "upc_internal.h"
@@ -91,9 +93,10 @@ static long compare(const char *path, unsigned long *nsym_cmp, bool *skipped)
 	int nseg = 0;
 	long bad = 0;
 	bool thumb, in_syms = false;
+	unsigned long before = *nsym_cmp;
 	struct upc_elf *e;
 	FILE *p;
-	int err;
+	int err, st;
 
 	*skipped = false;
 	nsyms = 0;
@@ -120,8 +123,10 @@ static long compare(const char *path, unsigned long *nsym_cmp, bool *skipped)
 		return -1;
 	}
 	p = popen(cmd, "r");
-	if (!p)
-		abort();
+	if (!p) {
+		printf("FAIL %s: cannot run readelf: %s\n", path, strerror(errno));
+		return 1;
+	}
 	while (fgets(line, sizeof(line), p)) {
 		char type[32], bind[32], vis[32], ndx[32], name[4096], flags[16];
 		unsigned long long o, v, pa, fs, ms, value;
@@ -186,7 +191,17 @@ static long compare(const char *path, unsigned long *nsym_cmp, bool *skipped)
 				       (unsigned long long)want);
 		}
 	}
-	pclose(p);
+	st = pclose(p);
+	if (st != 0) {
+		printf("FAIL %s: readelf %s %d\n", path,
+		       WIFEXITED(st) ? "exited with" : "was killed by signal",
+		       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		bad++;
+	} else if (*nsym_cmp == before && nsyms) {
+		printf("FAIL %s: readelf listed no function symbols, uprobectl %zu\n", path,
+		       nsyms);
+		bad++;
+	}
 	for (size_t i = 0; i < nsyms; i++)
 		free(syms[i].name);
 	return bad;
@@ -232,5 +247,7 @@ int main(int argc, char **argv)
 	printf("diff_readelf: %lu ELF files, %lu function symbols compared with readelf; "
 	       "%lu files differ, %lu skipped\n", files, nsym_cmp, failed, skipped);
 	free(syms);
-	return failed || !files ? 1 : 0;
+	if (!files || !nsym_cmp)
+		printf("FAIL: nothing was compared\n");
+	return failed || !files || !nsym_cmp ? 1 : 0;
 }

@@ -13,9 +13,10 @@ SRC=$2
 INIT=$(cd "$(dirname "$0")/../../targets/rootfs" && pwd)/uprobectl.init
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[ "$(id -u)" = 0 ] || skip "not root"
-"$U" status >"$work/status" 2>&1 || { cat "$work/status"; skip "uprobes cannot be used here"; }
-T=$(sed -n 's/^tracefs *\([^ ]*\) .*/\1/p' "$work/status")
+live_tracefs
+# the code under test agrees: uprobes are ready, in that tracefs
+"$U" status >"$work/status" 2>&1 || { cat "$work/status"; ko "uprobectl status fails on a machine that can run uprobes"; finish; exit 1; }
+check grep -q "^tracefs *$T " "$work/status"
 command -v busybox >/dev/null || skip "no busybox (toolchain/install-deps.sh test installs it)"
 group_free "$T"
 snapshot() { cat "$T/uprobe_events"; ls "$T/instances"; echo "on=$(cat "$T/tracing_on")"; }

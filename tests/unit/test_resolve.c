@@ -250,6 +250,8 @@ static void check_arch(const char *arch)
 	assert_string_equal(upc_elf_path(e), "/pie-stripped");
 	assert_non_null(upc_elf_debug_path(e));
 	assert_int_equal(resolve(e, "fx_local", &loc), 0);
+	fx_path(&x, "pie", dbg);
+	assert_int_equal(loc.offset, oracle_sym_offset(dbg, "fx_local", NULL));
 	upc_elf_close(e);
 	check_library(&x);
 

@@ -372,12 +372,17 @@ static void test_gunzip(void **state)
 		free(out);
 		/* too small a limit, truncated and corrupt streams: errors */
 		assert_int_equal(upc_gunzip(gz, glen, &out, &outlen, 1000), -EFBIG);
-		for (n = 0; n < glen - 8; n += glen / 7)
+		for (n = 0; n < glen; n += glen / 7 ? glen / 7 : 1) {
+			out = NULL;
 			if (upc_gunzip(gz, n, &out, &outlen, sizeof(orig) + 1) == 0)
-				free(out);
+				fail_msg("a stream cut to %zu of %zu bytes was accepted", n, glen);
+			assert_null(out);
+		}
 		gz[glen / 2] ^= 0x55;
+		out = NULL;
 		if (upc_gunzip(gz, glen, &out, &outlen, sizeof(orig) + 1) == 0)
-			free(out);
+			fail_msg("a stream with a corrupt byte was accepted");
+		assert_null(out);
 	}
 	close(fd);
 	unlink(src);

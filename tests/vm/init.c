@@ -151,19 +151,30 @@ static int json_field(const char *line, const char *key, char *buf, size_t len)
 	return 0;
 }
 
+/* The file's text, or NULL when it cannot be read (a check that a file
+ * is empty must not pass because it is missing). */
 static char *read_file(const char *path)
 {
 	static char buf[65536];
 	int fd = open(path, O_RDONLY);
 	ssize_t n;
 
-	buf[0] = '\0';
 	if (fd < 0)
-		return buf;
+		return NULL;
 	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
 	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
 	return buf;
+}
+
+/* Is the file there, readable, and empty? */
+static bool file_empty(const char *path)
+{
+	const char *t = read_file(path);
+
+	return t && !*t;
 }
 
 struct call {
@@ -248,7 +259,7 @@ static int scenario(bool applied)
 	check(R.status == 0, "disable");
 	U("clear");
 	check(R.status == 0, "clear");
-	check(read_file("/sys/kernel/tracing/uprobe_events")[0] == '\0', "uprobe_events is empty again");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "uprobe_events is empty again");
 	return 0;
 }
 
@@ -257,7 +268,7 @@ static void thumb(void)
 	U("add", "/tmp/registers-thumb", "wrapper_strerror");
 	show("uprobectl add /tmp/registers-thumb wrapper_strerror");
 	check(R.status == 2 && strstr(R.err, "Thumb"), "a Thumb function is refused, explained");
-	check(read_file("/sys/kernel/tracing/uprobe_events")[0] == '\0', "and nothing was written");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "and nothing was written");
 }
 
 static void bench(const char *n)
@@ -284,7 +295,8 @@ int main(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
-	snprintf(cmdline, sizeof(cmdline), "%s", read_file("/proc/cmdline"));
+	b = read_file("/proc/cmdline");
+	snprintf(cmdline, sizeof(cmdline), "%s", b ? b : "");
 	printf("VM-START: %s", cmdline);
 
 	U("status");
