@@ -179,8 +179,13 @@ $(TEST_O)/loop: tests/bench/loop.c
 bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/registers
 	$(Q)toolchain/install-deps.sh bench cross-x86_64-musl
 	$(Q)$(MAKE) --no-print-directory TARGET=x86_64-musl
-	$(Q)tests/bench/bench_resolve.sh $(TEST_O)/measure 11 $(BIN) build/x86_64-musl/uprobectl
-	$(Q)tests/bench/bench_parse.sh $(BIN) $(TEST_O)/measure $(TEST_O)/bench 1000000
-	$(Q)tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3
 	$(Q)toolchain/install-deps.sh vm bench-peers
-	$(Q)tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000
+	$(Q)failed=""; \
+	tests/bench/bench_resolve.sh $(TEST_O)/measure 11 $(BIN) build/x86_64-musl/uprobectl || \
+		failed="$$failed resolve"; \
+	tests/bench/bench_parse.sh $(BIN) $(TEST_O)/measure $(TEST_O)/bench 1000000 || \
+		failed="$$failed parse"; \
+	tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed live"; \
+	tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000 || \
+		failed="$$failed footprint"; \
+	if [ -n "$$failed" ]; then echo "bench: failed:$$failed"; exit 1; fi

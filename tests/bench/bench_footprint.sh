@@ -5,8 +5,11 @@
 # them, the installed size of bpftrace with its libraries and of perf.
 #   bench_footprint.sh MEASURE REGISTERS [N]
 set -u
-M=$1 REG=$2 N=${3:-10000}
+M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+REG=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+N=${3:-10000}
 cd "$(dirname "$0")/../.."
+failed=0
 kib() { echo $((($1 + 1023) / 1024)); }
 # the files of a program and of every library it loads, in KiB
 closure() {
@@ -16,19 +19,36 @@ closure() {
 
 echo "== footprint (goal: the static aarch64 binary at most 150 KiB) =="
 for t in aarch64 armhf riscv64 x86_64-musl; do
-	make -s TARGET=$t >/dev/null || continue
+	if ! make -s TARGET=$t >/dev/null; then
+		echo "  $t: the build failed: no figures"
+		failed=1
+		continue
+	fi
 	size=$(stat -c %s build/$t/uprobectl)
 	case $t in
 	x86_64-musl)
 		if [ "$(id -u)" = 0 ]; then
 			u=build/$t/uprobectl
 			cp "$REG" /tmp/registers
-			add=$($M 1 "$u" add -g upc_fp /tmp/registers wrapper_strerror | cut -d' ' -f2)
-			"$u" -q enable -g upc_fp
-			/tmp/registers "$N" >/dev/null 2>&1 &
-			str=$($M 1 "$u" stream -g upc_fp --instance upc_fp -c "$N" -d 60 | cut -d' ' -f2)
+			a=$($M 1 "$u" add -g upc_fp /tmp/registers wrapper_strerror)
+			# the stream first; the program once its instance has
+			# the group enabled, so no record is missed
+			$M 1 "$u" stream -g upc_fp --instance upc_fp -c "$N" -d 60 >"$REG.str" &
+			i=0
+			until [ "$(cat /sys/kernel/tracing/instances/upc_fp/events/upc_fp/enable 2>/dev/null)" = 1 ]; do
+				[ $i -lt 200 ] || break
+				sleep 0.05
+				i=$((i + 1))
+			done
+			/tmp/registers "$N" >/dev/null 2>&1
 			wait
+			s=$(cat "$REG.str")
+			rm -f "$REG.str"
 			"$u" -q clear -g upc_fp
+			add=- str=-
+			[ "${a##* }" = 0 ] && add=$(echo "$a" | cut -d' ' -f2)
+			[ "${s##* }" = 0 ] && str=$(echo "$s" | cut -d' ' -f2)
+			[ "$add" != - ] && [ "$str" != - ] || failed=1
 			rm -f /tmp/registers
 			where="this host"
 		else
@@ -36,6 +56,7 @@ for t in aarch64 armhf riscv64 x86_64-musl; do
 		fi ;;
 	*)
 		fp=$(tests/vm/run-vm.sh $t "upc.bench=$N" | sed -n 's/^FOOTPRINT: //p')
+		[ -n "$fp" ] || { echo "  $t: the VM run failed: no figures"; failed=1; continue; }
 		add=$(echo "$fp" | sed -n 's/.*add_rss_kib=\([0-9]*\).*/\1/p')
 		str=$(echo "$fp" | sed -n 's/.*stream_rss_kib=\([0-9]*\).*/\1/p')
 		where="its VM" ;;
@@ -47,3 +68,4 @@ bt=$(command -v bpftrace)
 pf=$(command -v perf)
 printf '  for comparison, installed with their libraries: bpftrace %s KiB, perf %s KiB\n' \
 	"${bt:+$(closure "$bt")}" "${pf:+$(closure "$pf")}"
+exit "$failed"

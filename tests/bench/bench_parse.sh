@@ -23,6 +23,14 @@ rate() { awk -v n="$N" -v ms="$1" 'BEGIN { printf "%.2f M lines/s", n / ms / 100
 c=$($M 3 cat "$f")
 j=$($M 3 "$U" parse --json "$f")
 t=$($M 3 "$U" parse "$f")
+# a figure only for runs that did what they say: every run exited 0, and
+# parse gave one record per line
+for r in "cat:$c" "parse --json:$j" "parse:$t"; do
+	st=${r##* }
+	[ "$st" = 0 ] || { echo "  ${r%%:*} failed (exit $st): no figures"; rm -f "$f"; exit 1; }
+done
+n_json=$("$U" parse --json "$f" | wc -l)
+[ "$n_json" = "$N" ] || { echo "  parse --json gave $n_json records for $N lines: no figures"; rm -f "$f"; exit 1; }
 c_ms=${c%% *} j_ms=${j%% *} t_ms=${t%% *}
 printf '  cat              %8s ms  %s\n' "$c_ms" "$(rate "$c_ms")"
 printf '  parse --json     %8s ms  %s  (goal: 2 M lines/s per core); %s\n' "$j_ms" "$(rate "$j_ms")" \

@@ -16,14 +16,25 @@ row() {	# FILE SYMBOL PERF_RESULT
 	set -- "$1" "$2" "$($M "$RUNS" "$U" resolve -q "$1" "$2")" "$3"
 	u_ms=${3%% *} u_rss=$(echo "$3" | cut -d' ' -f2) u_st=${3##* }
 	p_ms=${4%% *} p_rss=$(echo "$4" | cut -d' ' -f2) p_st=${4##* }
-	pnote=""
-	[ "$p_st" = 0 ] || pnote=" (perf probe failed: exit $p_st)"
-	[ "$u_st" = 0 ] || echo "bench: uprobectl failed on $2 in $1 (exit $u_st)" >&2
-	printf '  %-18s %-12s uprobectl %7s ms %6s KiB | perf probe %7s ms %6s KiB%s\n' \
-		"$(basename "$1")" "$(echo "$2" | cut -c1-12)" "$u_ms" "$u_rss" "$p_ms" "$p_rss" "$pnote"
+	# figures only for runs that did what they say; a ratio only when
+	# both sides did
+	if [ "$u_st" != 0 ]; then
+		printf '  %-18s %-12s uprobectl FAILED (exit %s): no figures\n' "$(basename "$1")" \
+			"$(echo "$2" | cut -c1-12)" "$u_st"
+		bench_failed=1
+		return
+	fi
+	if [ "$p_st" != 0 ]; then
+		printf '  %-18s %-12s uprobectl %7s ms %6s KiB | perf probe failed (exit %s): no ratio\n' \
+			"$(basename "$1")" "$(echo "$2" | cut -c1-12)" "$u_ms" "$u_rss" "$p_st"
+		return
+	fi
+	printf '  %-18s %-12s uprobectl %7s ms %6s KiB | perf probe %7s ms %6s KiB\n' \
+		"$(basename "$1")" "$(echo "$2" | cut -c1-12)" "$u_ms" "$u_rss" "$p_ms" "$p_rss"
 	awk -v a="$u_ms" -v b="$p_ms" -v c="$u_rss" -v d="$p_rss" 'BEGIN {
 		printf "  %-31s ratio: %.0fx faster (goal 50x), %.1fx less memory (goal 20x)\n", "", b / a, d / c }'
 }
+bench_failed=0
 
 echo "== resolve: median of $RUNS runs, wall time and peak RSS =="
 perf_libc=$($M "$RUNS" perf probe -q -x "$libc" -D malloc)
@@ -37,3 +48,4 @@ for U in "$@"; do
 		echo "  no libLLVM on this machine: the C++ row is left out"
 	fi
 done
+exit "$bench_failed"
