@@ -166,8 +166,14 @@ demo:
 	$(Q)SHOW_CONSOLE=1 tests/vm/run-vm.sh $(TARGET)
 endif
 
+# make check (or LOAD_TARGET) RUNS times under a CPU hog: no hang, no flake
+RUNS ?= 10
+LOAD_TARGET ?= check
+check-load:
+	$(Q)tests/check-load.sh $(RUNS) $(LOAD_TARGET)
+
 FORCE:
-.PHONY: fixtures test-unit test-fmt32 test-cli test-live test-diff test-fuzz check-run FORCE
+.PHONY: check-load fixtures test-unit test-fmt32 test-cli test-live test-diff test-fuzz check-run FORCE
 
 # Benchmarks: figures and ratios against the peer tools, printed, never
 # asserted.
