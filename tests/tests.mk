@@ -110,7 +110,7 @@ $(TEST_O)/fuzz-seeds/.built: fixtures
 		cp $(FIXTURES)/$$a/$$f $(@D)/$$a-$$f; done; done
 	@touch $@
 # fuzz-run NAME BINARY CORPUS SEEDS: a bounded run, its log's tail shown
-fuzz-run = $(SUITE) fuzz-$(1) sh -c '$(2) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+fuzz-run = SUITE_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) $(SUITE) fuzz-$(1) sh -c '$(2) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	-print_final_stats=1 $(3) $(4) > $(TEST_O)/fuzz-$(1).log 2>&1; st=$$?; \
 	grep -v "^\"" $(TEST_O)/fuzz-$(1).log | tail -n 12; exit $$st'
 test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz-seeds/.built
