@@ -220,7 +220,7 @@ static bool followed_gone(const struct session *s)
 	    upc_tracefs_read(s->t, rel, list, sizeof(list)) < 0)
 		return true;
 	for (const char *p = list;; p++) {
-		if (*p >= '0' && *p <= '9' && pid < 1L << 40) {
+		if (*p >= '0' && *p <= '9' && pid < 100000000L) {
 			pid = pid * 10 + (*p - '0');
 			continue;
 		}

@@ -379,23 +379,38 @@ void recout_comm(struct recout *w, long pid, const char *comm, const char *from)
 	snprintf(w->comms[i].comm, sizeof(w->comms[i].comm), "%.15s", comm);
 }
 
-/* "<...>" means the kernel's comm cache missed this pid: fill it in from
- * what we know or /proc; returns where the comm came from, or NULL. */
+/*
+ * The kernel looks a record's comm up in its comm cache when it prints the
+ * record, not when the event happens: "<...>" when the cache missed the
+ * pid, and a stale name when the cache last saw the pid before an exec (a
+ * child still called "sh"). What the session learnt from the followed
+ * processes' own task events, in order, is right at the time of the event:
+ * it wins. Otherwise "<...>" is filled from what we know or /proc. Returns
+ * where the comm came from when it is not the kernel's, else NULL.
+ */
 static const char *fill_comm(struct recout *w, struct upc_record *r)
 {
+	bool unknown = r->comm.n == 5 && !memcmp(r->comm.p, "<...>", 5);
 	char p[64], c[32];
 	const char *from = NULL;
+	unsigned i;
 	FILE *f;
 
-	if (r->comm.n != 5 || memcmp(r->comm.p, "<...>", 5) || r->pid < 0)
+	if (r->pid < 0)
 		return NULL;
-	for (unsigned i = 0; i < w->ncomms; i++) {
-		if (w->comms[i].pid == r->pid) {
-			r->comm.p = w->comms[i].comm;
-			r->comm.n = strlen(w->comms[i].comm);
-			return w->comms[i].from;
-		}
+	for (i = 0; i < w->ncomms && w->comms[i].pid != r->pid; i++)
+		;
+	if (i < w->ncomms && (unknown || !strcmp(w->comms[i].from, "task"))) {
+		size_t n = strlen(w->comms[i].comm);
+
+		if (!unknown && r->comm.n == n && !memcmp(r->comm.p, w->comms[i].comm, n))
+			return NULL;	/* the kernel has it right */
+		r->comm.p = w->comms[i].comm;
+		r->comm.n = n;
+		return w->comms[i].from;
 	}
+	if (!unknown)
+		return NULL;
 	snprintf(p, sizeof(p), "/proc/%ld/comm", r->pid);
 	f = fopen(p, "re");
 	if (!f)
@@ -445,7 +460,7 @@ static bool task_record(struct recout *w, const struct upc_record *r)
 	pid = rename ? r->pid : -1;
 	if (task_field(p, e, "pid=", &pv, &pn)) {
 		pid = 0;
-		for (size_t i = 0; i < pn && pv[i] >= '0' && pv[i] <= '9' && pid < 1L << 40; i++)
+		for (size_t i = 0; i < pn && pv[i] >= '0' && pv[i] <= '9' && pid < 100000000L; i++)
 			pid = pid * 10 + (pv[i] - '0');
 	}
 	if (pid > 0 && task_field(p, e, rename ? "newcomm=" : "comm=", &v, &n)) {
