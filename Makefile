@@ -48,7 +48,7 @@ ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static -Wl$(comma)-
 	$(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(addprefix src/,log.c arch.c elf.c debug.c symbols.c resolve.c probe.c util.c \
-	fetcharg.c tracefs.c kconfig.c inflate.c record.c fmt.c)
+	fetcharg.c tracefs.c lock.c kconfig.c inflate.c record.c fmt.c)
 CLI_SRCS := $(addprefix src/,main.c sigbus.c json.c cli_tracefs.c cmd_syms.c cmd_resolve.c cmd_add.c \
 	cmd_del.c cmd_enable.c cmd_clear.c cmd_list.c cmd_status.c recout.c cli_stream.c \
 	symbolize.c cmd_parse.c cmd_stream.c cmd_trace.c cmd_apply.c)

@@ -235,6 +235,18 @@ int upc_fetchargs_translate(const struct upc_arch *arch, bool ret, int argc,
 #define UPC_MAX_ARGSTR 63	/* kernel's MAX_ARGSTR_LEN */
 #define UPC_MAX_ARGNAME 32	/* kernel's MAX_ARG_NAME_LEN */
 
+/* ---- group locks ---------------------------------------------------------- */
+
+/* One uprobectl run at a time changes a group: an exclusive lock for a
+ * run that changes it, a shared one for one that reads it whole. Waits up
+ * to wait seconds; then -EWOULDBLOCK with the holder's pid in *holder (0
+ * when unknown). The lock dies with its process: a killed run never blocks
+ * the next. UPROBECTL_LOCK_DIR overrides where the lock files are. */
+struct upc_lock;
+int upc_group_lock(const char *group, bool exclusive, double wait, struct upc_lock **lock,
+		   long *holder);
+void upc_group_unlock(struct upc_lock *lock);
+
 /* ---- tracefs -------------------------------------------------------------- */
 
 struct upc_tracefs;

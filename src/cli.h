@@ -47,7 +47,7 @@ struct elf_args {
 /* Handle --sysroot/--debug-dir/--no-debug-file (long option ids below). */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
-       OPT_DISABLE, OPT_CHECK };
+       OPT_DISABLE, OPT_CHECK, OPT_WAIT };
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
@@ -65,17 +65,27 @@ struct names {
 };
 
 /* ---- tracefs commands ---- */
-#define TRACEFS_LONG_OPT { "tracefs", 1, NULL, OPT_TRACEFS }
-/* Options the tracefs commands share: -q -v -g GROUP --tracefs DIR --json. */
+#define TRACEFS_LONG_OPT { "tracefs", 1, NULL, OPT_TRACEFS }, { "wait", 1, NULL, OPT_WAIT }
+/* Options the tracefs commands share: -q -v -g GROUP --tracefs DIR --json
+ * --wait S. */
 struct tfs_args {
 	const char *group;
 	const char *tracefs;
+	double wait;			/* --wait: seconds for the group's lock */
+	enum { CLI_LOCK_NONE, CLI_LOCK_READ, CLI_LOCK_WRITE } lock;	/* cli_open_group takes */
 };
-#define TFS_ARGS_INIT { UPC_DEFAULT_GROUP, NULL }
+#define CLI_WAIT_DEFAULT 5.0
+#define TFS_ARGS_INIT { UPC_DEFAULT_GROUP, NULL, CLI_WAIT_DEFAULT, CLI_LOCK_NONE }
 bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg);
+/* Lock group for the rest of the run: shared to read it whole, exclusive to
+ * change it (waiting up to wait seconds for another run). Returns EXIT_OK,
+ * or the exit status after naming the holder. */
+int cli_lock_group(const char *group, bool exclusive, double wait);
+/* --wait S; 1 taken, EXIT_USAGE after explaining a bad value */
+int wait_opt(const char *arg, double *wait);
 /* Check the group name and the nevents event names the command was given,
- * find tracefs and, when ev is given, the group's events. Returns EXIT_OK,
- * or the exit status after printing why. */
+ * take the group's lock (a->lock), find tracefs and, when ev is given, the
+ * group's events. Returns EXIT_OK, or the exit status after printing why. */
 int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
 		   struct upc_tracefs **t, struct names *ev);
 /* Is event one of the group's (ev)? Explains when not. */
@@ -88,6 +98,10 @@ int cli_open_tracefs(const char *dir, struct upc_tracefs **t);
 void cli_kernel_error(const char *what, int err, const struct upc_kernel_error *k,
 		      char *const user_args[], int nuser);
 
+/* Disable the group's events (or one of them) at the top level and in every
+ * tracefs instance: they are ours wherever another run enabled them, and
+ * the kernel refuses to delete an event enabled anywhere. */
+int cli_disable_everywhere(const struct upc_tracefs *t, const char *group, const char *event);
 int cli_group_events(const struct upc_tracefs *t, const char *group, struct names *out);
 bool names_has(const struct names *n, const char *name);
 void names_free(struct names *n);

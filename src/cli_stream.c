@@ -232,6 +232,15 @@ static bool followed_gone(const struct session *s)
 	}
 }
 
+/* Are the group's events still defined? */
+static bool group_exists(const struct session *s)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "events/%s", s->group);
+	return upc_tracefs_exists(s->t, rel);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -264,7 +273,7 @@ void session_run(struct session *s, struct recout *w, unsigned long count, doubl
 	size_t have = 0;
 	double end = seconds > 0 ? now() + seconds : 0;
 	bool child_done = child <= 0, draining = false;
-	double next_check = 0;	/* -p: when to look for the processes again */
+	double next_check = 0;	/* when to look for the processes and the group */
 
 	w->task_events = s->task_events;
 	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
@@ -284,12 +293,19 @@ void session_run(struct session *s, struct recout *w, unsigned long count, doubl
 			child_done = true;
 			draining = true;	/* what it did is in the buffer: read it all */
 		}
-		if (child <= 0 && s->pid > 0 && !draining && now() >= next_check &&
-		    (next_check = now() + 0.1, followed_gone(s))) {
-			draining = true;	/* -p: the process and its children exited */
-			if (!cli_quiet)
-				fprintf(stderr, "uprobectl: process %ld and the children it had "
-					"have exited\n", s->pid);
+		if (!draining && now() >= next_check) {
+			next_check = now() + 0.1;
+			if (child <= 0 && s->pid > 0 && followed_gone(s)) {
+				draining = true;	/* -p: the processes exited */
+				if (!cli_quiet)
+					fprintf(stderr, "uprobectl: process %ld and the children "
+						"it had have exited\n", s->pid);
+			} else if (!group_exists(s)) {
+				draining = true;	/* cleared by another run */
+				if (!cli_quiet)
+					fprintf(stderr, "uprobectl: group %s was deleted (by "
+						"another command): the stream ends\n", s->group);
+			}
 		}
 		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
 			break;

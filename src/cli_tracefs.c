@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* What the tracefs subcommands share: finding tracefs, explaining a kernel
  * refusal, and the event names of a group. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +27,50 @@ bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg)
 	case OPT_JSON:
 		cli_json = true;
 		return true;
+	case OPT_WAIT:
+		return wait_opt(arg, &a->wait) == 1;
 	}
 	return cli_common_opt(opt);
+}
+
+int wait_opt(const char *arg, double *wait)
+{
+	if (parse_seconds(arg, wait) || *wait < 0) {
+		cli_usage("--wait takes seconds (0 or more), not '%s'", arg);
+		return EXIT_USAGE;
+	}
+	return 1;
+}
+
+/* held until the process ends: the lock goes with it */
+static struct upc_lock *held;
+
+int cli_lock_group(const char *group, bool exclusive, double wait)
+{
+	long holder;
+	int err;
+
+	if (held)
+		return EXIT_OK;
+	cli_reset_reported();
+	err = upc_group_lock(group, exclusive, wait, &held, &holder);
+	if (err == -EWOULDBLOCK) {
+		if (holder)
+			cli_err("group %s is in use by another uprobectl (pid %ld); gave up "
+				"after %lld ms (--wait S waits longer)", group, holder,
+				(long long)(wait * 1000));
+		else
+			cli_err("group %s is in use by another uprobectl; gave up after %lld ms "
+				"(--wait S waits longer)", group, (long long)(wait * 1000));
+		return EXIT_FAIL;
+	}
+	if (err == -EROFS || err == -ENOENT || err == -EACCES) {
+		/* a board with nowhere to keep a lock file still works */
+		cli_warn("no place for the lock of group %s (%s): going on without it",
+			 group, strerror(-err));
+		return EXIT_OK;
+	}
+	return err ? cli_fail(err, "group lock") : EXIT_OK;
 }
 
 int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
@@ -40,6 +84,9 @@ int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
 	for (int i = 0; i < nevents; i++)
 		if (!cli_valid_name("event", events[i], false))
 			return EXIT_USAGE;
+	if (a->lock != CLI_LOCK_NONE &&
+	    (err = cli_lock_group(a->group, a->lock == CLI_LOCK_WRITE, a->wait)))
+		return err;
 	err = cli_open_tracefs(a->tracefs, t);
 	if (!err && ev)
 		err = cli_group_events(*t, a->group, ev);
@@ -134,4 +181,30 @@ void names_free(struct names *n)
 	free(n->v);
 	n->v = NULL;
 	n->n = 0;
+}
+
+int cli_disable_everywhere(const struct upc_tracefs *t, const char *group, const char *event)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+	struct dirent *d;
+	int err = upc_event_set_enable(t, NULL, group, event, false);
+	DIR *dir;
+
+	if (err == -ENOENT)
+		err = 0;
+	if (upc_tracefs_path(t, "instances", path, sizeof(path)) || !(dir = opendir(path)))
+		return err;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "instances/%s/events/%s", d->d_name, group);
+		if (!upc_tracefs_exists(t, rel))
+			continue;
+		int e = upc_event_set_enable(t, d->d_name, group, event, false);
+
+		if (!err && e != -ENOENT)
+			err = e;
+	}
+	closedir(dir);
+	return err;
 }

@@ -18,7 +18,7 @@
 
 const char add_usage[] =
 	"Usage: uprobectl add [-r] [-g GROUP] [-e EVENT] [--args N] [--enable] [-q]\n"
-	"                     [--tracefs DIR] [--sysroot DIR] [--debug-dir DIR]\n"
+	"                     [--tracefs DIR] [--wait S] [--sysroot DIR] [--debug-dir DIR]\n"
 	"                     FILE SYMBOL [FETCHARG...]\n"
 	"\n"
 	"Resolve SYMBOL in FILE (an absolute path) and define a uprobe on it in\n"
@@ -323,6 +323,7 @@ int cmd_add(int argc, char **argv)
 	struct upc_tracefs *t = NULL;
 	const char *tracefs = NULL;
 	bool enable = false, existed;
+	double wait = CLI_WAIT_DEFAULT;
 	int opt, err, status;
 
 	while ((opt = getopt_long(argc, argv, "+qvrg:e:", longopts, NULL)) != -1) {
@@ -335,6 +336,10 @@ int cmd_add(int argc, char **argv)
 		switch (opt) {
 		case 'g': q.group = optarg; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
+		case OPT_WAIT:
+			if (wait_opt(optarg, &wait) != 1)
+				return EXIT_USAGE;
+			break;
 		case OPT_ENABLE: enable = true; break;
 		default:
 			return cli_usage("unknown option");
@@ -343,6 +348,11 @@ int cmd_add(int argc, char **argv)
 	if (argc - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...]");
 	add_req_args(&q, argc - optind, argv + optind);
+	if (!cli_valid_name("group", q.group, true))
+		return EXIT_USAGE;
+	status = cli_lock_group(q.group, true, wait);
+	if (status)
+		return status;
 	err = cli_open_tracefs(tracefs, &t);
 	if (err)
 		return cli_fail(err, "tracefs");

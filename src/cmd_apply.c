@@ -24,7 +24,7 @@
 
 const char apply_usage[] =
 	"Usage: uprobectl apply [-g GROUP] [--enable|--disable] [--check] [-q]\n"
-	"                       [--tracefs DIR] [--sysroot DIR] [--debug-dir DIR] FILE\n"
+	"                       [--tracefs DIR] [--wait S] [--sysroot DIR] [--debug-dir DIR] FILE\n"
 	"\n"
 	"Make the events of GROUP (default " UPC_DEFAULT_GROUP ") exactly what FILE says:\n"
 	"create what is missing, replace what changed (a new offset after the\n"
@@ -190,6 +190,19 @@ static void set_enable(struct upc_tracefs *t, const char *group, const char *eve
 	upc_event_set_enable(t, NULL, group, event, on);
 }
 
+/* Read the group again into now: is it exactly s (every line, every
+ * enabled state)? */
+static bool group_is(struct upc_tracefs *t, const char *group, const struct state *s,
+		     struct state *now)
+{
+	bool same = upc_probe_foreach(t, group, collect_have, now) >= 0 && now->n == s->n;
+
+	for (int i = 0; same && i < s->n; i++)
+		same = !strcmp(now->v[i].line, s->v[i].line) &&
+		       (upc_event_get_enable(t, NULL, group, now->v[i].event) > 0) == s->v[i].enabled;
+	return same;
+}
+
 /* Put back what was changed before the refusal, then read the group again:
  * true when it is exactly as it was (every line, every enabled state),
  * else say what it holds now. */
@@ -212,10 +225,7 @@ static bool rollback(struct upc_tracefs *t, const char *group, struct want *w, i
 		else if (s->v[i].enabled)
 			set_enable(t, group, s->v[i].event, true);
 	}
-	same = upc_probe_foreach(t, group, collect_have, &now) >= 0 && now.n == s->n;
-	for (int i = 0; same && i < s->n; i++)
-		same = !strcmp(now.v[i].line, s->v[i].line) &&
-		       (upc_event_get_enable(t, NULL, group, now.v[i].event) > 0) == s->v[i].enabled;
+	same = group_is(t, group, s, &now);
 	if (!same) {
 		cli_err("putting the group back failed; group %s now holds %d probe%s:", group,
 			now.n, now.n == 1 ? "" : "s");
@@ -330,6 +340,8 @@ int cmd_apply(int argc, char **argv)
 		return cli_usage("--enable and --disable exclude each other");
 	file = argv[optind];
 	s.group = a.group;
+	/* the whole read-plan-write under the group's lock; --check reads */
+	a.lock = check ? CLI_LOCK_READ : CLI_LOCK_WRITE;
 	status = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (status)
 		goto out;
@@ -430,6 +442,22 @@ int cmd_apply(int argc, char **argv)
 			printf("%s: in sync with group %s (%d events)\n", file, a.group, nw);
 		status = same ? EXIT_OK : EXIT_FAIL;
 		goto out;
+	}
+
+	/* No other uprobectl changes the group while we hold its lock, but
+	 * another tool (perf probe, a shell's echo) may have since it was
+	 * read: then the plan is stale, and writing it would make a mix. */
+	{
+		struct state now = { NULL, 0, 0, a.group };
+		bool same = group_is(t, a.group, &s, &now);
+
+		free(now.v);
+		if (!same) {
+			cli_err("group %s changed while this file was being resolved (another "
+				"tool wrote uprobe_events): nothing was changed; run again",
+				a.group);
+			goto out;
+		}
 	}
 
 	/* 3. delete what goes or changes, create what comes or changed; a

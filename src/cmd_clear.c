@@ -7,7 +7,7 @@
 #include "cli.h"
 
 const char clear_usage[] =
-	"Usage: uprobectl clear [-g GROUP] [-q] [--tracefs DIR]\n"
+	"Usage: uprobectl clear [-g GROUP] [-q] [--tracefs DIR] [--wait S]\n"
 	"\n"
 	"Disable and delete every event of GROUP (default " UPC_DEFAULT_GROUP "). Other\n"
 	"groups, other tools' probes and the trace buffers are left alone. A group\n"
@@ -32,11 +32,13 @@ int cmd_clear(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("clear takes no arguments (to delete some events: del)");
 	group = a.group;
+	a.lock = CLI_LOCK_WRITE;
 	status = cli_open_group(&a, 0, NULL, &t, &ev);
 	if (status)
 		goto out;
-	/* no events/GROUP directory: nothing of it can be enabled */
-	if (ev.n && (err = upc_event_set_enable(t, NULL, group, NULL, false)) && err != -ENOENT) {
+	/* no events/GROUP directory: nothing of it can be enabled; a stream of
+	 * another run that has it enabled in its instance ends when it is gone */
+	if (ev.n && (err = cli_disable_everywhere(t, group, NULL))) {
 		cli_err("disable group %s: %s", group, strerror(-err));
 		status = EXIT_FAIL;
 		goto out;

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 const char del_usage[] =
-	"Usage: uprobectl del [-g GROUP] [--force] [-q] [--tracefs DIR] EVENT...\n"
+	"Usage: uprobectl del [-g GROUP] [--force] [-q] [--tracefs DIR] [--wait S] EVENT...\n"
 	"       uprobectl del [-g GROUP] [--force] --all\n"
 	"\n"
 	"Delete EVENTs (or, with --all, every event) of GROUP (default\n"
@@ -23,17 +23,15 @@ static int del_one(const struct upc_tracefs *t, const char *group, const char *e
 	struct upc_kernel_error k;
 	int on = upc_event_get_enable(t, NULL, group, event), err;
 
-	if (on > 0) {
-		if (!force) {
-			cli_err("%s/%s is enabled: disable it first ('uprobectl disable -g %s %s') "
-				"or use --force", group, event, group, event);
-			return -EBUSY;
-		}
-		err = upc_event_set_enable(t, NULL, group, event, false);
-		if (err) {
-			cli_err("%s/%s: disabling failed: %s", group, event, strerror(-err));
-			return err;
-		}
+	if (on > 0 && !force) {
+		cli_err("%s/%s is enabled: disable it first ('uprobectl disable -g %s %s') "
+			"or use --force", group, event, group, event);
+		return -EBUSY;
+	}
+	/* --force: wherever it is enabled, instances of other runs included */
+	if (force && (err = cli_disable_everywhere(t, group, event))) {
+		cli_err("%s/%s: disabling failed: %s", group, event, strerror(-err));
+		return err;
 	}
 	err = upc_probe_delete(t, group, event, &k);
 	if (err == -EBUSY) {
@@ -79,6 +77,7 @@ int cmd_del(int argc, char **argv)
 	if (all == (optind < argc))
 		return cli_usage(all ? "--all takes no EVENT" : "expected EVENT... or --all");
 	group = a.group;
+	a.lock = CLI_LOCK_WRITE;
 	status = cli_open_group(&a, argc - optind, argv + optind, &t, &ev);
 	if (status)
 		goto out;

@@ -9,14 +9,14 @@
 #include "cli.h"
 
 const char enable_usage[] =
-	"Usage: uprobectl enable [-g GROUP] [-q] [--tracefs DIR] [EVENT...]\n"
+	"Usage: uprobectl enable [-g GROUP] [-q] [--tracefs DIR] [--wait S] [EVENT...]\n"
 	"\n"
 	"Enable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
 	"none is named, and turn tracing_on on. Enabling what is enabled is fine.\n"
 	"Exit status: 0 enabled, 1 failure (no such event or group), 2 usage error.\n";
 
 const char disable_usage[] =
-	"Usage: uprobectl disable [-g GROUP] [-q] [--tracefs DIR] [EVENT...]\n"
+	"Usage: uprobectl disable [-g GROUP] [-q] [--tracefs DIR] [--wait S] [EVENT...]\n"
 	"\n"
 	"Disable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
 	"none is named. tracing_on is left as it is. Disabling what is disabled,\n"
@@ -39,6 +39,7 @@ static int switch_events(int argc, char **argv, bool on)
 		if (opt == OPT_JSON || !tfs_args_opt(&a, opt, optarg))
 			return cli_usage("unknown option");
 	group = a.group;
+	a.lock = CLI_LOCK_WRITE;
 	status = cli_open_group(&a, argc - optind, argv + optind, &t, &ev);
 	if (status)
 		goto out;

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 const char list_usage[] =
-	"Usage: uprobectl list [-g GROUP] [--json] [--tracefs DIR]\n"
+	"Usage: uprobectl list [-g GROUP] [--json] [--tracefs DIR] [--wait S]\n"
 	"\n"
 	"List the probes of GROUP (default " UPC_DEFAULT_GROUP "): event, kind (entry or\n"
 	"return), file and offset, the symbol at that offset, enabled or not, hits\n"
@@ -112,6 +112,7 @@ int cmd_list(int argc, char **argv)
 			return cli_usage("unknown option");
 	if (optind != argc)
 		return cli_usage("list takes no arguments");
+	a.lock = CLI_LOCK_READ;
 	err = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (err)
 		return err;

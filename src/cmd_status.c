@@ -10,7 +10,7 @@
 #include "cli.h"
 
 const char status_usage[] =
-	"Usage: uprobectl status [-g GROUP] [--json] [--tracefs DIR]\n"
+	"Usage: uprobectl status [-g GROUP] [--json] [--tracefs DIR] [--wait S]\n"
 	"       uprobectl doctor ...\n"
 	"\n"
 	"Where tracefs is and how it was found, the kernel and its uprobe-related\n"
@@ -59,6 +59,9 @@ int cmd_status(int argc, char **argv)
 		return cli_usage("status takes no arguments");
 	if (!cli_valid_name("group", a.group, true))
 		return EXIT_USAGE;
+	/* the group's part of the report is read whole */
+	if (cli_lock_group(a.group, false, a.wait))
+		return EXIT_FAIL;
 	if (cli_json)
 		putchar('{');
 

@@ -18,7 +18,7 @@
 
 const char trace_usage[] =
 	"Usage: uprobectl trace [-r] [-e EVENT] [--args N] [--json] [-p PID] [-c COUNT]\n"
-	"                       [-d SECONDS] [--stack] [--tracefs DIR] [--sysroot DIR]\n"
+	"                       [-d SECONDS] [--stack] [--tracefs DIR] [--wait S] [--sysroot DIR]\n"
 	"                       FILE SYMBOL [FETCHARG...] [-- COMMAND [ARGS...]]\n"
 	"\n"
 	"Probe SYMBOL in FILE (as 'uprobectl add' does), stream its records (as\n"
@@ -54,7 +54,7 @@ int cmd_trace(int argc, char **argv)
 	char **cmd = NULL;
 	int opt, r, status, sync[2] = { -1, -1 }, child_status = 0, nargs;
 	unsigned long count = 0;
-	double seconds = 0;
+	double seconds = 0, wait = CLI_WAIT_DEFAULT;
 	bool existed, exited = false, added = false;
 	pid_t child = 0;
 
@@ -80,6 +80,10 @@ int cmd_trace(int argc, char **argv)
 		case OPT_JSON: cli_json = true; break;
 		case OPT_STACK: s.stack = true; break;
 		case OPT_TRACEFS: tracefs = optarg; break;
+		case OPT_WAIT:
+			if (wait_opt(optarg, &wait) != 1)
+				return EXIT_USAGE;
+			break;
 		default:
 			return cli_usage("unknown option");
 		}
@@ -92,6 +96,9 @@ int cmd_trace(int argc, char **argv)
 	q.group = group;
 	add_req_args(&q, nargs - optind, argv + optind);
 
+	status = cli_lock_group(group, true, wait);
+	if (status)
+		goto out;
 	status = cli_open_tracefs(tracefs, &s.t) ? cli_fail(-ENOENT, "tracefs") : EXIT_OK;
 	if (status)
 		goto out;

@@ -225,7 +225,12 @@ static void main_help(FILE *f)
 		"\nOptions:\n"
 		"  -v, --verbose  say what is looked up and why\n"
 		"  -q, --quiet    print nothing but errors\n"
-		"\nEnvironment: UPROBECTL_TRACEFS (tracefs root, like --tracefs).\n"
+		"\nA command that changes a group (add, del, enable, disable, clear, apply,\n"
+		"trace) holds the group's lock while it runs, and one that reads it whole\n"
+		"(list, status, apply --check) shares it; --wait S (default 5) bounds how\n"
+		"long it waits for another uprobectl, then it exits 1 naming that pid.\n"
+		"\nEnvironment: UPROBECTL_TRACEFS (tracefs root, like --tracefs),\n"
+		"UPROBECTL_LOCK_DIR (where group locks live; default /run/uprobectl).\n"
 		"\nExit status: 0 success, 1 failure, 2 usage or validation error.\n");
 }
 

@@ -69,6 +69,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtu
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-stream-opt tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(SAN_BIN) tests/progs/registers.c
+	$(Q)$(SUITE) live-lock tests/live/test_lock.sh $(SAN_BIN) $(TEST_O)/registers
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/fmt.c include/upc_printf.h

@@ -7,11 +7,13 @@
  */
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -314,6 +316,69 @@ static void test_fetchargs(void **state)
 	assert_true(tr_err("aarch64", false, 128, (const char *const *)many) > 0);
 }
 
+/* Group locks: exclusive against exclusive and shared, shared with shared,
+ * the holder named, and a SIGKILLed holder's lock gone with it. */
+static void test_group_lock(void **state)
+{
+	char dir[] = "/tmp/upc-lock-XXXXXX";
+	struct upc_lock *a, *b;
+	int go[2], st;
+	long holder;
+	pid_t child;
+	char c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("UPROBECTL_LOCK_DIR", dir, 1);
+	assert_int_equal(upc_group_lock("g1", true, 0, &a, &holder), 0);
+	assert_int_equal(upc_group_lock("g1", true, 0, &b, &holder), -EWOULDBLOCK);
+	assert_int_equal(holder, getpid());
+	assert_int_equal(upc_group_lock("g1", false, 0.1, &b, &holder), -EWOULDBLOCK);
+	assert_int_equal(upc_group_lock("g2", true, 0, &b, &holder), 0);	/* per group */
+	upc_group_unlock(b);
+	upc_group_unlock(a);
+	assert_int_equal(upc_group_lock("g1", false, 0, &a, &holder), 0);
+	assert_int_equal(upc_group_lock("g1", false, 0, &b, &holder), 0);	/* shared */
+	upc_group_unlock(a);
+	upc_group_unlock(b);
+	assert_int_equal(upc_group_lock("bad/name", true, 0, &a, &holder), -EINVAL);
+
+	/* another process holds it, and is killed: the lock dies with it */
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct upc_lock *l;
+
+		if (upc_group_lock("g1", true, 0, &l, &holder))
+			_exit(1);
+		if (write(go[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(go[0], &c, 1), 1);
+	assert_int_equal(upc_group_lock("g1", true, 0.2, &a, &holder), -EWOULDBLOCK);
+	assert_int_equal(holder, child);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &st, 0), child);
+	assert_int_equal(upc_group_lock("g1", true, 0, &a, &holder), 0);
+	upc_group_unlock(a);
+	close(go[0]);
+	close(go[1]);
+
+	/* a lock directory others could write in is refused */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(upc_group_lock("g1", true, 0, &a, &holder), -EPERM);
+	assert_non_null(strstr(last_err, "no one else can write"));
+	unsetenv("UPROBECTL_LOCK_DIR");
+	snprintf(last_err, sizeof(last_err), "%s/g1.lock", dir);
+	unlink(last_err);
+	snprintf(last_err, sizeof(last_err), "%s/g2.lock", dir);
+	unlink(last_err);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_kernel_arch(void **state)
 {
 	struct upc_tracefs *t;
@@ -413,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_fetchargs),
 		cmocka_unit_test_setup_teardown(test_kernel_arch, setup, teardown),
 		cmocka_unit_test(test_gunzip),
+		cmocka_unit_test(test_group_lock),
 		cmocka_unit_test(test_kconfig),
 	};
 
