@@ -35,7 +35,12 @@ bool tfs_args_opt(struct tfs_args *a, int opt, const char *arg)
 
 int wait_opt(const char *arg, double *wait)
 {
-	if (parse_seconds(arg, wait) || *wait < 0) {
+	/* 0: do not wait at all */
+	if (arg[strspn(arg, "0.")] == '\0' && strchr(arg, '0')) {
+		*wait = 0;
+		return 1;
+	}
+	if (parse_seconds(arg, wait)) {
 		cli_usage("--wait takes seconds (0 or more), not '%s'", arg);
 		return EXIT_USAGE;
 	}

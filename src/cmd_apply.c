@@ -190,16 +190,25 @@ static void set_enable(struct upc_tracefs *t, const char *group, const char *eve
 	upc_event_set_enable(t, NULL, group, event, on);
 }
 
+/* The group's probes and their enabled states. */
+static int read_state(struct upc_tracefs *t, const char *group, struct state *st)
+{
+	int err = upc_probe_foreach(t, group, collect_have, st);
+
+	for (int i = 0; err >= 0 && i < st->n; i++)
+		st->v[i].enabled = upc_event_get_enable(t, NULL, group, st->v[i].event) > 0;
+	return err < 0 ? err : 0;
+}
+
 /* Read the group again into now: is it exactly s (every line, every
  * enabled state)? */
 static bool group_is(struct upc_tracefs *t, const char *group, const struct state *s,
 		     struct state *now)
 {
-	bool same = upc_probe_foreach(t, group, collect_have, now) >= 0 && now->n == s->n;
+	bool same = !read_state(t, group, now) && now->n == s->n;
 
 	for (int i = 0; same && i < s->n; i++)
-		same = !strcmp(now->v[i].line, s->v[i].line) &&
-		       (upc_event_get_enable(t, NULL, group, now->v[i].event) > 0) == s->v[i].enabled;
+		same = !strcmp(now->v[i].line, s->v[i].line) && now->v[i].enabled == s->v[i].enabled;
 	return same;
 }
 
@@ -311,7 +320,8 @@ int cmd_apply(int argc, char **argv)
 	};
 	struct tfs_args a = TFS_ARGS_INIT;
 	struct elf_args ea = { .opts = { .sz = 0 } };
-	struct state s = { NULL, 0, 0, NULL };
+	struct state s = { NULL, 0, 0, NULL }, first = { NULL, 0, 0, NULL },
+		     now = { NULL, 0, 0, NULL };
 	struct upc_tracefs *t = NULL;
 	struct want *w = NULL;
 	int nw = 0, opt, status, lineno = 0, created = 0, replaced = 0, deleted = 0, kept = 0;
@@ -345,6 +355,11 @@ int cmd_apply(int argc, char **argv)
 	status = cli_open_group(&a, 0, NULL, &t, NULL);
 	if (status)
 		goto out;
+	/* the group as it is before anything is resolved */
+	if ((err = read_state(t, a.group, &first))) {
+		status = cli_fail(err, "uprobe_events");
+		goto out;
+	}
 	err = read_conf(file, &conf, &nul_line);
 	if (err == -EILSEQ) {
 		cli_err("%s:%d: a NUL byte: not a probe file (nothing was changed)", file,
@@ -401,12 +416,16 @@ int cmd_apply(int argc, char **argv)
 	}
 	cli_set_context(NULL);
 
-	/* 2. what is there now, and what has to change */
+	/* 2. what is there now, and what has to change. No other uprobectl
+	 * changes the group while we hold its lock, but another tool (perf
+	 * probe, a shell's echo) may: if it did while the file was resolved,
+	 * it is at work on this group right now, and the plan would mix. */
 	status = EXIT_FAIL;
-	if (cli_fail(upc_probe_foreach(t, a.group, collect_have, &s), "uprobe_events"))
+	if (!group_is(t, a.group, &first, &s)) {
+		cli_err("group %s changed while %s was being resolved (another tool wrote "
+			"uprobe_events): nothing was changed; run again", a.group, file);
 		goto out;
-	for (int i = 0; i < s.n; i++)
-		s.v[i].enabled = upc_event_get_enable(t, NULL, a.group, s.v[i].event) > 0;
+	}
 	for (int i = 0; i < nw; i++) {
 		struct upc_probe_entry *pe = malloc(sizeof(*pe));
 		int count;
@@ -444,20 +463,11 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 
-	/* No other uprobectl changes the group while we hold its lock, but
-	 * another tool (perf probe, a shell's echo) may have since it was
-	 * read: then the plan is stale, and writing it would make a mix. */
-	{
-		struct state now = { NULL, 0, 0, a.group };
-		bool same = group_is(t, a.group, &s, &now);
-
-		free(now.v);
-		if (!same) {
-			cli_err("group %s changed while this file was being resolved (another "
-				"tool wrote uprobe_events): nothing was changed; run again",
-				a.group);
-			goto out;
-		}
+	/* and once more, just before the plan is written */
+	if (!group_is(t, a.group, &s, &now)) {
+		cli_err("group %s changed while the changes were planned (another tool wrote "
+			"uprobe_events): nothing was changed; run again", a.group);
+		goto out;
 	}
 
 	/* 3. delete what goes or changes, create what comes or changed; a
@@ -535,6 +545,8 @@ out:
 	free(conf);
 	free(w);
 	free(s.v);
+	free(first.v);
+	free(now.v);
 	upc_tracefs_close(t);
 	return status;
 }

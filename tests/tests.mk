@@ -92,9 +92,10 @@ test-diff: $(TEST_O)/diff_readelf
 	$(Q)printf '#!/bin/sh\nexit 0\n' >$(TEST_O)/readelf-silent/readelf
 	$(Q)chmod +x $(TEST_O)/readelf-fails/readelf $(TEST_O)/readelf-silent/readelf
 	$(Q)$(SUITE) diff-readelf-oracle sh -c 'for d in readelf-fails readelf-silent; do \
-		if echo $(HOST_LIBC) | PATH=$(TEST_O)/$$d:$$PATH $(TEST_O)/diff_readelf; then \
-			echo "FAIL: diff_readelf passed with $$d"; exit 1; fi; \
-		echo "ok: diff_readelf fails with $$d"; done'
+		if echo $(HOST_LIBC) | PATH=$(TEST_O)/$$d:$$PATH $(TEST_O)/diff_readelf \
+			>$(TEST_O)/diff-$$d.log; then \
+			cat $(TEST_O)/diff-$$d.log; echo "FAIL: diff_readelf passed with $$d"; exit 1; fi; \
+		echo "ok: diff_readelf fails with $$d ($$(grep -c ^FAIL $(TEST_O)/diff-$$d.log) failures reported)"; done'
 
 # libFuzzer on the ELF reader and on the record parser: a short run here,
 # long ones with make fuzz.
