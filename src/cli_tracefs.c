@@ -69,6 +69,12 @@ int cli_lock_group(const char *group, bool exclusive, double wait)
 				"(--wait S waits longer)", group, (long long)(wait * 1000));
 		return EXIT_FAIL;
 	}
+	if (err == -ENOSYS || err == -EOPNOTSUPP) {
+		/* a small board kernel without CONFIG_FILE_LOCKING */
+		if (cli_verbose)
+			cli_warn("this kernel has no file locks: group %s is not locked", group);
+		return EXIT_OK;
+	}
 	if (err == -EROFS || err == -ENOENT || err == -EACCES) {
 		/* a board with nowhere to keep a lock file still works */
 		cli_warn("no place for the lock of group %s (%s): going on without it",
