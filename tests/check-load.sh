@@ -15,6 +15,7 @@ for i in 1 2; do
 	sh -c 'while :; do :; done' &
 	hogs="$hogs $!"
 done
+mkdir -p "$top/build"
 failed=0
 i=1
 while [ "$i" -le "$runs" ]; do
