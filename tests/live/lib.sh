@@ -27,10 +27,10 @@ live_tracefs() {
 	[ -e "$T/uprobe_events" ] || skip "no uprobe_events in $T (kernel without CONFIG_UPROBE_EVENTS)"
 	[ -w "$T/uprobe_events" ] || skip "$T/uprobe_events is not writable"
 }
-# wait_for_content FILE CONTENT: up to 10 s for FILE to hold CONTENT
-wait_for_content() {
+# wait_for FILE [CONTENT]: up to 10 s for it to exist (and hold CONTENT)
+wait_for() {
 	i=0
-	until [ "$(cat "$1" 2>/dev/null)" = "$2" ]; do
+	until [ -e "$1" ] && { [ $# = 1 ] || [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }; do
 		[ $i -lt 200 ] || return 1
 		sleep 0.05
 		i=$((i + 1))

@@ -87,7 +87,7 @@ for where in instance top; do
 	if [ $where = instance ]; then
 		"$U" stream -g upc_lk3 --instance upc_lk_inst -d 60 >/dev/null 2>"$work/serr" &
 		sp=$!
-		check wait_for_content "$T/instances/upc_lk_inst/events/upc_lk3/enable" 1
+		check wait_for "$T/instances/upc_lk_inst/events/upc_lk3/enable" 1
 	else
 		check "$U" -q enable -g upc_lk3
 		"$U" stream -g upc_lk3 -d 60 >/dev/null 2>"$work/serr" &

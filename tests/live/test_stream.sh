@@ -32,15 +32,6 @@ snapshot() {
 snapshot >"$work/before"
 cp "$REG" /tmp/registers
 
-# wait_for FILE [CONTENT]: up to 10 s for it to exist (and hold CONTENT)
-wait_for() {
-	i=0
-	until [ -e "$1" ] && { [ $# = 1 ] || [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }; do
-		[ $i -lt 200 ] || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
 
 # compare RECORDS OUT: every JSON record's arguments equal what the
 # program printed for that error number; prints how many matched
