@@ -47,14 +47,13 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
 ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static -Wl$(comma)-z$(comma)norelro) \
 	$(LDFLAGS) $(EXTRA_LDFLAGS)
 
-LIB_SRCS := $(addprefix src/,log.c arch.c elf.c debug.c symbols.c resolve.c probe.c util.c \
-	fetcharg.c tracefs.c lock.c kconfig.c inflate.c record.c fmt.c)
-CLI_SRCS := $(addprefix src/,main.c sigbus.c json.c cli_tracefs.c cmd_syms.c cmd_resolve.c cmd_add.c \
-	cmd_del.c cmd_enable.c cmd_clear.c cmd_list.c cmd_status.c recout.c cli_stream.c \
-	symbolize.c cmd_parse.c cmd_stream.c cmd_trace.c cmd_apply.c)
+# The library (src/lib) never sees the CLI's headers (src/cli); every file of
+# a folder is built, so a new command or library file needs no line here.
+LIB_SRCS := $(sort $(wildcard src/lib/*.c))
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:src/%.c=$(O)/obj/%.o)
-HDRS := $(wildcard include/*.h src/*.h targets/*/abi.h)
+HDRS := $(wildcard include/*.h src/cli/*.h targets/*/abi.h)
 
 LIB := $(O)/libuprobectl.a
 BIN := $(O)/uprobectl

@@ -24,6 +24,13 @@ void upc_log(enum upc_print_level level, const char *fmt, ...) UPC_PRINTF(2, 3);
 #define pr_warn(...) upc_log(UPC_WARN, __VA_ARGS__)
 #define pr_info(...) upc_log(UPC_INFO, __VA_ARGS__)
 #define pr_debug(...) upc_log(UPC_DEBUG, __VA_ARGS__)
+/* How many errors were reported so far (a mark), and the end of an
+ * explained function: err, after naming it with what when nothing
+ * reported it since mark. */
+unsigned upc_log_errors(void);
+int upc_explained(int err, unsigned mark, const char *what);
+/* Say nothing until the matching upc_log_quiet(false). */
+void upc_log_quiet(bool on);
 
 /* ---- architecture tables (data in targets/<arch>/abi.h) ------------------ */
 
@@ -51,7 +58,16 @@ struct upc_arch {
 	const char *regs;		/* every name the kernel accepts */
 	unsigned insn_align;
 	unsigned flags;			/* enum upc_arch_flags */
+	/* The kernels (uname -m prefixes) of this architecture, the other
+	 * architectures whose kernels run its programs too, and why another
+	 * kernel cannot probe them (NULL: a generic reason). */
+	const char *uname, *runs_on, *refusal;
 };
+
+/* The architecture of a kernel's uname -m (the longest prefix), or NULL. */
+const struct upc_arch *upc_arch_by_uname(const char *machine);
+/* Is word (len bytes) one of the space-separated words of list? */
+bool upc_word_in(const char *list, const char *word, size_t len);
 
 /* ---- the ELF reader ------------------------------------------------------ */
 
@@ -203,6 +219,18 @@ void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k);
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* The one identifier rule of the kernel's names (events, groups, fetch
+ * argument names, record fields): [A-Za-z_][A-Za-z0-9_]*. */
+static inline bool upc_ident_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+bool upc_is_ident(const char *s, size_t n);
+/* The name the kernel lists fetch argument K (1-based) under: NAME of
+ * NAME=EXPR, else argK. a is n bytes; returns the name's length. */
+size_t upc_fetcharg_name(const char *a, size_t n, int k, char *buf, size_t len);
+
 /* Decompress a gzip stream into a malloc'd NUL-terminated buffer of at most
  * max bytes. */
 int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
@@ -211,8 +239,6 @@ int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, 
  * 8 (as the kernel does), the whole of s[0..len). */
 int upc_parse_u64(const char *s, size_t len, uint64_t *v);
 int upc_parse_hex(const char *s, size_t len, uint64_t *v);
-/* Hex digits without 0x. */
-int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
 /* The next blank-separated token of [*p, end): its start and length;
  * false at the end. Advances *p past it. */
 bool upc_token(const char **p, const char *end, const char **tok, size_t *len);

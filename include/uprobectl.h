@@ -7,6 +7,9 @@
  * - Every function that can fail returns 0 (or a positive count) on success
  *   and a negative errno on failure; it never prints. Explanations go to the
  *   print callback set with upc_set_print(), one line per message.
+ * - A function documented as "explained" reports every failure it returns
+ *   through the callback, once (the caller only maps it to a status); the
+ *   others are silent and leave the wording to the caller.
  * - Objects are opaque and created by upc_X_open()/upc_X_new(); each has a
  *   matching upc_X_close()/upc_X_free() that accepts NULL.
  * - Strings a function hands back in a struct (symbol names, versions) point
@@ -87,10 +90,12 @@ struct upc_elf_opts {
 	const char *debug_dir;
 	/* Do not look for a separate debug file. */
 	bool no_debug_file;
+	/* Explain nothing: for lookups that may fail (symbolizing frames). */
+	bool quiet;
 };
 
 /* Map PATH (absolute, as the target sees it) read-only and check its ELF
- * structure. On success *out owns the mapping. */
+ * structure. On success *out owns the mapping. Explained. */
 int upc_elf_open(const char *path, const struct upc_elf_opts *opts,
 		 struct upc_elf **out);
 void upc_elf_close(struct upc_elf *elf);
@@ -134,13 +139,22 @@ struct upc_sym {
 
 /* Called for each defined function symbol; a non-zero return stops the walk
  * and is returned. When the file (or its debug file) has a .symtab, that
- * table is walked, with versions taken from .dynsym; otherwise .dynsym. */
+ * table is walked, with versions taken from .dynsym; otherwise .dynsym.
+ * Explained. */
 typedef int (*upc_sym_cb)(const struct upc_sym *sym, void *ctx);
 int upc_elf_foreach_sym(struct upc_elf *elf, upc_sym_cb cb, void *ctx);
 
 /* Each DT_NEEDED library name. */
 int upc_elf_foreach_needed(struct upc_elf *elf,
 			   int (*cb)(const char *lib, void *ctx), void *ctx);
+
+struct upc_location;
+/* The function symbol whose code holds file offset OFF: loc filled as
+ * upc_resolve does for a raw offset, loc->sym.name NULL when no symbol
+ * holds it; -ERANGE when OFF is in no executable segment. Silent. */
+int upc_elf_sym_at(struct upc_elf *elf, uint64_t off, struct upc_location *loc);
+/* "FUNC", "IFUNC", or "THUMB" for ARM Thumb code. */
+const char *upc_sym_type_name(const struct upc_elf *elf, const struct upc_sym *sym);
 
 /* File offset of a virtual address in an executable PT_LOAD, or -ENOENT. */
 int upc_elf_addr_to_offset(struct upc_elf *elf, uint64_t addr, uint64_t *off);
@@ -176,6 +190,7 @@ struct upc_location {
  * libraries that define them), -ENOTUNIQ (several definitions at different
  * addresses: each is described), -ERANGE (OFF outside the symbol or the
  * segment), -EINVAL (bad SPEC, misaligned), -ENOTSUP (ARM Thumb function).
+ * Explained.
  */
 int upc_resolve(struct upc_elf *elf, const char *spec,
 		struct upc_location *loc);
@@ -183,6 +198,8 @@ int upc_resolve(struct upc_elf *elf, const char *spec,
 /* ---- probe definitions -------------------------------------------------- */
 
 #define UPC_DEFAULT_GROUP "uprobectl"
+#define UPC_DEF_MAX 4096	/* a definition and its NUL (the kernel's
+				 * limit is 4094 bytes) */
 #define UPC_NAME_MAX 63		/* kernel's MAX_EVENT_NAME_LEN - 1 */
 
 /* Make an event name from a symbol name: characters outside [A-Za-z0-9_]
@@ -209,12 +226,6 @@ int upc_check_path(const char *path);
 size_t upc_utf8_seq(const char *s, size_t n);
 int upc_check_name(const char *what, const char *name, bool dash_ok);
 
-/* Format "p:GROUP/EVENT PATH:0xOFFSET FETCHARGS" ('r:' when ret) into buf,
- * after checking group, event and path. Returns the length. */
-int upc_probe_definition(char *buf, size_t len, bool ret, const char *group,
-			 const char *event, const char *path, uint64_t offset,
-			 const char *fetchargs);
-
 /* ---- fetch arguments ----------------------------------------------------- */
 
 /*
@@ -235,6 +246,60 @@ int upc_fetchargs_translate(const struct upc_arch *arch, bool ret, int argc,
 #define UPC_MAX_ARGSTR 63	/* kernel's MAX_ARGSTR_LEN */
 #define UPC_MAX_ARGNAME 32	/* kernel's MAX_ARG_NAME_LEN */
 
+/* ---- probes ------------------------------------------------------------------ */
+
+/* One uprobe: what upc_probe_describe() builds from an ELF file, what
+ * upc_probe_parse() reads back from a line of uprobe_events, what
+ * upc_probe_format() writes and upc_probe_create() defines. */
+struct upc_probe {
+	char kind;			/* 'p' entry, 'r' return */
+	char group[UPC_NAME_MAX + 1], event[UPC_NAME_MAX + 1];
+	char path[4096];		/* absolute, without links */
+	uint64_t offset;
+	bool has_ref_ctr;		/* a USDT semaphore: PATH:0xOFF(0xREF) */
+	uint64_t ref_ctr;
+	char args[4096];		/* fetch args in the kernel's syntax */
+	/* Described from a file only (zero when parsed): */
+	const struct upc_arch *arch;
+	uint64_t dev, ino;		/* the file read, checked again by
+					 * upc_probe_create (0: a sysroot) */
+	struct upc_location loc;	/* symbol strings: valid while the
+					 * upc_elf is open */
+};
+
+struct upc_probe_opts {
+	size_t sz;			/* sizeof(struct upc_probe_opts) */
+	const char *group;		/* NULL: UPC_DEFAULT_GROUP */
+	const char *event;		/* NULL: from the symbol ("probe" for a
+					 * raw offset in no symbol) */
+	bool ret;			/* a return probe */
+	unsigned nargs;			/* without fetchargs: record this many
+					 * integer arguments (and ra) */
+	/* The file was opened below a sysroot: name it as the target sees
+	 * it, and do not check which file it is when writing. */
+	bool sysroot;
+};
+
+/*
+ * Resolve SPEC in ELF (see upc_resolve) and build its probe: the path the
+ * kernel will open (absolute and without links, checked to be the file
+ * that was read), the event name, and the fetch arguments (fetchargs, a
+ * NULL-terminated list of the user's, translated for the file's
+ * architecture; NULL or empty: the defaults of upc_default_fetchargs).
+ * Every refusal is explained. Nothing is written anywhere.
+ */
+int upc_probe_describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
+		       const struct upc_probe_opts *opts, struct upc_probe *p);
+/* "p:GROUP/EVENT PATH:0xOFFSET FETCHARGS" into buf, after checking every
+ * field the kernel parses (explained). Returns the length. */
+int upc_probe_format(const struct upc_probe *p, char *buf, size_t len);
+/* One line of uprobe_events (len bytes, no newline). */
+int upc_probe_parse(const char *line, size_t len, struct upc_probe *p);
+/* The same definition: group, event, kind, file, offset, reference
+ * counter, and the fetch arguments as the kernel lists them (an unnamed
+ * argument K is listed as argK=). */
+bool upc_probe_equal(const struct upc_probe *a, const struct upc_probe *b);
+
 /* ---- group locks ---------------------------------------------------------- */
 
 /* One uprobectl run at a time changes a group: an exclusive lock for a
@@ -253,7 +318,7 @@ struct upc_tracefs;
 
 /* Find tracefs: DIR when given, else $UPROBECTL_TRACEFS, else tracefs (or
  * debugfs/tracing) in /proc/mounts, else mount tracefs at
- * /sys/kernel/tracing. */
+ * /sys/kernel/tracing. Explained. */
 int upc_tracefs_open(const char *dir, struct upc_tracefs **out);
 void upc_tracefs_close(struct upc_tracefs *t);
 const char *upc_tracefs_root(const struct upc_tracefs *t);
@@ -263,7 +328,8 @@ int upc_tracefs_path(const struct upc_tracefs *t, const char *rel, char *buf, si
 bool upc_tracefs_exists(const struct upc_tracefs *t, const char *rel);
 /* Read a whole file into buf (NUL-terminated); returns its length. */
 int upc_tracefs_read(const struct upc_tracefs *t, const char *rel, char *buf, size_t len);
-/* Read a whole file into a malloc'd buffer the caller frees. */
+/* Read a whole file into a malloc'd buffer the caller frees (as
+ * upc_read_file does). */
 int upc_tracefs_read_alloc(const struct upc_tracefs *t, const char *rel, char **buf,
 			   size_t *len);
 int upc_tracefs_write(const struct upc_tracefs *t, const char *rel, const char *s);
@@ -280,24 +346,23 @@ struct upc_kernel_error {
 int upc_tracefs_append(const struct upc_tracefs *t, const char *rel, const char *line,
 		       struct upc_kernel_error *kerr);
 
-/* One line of uprobe_events. */
-struct upc_probe_entry {
-	char kind;			/* 'p' or 'r' */
-	char group[64], event[64];
-	char path[4096];
-	uint64_t offset;
-	bool has_ref_ctr;
-	uint64_t ref_ctr;
-	char args[4096];		/* NAME=EXPR[:TYPE] ..., as listed */
-};
-
-int upc_probe_parse_line(const char *line, size_t len, struct upc_probe_entry *p);
-typedef int (*upc_probe_cb)(const struct upc_probe_entry *p, void *ctx);
-/* Each probe of GROUP (NULL: of every group) in uprobe_events. */
+typedef int (*upc_probe_cb)(const struct upc_probe *p, void *ctx);
+/* Each probe of GROUP (NULL: of every group) in uprobe_events; a non-zero
+ * return of cb stops the walk and is returned. Explained. */
 int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_cb cb,
 		      void *ctx);
-int upc_probe_delete(const struct upc_tracefs *t, const char *group, const char *event,
+/* Define p in one write, after checking its file is still the one that
+ * was read (-ESTALE when not). Silent: a refusal by the kernel is in kerr
+ * (when given), for the caller to explain; whatever a refused write left
+ * of the event is deleted. */
+int upc_probe_create(const struct upc_tracefs *t, const struct upc_probe *p,
 		     struct upc_kernel_error *kerr);
+/* Delete EVENT of GROUP (NULL: every event of the group). force first
+ * disables it at the top level and in every instance (the kernel refuses
+ * to delete an event enabled anywhere). Silent; -ENOENT when there is no
+ * such event. */
+int upc_probe_destroy(const struct upc_tracefs *t, const char *group, const char *event,
+		      bool force, struct upc_kernel_error *kerr);
 /* Hits of an event's probes from uprobe_profile. */
 int upc_probe_hits(const struct upc_tracefs *t, const char *path, const char *event,
 		   uint64_t *hits);
@@ -310,6 +375,49 @@ int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
 			 const char *group, const char *event, bool on);
 /* tracing_on: on = 0 or 1 sets it, -1 reads it. */
 int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on);
+
+/* ---- tracefs instances ------------------------------------------------------ */
+
+/* A tracefs instance (instances/NAME): a buffer, pid filter and options of
+ * its own, so a session changes nothing other tools rely on. NULL NAME is
+ * the top level. */
+struct upc_instance;
+
+/* Use instance NAME, making it when it does not exist; exclusive: it must
+ * not exist yet (-EEXIST). Silent. */
+int upc_instance_open(const struct upc_tracefs *t, const char *name, bool exclusive,
+		      struct upc_instance **out);
+/* Remove the instance if upc_instance_open made it (its buffer, filter and
+ * options go with it); close its trace_pipe first. Accepts NULL. */
+int upc_instance_close(struct upc_instance *inst);
+const char *upc_instance_name(const struct upc_instance *inst);	/* NULL: top */
+bool upc_instance_created(const struct upc_instance *inst);
+/* A file of the instance, relative to tracefs: "instances/NAME/FILE". */
+int upc_instance_path(const struct upc_instance *inst, const char *file, char *buf,
+		      size_t len);
+int upc_instance_read(const struct upc_instance *inst, const char *file, char *buf,
+		      size_t len);
+int upc_instance_write(const struct upc_instance *inst, const char *file, const char *s);
+/* events/GROUP[/EVENT]/enable in the instance. */
+int upc_instance_enable(const struct upc_instance *inst, const char *group,
+			const char *event, bool on);
+/* options/OPTION. */
+int upc_instance_set_option(const struct upc_instance *inst, const char *option, bool on);
+/* Its trace_pipe, opened non-blocking: a file descriptor the caller closes. */
+int upc_instance_pipe(const struct upc_instance *inst);
+
+/* ---- files and processes ----------------------------------------------------- */
+
+/* In the text of a /proc/PID/maps, the file mapped at addr (into path) and
+ * addr's offset in that file; -ENOENT when no file is mapped there. */
+int upc_maps_find(const char *maps, uint64_t addr, char *path, size_t len, uint64_t *off);
+/* Hex digits without 0x (len bytes), as the kernel prints addresses. */
+int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
+
+/* Read a whole file into a malloc'd NUL-terminated buffer the caller frees:
+ * all of it or an error (-EFBIG when it has max bytes or more). regular: anything but
+ * a regular file is refused (-EISDIR, -EINVAL) and a FIFO never blocks. */
+int upc_read_file(const char *path, size_t max, bool regular, char **buf, size_t *len);
 
 /* The running kernel's configuration text (/proc/config.gz, else
  * /boot/config-RELEASE; the caller frees *text), and one option's value

@@ -33,9 +33,9 @@ $(TEST_O)/tests/%: tests/unit/%.c tests/unit/fake_elf.c tests/unit/oracle.c \
 		tests/unit/oracle.c $(TEST_O)/libuprobectl.a -lcmocka -lelf
 
 # the CLI's SIGBUS handler, linked on its own
-$(TEST_O)/tests/test_sigbus: tests/unit/test_sigbus.c src/sigbus.c src/cli.h
+$(TEST_O)/tests/test_sigbus: tests/unit/test_sigbus.c src/cli/sigbus.c src/cli/cli.h
 	@mkdir -p $(@D)
-	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -Itargets -o $@ $< src/sigbus.c -lcmocka
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -Itargets -o $@ $< src/cli/sigbus.c -lcmocka
 
 $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
@@ -72,10 +72,10 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie fixtu
 	$(Q)$(SUITE) live-lock tests/live/test_lock.sh $(SAN_BIN) $(TEST_O)/registers
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
-$(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/fmt.c include/upc_printf.h
+$(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)arm-linux-gnueabihf-gcc -std=c11 -D_GNU_SOURCE $(WARN) -O1 -static \
-		-Iinclude -o $@ tests/unit/fmt_check.c src/fmt.c
+		-Iinclude -o $@ tests/unit/fmt_check.c src/lib/fmt.c
 test-fmt32: $(TEST_O)/fmt_check-armhf
 	$(Q)$(SUITE) unit/fmt-armhf qemu-arm-static $(TEST_O)/fmt_check-armhf
 
@@ -101,11 +101,11 @@ test-diff: $(TEST_O)/diff_readelf
 # long ones with make fuzz.
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Iinclude -Itargets -Isrc
+	-fno-sanitize-recover=all -Iinclude -Itargets -Isrc/cli
 $(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
-$(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/recout.c src/json.c $(LIB_SRCS) $(HDRS)
-	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/recout.c src/json.c $(LIB_SRCS)
+$(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/cli/recout.c src/cli/json.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/cli/recout.c src/cli/json.c $(LIB_SRCS)
 $(TEST_O)/fuzz-seeds/.built: fixtures
 	@mkdir -p $(@D)
 	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \

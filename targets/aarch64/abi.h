@@ -2,6 +2,7 @@
  * address. Register names: arch/arm64/kernel/ptrace.c regoffset_table. */
 {
 	.name = "aarch64", .alias = "arm64",
+	.uname = "aarch64 arm64",
 	.machine = 183, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5", "%x6", "%x7" },
 	.nreg_args = 8, .stack_arg0 = 0,

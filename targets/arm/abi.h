@@ -4,6 +4,8 @@
  * names: arch/arm/kernel/ptrace.c (no r11..r15: fp ip sp lr pc). */
 {
 	.name = "arm", .alias = "armhf",
+	.uname = "armv",
+	.refusal = "the kernel cannot probe AArch32 tasks",
 	.machine = 40, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%r0", "%r1", "%r2", "%r3" }, .nreg_args = 4,
 	.stack_arg0 = 0,

@@ -2,6 +2,7 @@
  * address. Register names: arch/x86/kernel/ptrace.c (32-bit). */
 {
 	.name = "i386", .alias = "x86",
+	.uname = "i686 i386", .runs_on = "x86_64",
 	.machine = 3, .elfclass = 1, .ptr_size = 4,
 	.nreg_args = 0, .stack_arg0 = 4,
 	.retval = "%ax", .sp = "%sp", .ra = "+0(%sp)",

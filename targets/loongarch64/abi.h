@@ -3,6 +3,7 @@
  * arch/loongarch/kernel/ptrace.c regoffset_table. */
 {
 	.name = "loongarch64", .alias = "loongarch",
+	.uname = "loongarch64",
 	.machine = 258, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10", "%r11" },
 	.nreg_args = 8, .stack_arg0 = 0,

@@ -13,6 +13,7 @@
 	"gpr31 nip msr ctr link xer ccr softe trap dar dsisr"
 {
 	.name = "ppc64", .alias = "ppc64le",
+	.uname = "ppc64",
 	.machine = 21, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r3", "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10" },
 	.nreg_args = 8, .stack_arg0 = 96,
@@ -23,6 +24,7 @@
 },
 {
 	.name = "ppc",
+	.uname = "ppc",
 	.machine = 20, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%r3", "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10" },
 	.nreg_args = 8, .stack_arg0 = 8,

@@ -3,6 +3,7 @@
  * instructions make 2-byte alignment valid. */
 {
 	.name = "riscv64", .alias = "riscv",
+	.uname = "riscv64",
 	.machine = 243, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5", "%a6", "%a7" },
 	.nreg_args = 8, .stack_arg0 = 0,
@@ -13,6 +14,7 @@
 },
 {
 	.name = "riscv32",
+	.uname = "riscv32",
 	.machine = 243, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5", "%a6", "%a7" },
 	.nreg_args = 8, .stack_arg0 = 0,

@@ -3,6 +3,7 @@
  * Register names: arch/s390/kernel/ptrace.c. */
 {
 	.name = "s390x", .alias = "s390",
+	.uname = "s390x",
 	.machine = 22, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r2", "%r3", "%r4", "%r5", "%r6" }, .nreg_args = 5,
 	.stack_arg0 = 160,

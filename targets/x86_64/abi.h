@@ -3,6 +3,7 @@
  * the return address is the word at %sp, so stack arguments start at +8. */
 {
 	.name = "x86_64", .alias = "amd64",
+	.uname = "x86_64",
 	.machine = 62, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" }, .nreg_args = 6,
 	.stack_arg0 = 8,

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "recout.h"
 #include "json_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

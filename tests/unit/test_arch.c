@@ -163,46 +163,62 @@ static void test_event_names(void **state)
 	assert_int_equal(upc_event_name("x", 1, buf, 8), -EINVAL);
 }
 
+/* A probe of these fields, formatted. */
+static int def_of(char *def, size_t len, bool ret, const char *group, const char *event,
+		  const char *path, uint64_t offset, const char *args)
+{
+	static struct upc_probe p;
+
+	memset(&p, 0, sizeof(p));
+	p.kind = ret ? 'r' : 'p';
+	snprintf(p.group, sizeof(p.group), "%s", group);
+	snprintf(p.event, sizeof(p.event), "%s", event);
+	snprintf(p.path, sizeof(p.path), "%s", path);
+	p.offset = offset;
+	snprintf(p.args, sizeof(p.args), "%s", args);
+	return upc_probe_format(&p, def, len);
+}
+
 static void test_definitions(void **state)
 {
 	char def[4096];
 
 	(void)state;
-	assert_true(upc_probe_definition(def, sizeof(def), false, "uprobectl", "wrapper_entry",
+	assert_true(def_of(def, sizeof(def), false, "uprobectl", "wrapper_entry",
 					 "/tmp/registers", 0xbf8,
 					 "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30") > 0);
 	assert_string_equal(def, "p:uprobectl/wrapper_entry /tmp/registers:0xbf8 "
 				 "arg1=%x0 arg2=%x1 arg3=%x2 arg4=%x3 ra=%x30");
-	assert_true(upc_probe_definition(def, sizeof(def), true, "my-grp", "e", "/a/b", 0x10,
+	assert_true(def_of(def, sizeof(def), true, "my-grp", "e", "/a/b", 0x10,
 					 "ret=%ax") > 0);
 	assert_string_equal(def, "r:my-grp/e /a/b:0x10 ret=%ax");
 
 	/* nothing that could split, comment out or retarget a definition */
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "rel/path", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "rel/path", 1, ""), -EINVAL);
 	assert_non_null(strstr(last_err, "absolute"));
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a b", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a#b", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\nb", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\tb", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a b", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a#b", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a\nb", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a\tb", 1, ""), -EINVAL);
 	/* the kernel's isspace() takes 0xA0 as a blank, even inside UTF-8's
 	 * "\xc3\xa0"; and bytes that are not UTF-8 are refused */
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\xa0" "b", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xc3\xa0", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a\xff" "b", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a\xa0" "b", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/\xc3\xa0", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a\xff" "b", 1, ""), -EINVAL);
 	assert_non_null(strstr(last_err, "UTF-8"));
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xc0\xaf", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/\xed\xa0\x80", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1, "a=%di\xa0"), -EINVAL);
-	assert_true(upc_probe_definition(def, sizeof(def), false, "g", "e", "/opt/caf\xc3\xa9/\xe2\x82\xac", 1, "") > 0);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e x", "/a", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g/h", "e", "/a", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "1e", "/a", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "", "e", "/a", 1, ""), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1,
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/\xc0\xaf", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/\xed\xa0\x80", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a", 1, "a=%di\xa0"), -EINVAL);
+	assert_true(def_of(def, sizeof(def), false, "g", "e", "/opt/caf\xc3\xa9/\xe2\x82\xac", 1, "") > 0);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e x", "/a", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g/h", "e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "1e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "", "e", "/a", 1, ""), -EINVAL);
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a", 1,
 					      "a=%di\n-:g/other"), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, sizeof(def), false, "g", "e", "/a", 1,
+	assert_int_equal(def_of(def, sizeof(def), false, "g", "e", "/a", 1,
 					      "a=%di #"), -EINVAL);
-	assert_int_equal(upc_probe_definition(def, 32, false, "g", "e", "/a", 1,
+	assert_int_equal(def_of(def, 32, false, "g", "e", "/a", 1,
 					      "a=%di b=%si c=%dx d=%cx e=%r8 f=%r9 g=%ax h=%bx"),
 			 -E2BIG);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The CLI's SIGBUS handler (src/sigbus.c): a mapped file truncated under
+ * The CLI's SIGBUS handler (src/cli/sigbus.c): a mapped file truncated under
  * the reader gives zeros past its new end and a flag, never a dead process.
  */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/cli.h"
+#include "../../src/cli/cli.h"
 
 static void test_truncated_mapping(void **state)
 {

@@ -110,10 +110,10 @@ static void test_open(void **state)
 
 struct seen {
 	int n;
-	struct upc_probe_entry last;
+	struct upc_probe last;
 };
 
-static int count_probe(const struct upc_probe_entry *p, void *ctx)
+static int count_probe(const struct upc_probe *p, void *ctx)
 {
 	struct seen *s = ctx;
 
@@ -157,7 +157,7 @@ static void test_append_and_list(void **state)
 	assert_int_equal(hits, 5);	/* a multi-probe event: summed */
 	assert_int_equal(upc_probe_hits(t, "/tmp/q", "ev", &hits), -ENOENT);
 
-	assert_int_equal(upc_probe_delete(t, "uprobectl", "ev", &k), 0);
+	assert_int_equal(upc_probe_destroy(t, "uprobectl", "ev", false, &k), 0);
 	assert_non_null(strstr(get_file("uprobe_events"), "arg1=%di\n-:uprobectl/ev\n"));
 	upc_tracefs_close(t);
 }
@@ -179,12 +179,12 @@ static void test_no_uprobe_events(void **state)
 
 static void test_parse_lines(void **state)
 {
-	struct upc_probe_entry p;
+	struct upc_probe p;
 	const char *l;
 
 	(void)state;
 	l = "r:g-1/ev_2 /a:b/prog:0x00000000000011d9(0x20) ret=$retval:s32 x=+0(%di):string";
-	assert_int_equal(upc_probe_parse_line(l, strlen(l), &p), 0);
+	assert_int_equal(upc_probe_parse(l, strlen(l), &p), 0);
 	assert_int_equal(p.kind, 'r');
 	assert_string_equal(p.group, "g-1");
 	assert_string_equal(p.event, "ev_2");
@@ -194,14 +194,14 @@ static void test_parse_lines(void **state)
 	assert_int_equal(p.ref_ctr, 0x20);
 	assert_string_equal(p.args, "ret=$retval:s32 x=+0(%di):string");
 	l = "p:g/e /prog:0x10";
-	assert_int_equal(upc_probe_parse_line(l, strlen(l), &p), 0);
+	assert_int_equal(upc_probe_parse(l, strlen(l), &p), 0);
 	assert_string_equal(p.args, "");
-	assert_int_equal(upc_probe_parse_line("x:g/e /p:0x1", 12, &p), -EINVAL);
-	assert_int_equal(upc_probe_parse_line("p:ge /p:0x1", 11, &p), -EINVAL);
-	assert_int_equal(upc_probe_parse_line("p:g/e /p:zz", 11, &p), -EINVAL);
-	assert_int_equal(upc_probe_parse_line("p:g/e", 5, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse("x:g/e /p:0x1", 12, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse("p:ge /p:0x1", 11, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse("p:g/e /p:zz", 11, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse("p:g/e", 5, &p), -EINVAL);
 	/* the length bounds the parse, not a NUL */
-	assert_int_equal(upc_probe_parse_line("p:g/e /p:0x1 a=%di", 8, &p), -EINVAL);
+	assert_int_equal(upc_probe_parse("p:g/e /p:0x1 a=%di", 8, &p), -EINVAL);
 }
 
 static void test_error_log(void **state)

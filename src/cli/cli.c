@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What every command shares: messages (only this side prints; the
+ * library's arrive through cli_lib_print and become one line each on
+ * stderr, or a JSON object on stdout with --json, so a pipeline always
+ * gets valid JSON), the one mapping of errors to exit statuses, and the
+ * options and numbers every command parses alike.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+bool cli_json;
+int cli_verbose;
+bool cli_quiet;
+const char *cli_cmd;
+
+static const char *context = "";
+
+void cli_set_context(const char *ctx)
+{
+	context = ctx ? ctx : "";
+}
+
+/* Messages quote what the user typed: control characters in it are shown
+ * escaped, so every message stays on one line. */
+static void escape_controls(char *buf, size_t len)
+{
+	char tmp[4096];
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)buf; *p && o + 5 < sizeof(tmp); p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(tmp + o, sizeof(tmp) - o, *p == '\n' ? "\\n" :
+					      *p == '\t' ? "\\t" : "\\x%02x", *p);
+		else
+			tmp[o++] = (char)*p;
+	}
+	tmp[o] = '\0';
+	snprintf(buf, len, "%s", tmp);
+}
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof(buf), "%s", context);
+
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	escape_controls(buf, sizeof(buf));
+	if (cli_json && !strcmp(kind, "error")) {
+		struct json j = JSON_INIT(stdout);
+
+		json_obj(&j);
+		json_kv_str(&j, "error", buf);
+		json_end(&j);
+		json_newline(&j);
+		fflush(stdout);
+		return;
+	}
+	fprintf(stderr, "uprobectl%s%s: %s%s%s\n", cli_cmd ? " " : "", cli_cmd ? cli_cmd : "",
+		kind, *kind ? ": " : "", buf);
+}
+
+void cli_lib_print(enum upc_print_level level, const char *fmt, va_list ap)
+{
+	switch (level) {
+	case UPC_ERROR:
+		vmsg("error", fmt, ap);
+		break;
+	case UPC_WARN:
+		vmsg("warning", fmt, ap);
+		break;
+	case UPC_INFO:
+		if (!cli_quiet)
+			vmsg("", fmt, ap);
+		break;
+	case UPC_DEBUG:
+		if (cli_verbose)
+			vmsg("debug", fmt, ap);
+		break;
+	}
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cli_err("%s (see 'uprobectl %s%s--help')", buf, cli_cmd ? cli_cmd : "",
+		cli_cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int cli_error(int err, const char *what)
+{
+	if (err >= 0)
+		return EXIT_OK;
+	if (what)
+		cli_err("%s: %s", what, strerror(-err));
+	return err == -EINVAL || err == -ENOTUNIQ || err == -ERANGE || err == -ENOTSUP
+		       ? EXIT_USAGE : EXIT_FAIL;
+}
+
+bool cli_common_opt(int opt)
+{
+	if (opt == 'q')
+		cli_quiet = true;
+	else if (opt == 'v')
+		cli_verbose++;
+	else
+		return false;
+	return true;
+}
+
+bool elf_opt(struct upc_elf_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_SYSROOT:
+		o->sysroot = arg;
+		return true;
+	case OPT_DEBUG_DIR:
+		o->debug_dir = arg;
+		return true;
+	case OPT_NO_DEBUG:
+		o->no_debug_file = true;
+		return true;
+	}
+	return false;
+}
+
+int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf)
+{
+	o->sz = sizeof(*o);
+	return upc_elf_open(file, o, elf);
+}
+
+int parse_nargs(const char *s, unsigned *n)
+{
+	uint64_t v;
+
+	if (*s < '0' || *s > '9' || upc_parse_number(s, &v) || v > UPC_MAX_ARGS)
+		return -EINVAL;
+	*n = (unsigned)v;
+	return 0;
+}
+
+/* SECONDS[.FRACTION], > 0 */
+int parse_seconds(const char *s, double *v)
+{
+	double r = 0, scale = 1;
+	bool dot = false, any = false;
+
+	for (; *s; s++) {
+		if (*s == '.' && !dot) {
+			dot = true;
+		} else if (*s >= '0' && *s <= '9') {
+			any = true;
+			if (dot)
+				r += (*s - '0') * (scale /= 10);
+			else
+				r = r * 10 + (*s - '0');
+		} else {
+			return -EINVAL;
+		}
+	}
+	*v = r;
+	return any && r > 0 && r < 1e9 ? 0 : -EINVAL;
+}
+
+int parse_count(const char *s, unsigned long *v)
+{
+	uint64_t n;
+
+	if (*s < '1' || *s > '9' || upc_parse_number(s, &n) || n > ULONG_MAX)
+		return -EINVAL;
+	*v = (unsigned long)n;
+	return 0;
+}
+
+int parse_pid(const char *s, long *pid)
+{
+	unsigned long v;
+
+	if (parse_count(s, &v) || v > 0x7fffffff)
+		return -EINVAL;
+	*pid = (long)v;
+	return 0;
+}

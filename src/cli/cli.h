@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* The uprobectl command: messages, the one error-to-status mapping, and the
+ * options every command shares. Other shared pieces have headers of their
+ * own: json.h, group.h (tracefs commands), probe_args.h (commands that
+ * define a probe), recout.h (records out), session.h (streaming). */
+#ifndef UPC_CLI_H
+#define UPC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "uprobectl.h"
+#include "upc_printf.h"
+
+/* Exit statuses, documented in --help and README. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* A subcommand: its file defines one of these, main.c lists them. */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;	/* NULL: an alias, not listed in --help */
+	const char *usage;	/* full --help text of the command */
+};
+
+extern bool cli_json;		/* --json: errors too become JSON */
+extern int cli_verbose;		/* -v: debug messages */
+extern bool cli_quiet;		/* -q: no normal output */
+extern const char *cli_cmd;	/* the running subcommand, for messages */
+
+/* The library's messages, as cli_err/cli_warn lines (installed by main). */
+void cli_lib_print(enum upc_print_level level, const char *fmt, va_list ap);
+/* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
+void cli_err(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+/* A prefix for every message until reset with NULL ("FILE:LINE: "). */
+void cli_set_context(const char *ctx);
+/* Usage error: the message, a pointer to --help, exit status 2. */
+int cli_usage(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+/* The one mapping of an error (-errno) to an exit status: 0 for err >= 0,
+ * 2 for a bad request (invalid, ambiguous, out of range, unsupported), 1
+ * otherwise. what names the failed thing in "what: strerror"; NULL when
+ * the library already explained it (an "explained" function). */
+int cli_error(int err, const char *what);
+
+/* Long option ids. */
+enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
+       OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
+       OPT_DISABLE, OPT_CHECK, OPT_WAIT };
+/* -q and -v, accepted after the command too. */
+bool cli_common_opt(int opt);
+
+/* --sysroot/--debug-dir/--no-debug-file of every ELF-reading command. */
+#define ELF_LONG_OPTS \
+	{ "sysroot", 1, NULL, OPT_SYSROOT }, \
+	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
+	{ "no-debug-file", 0, NULL, OPT_NO_DEBUG }
+bool elf_opt(struct upc_elf_opts *o, int opt, const char *arg);
+/* Open FILE as the target sees it (explained). */
+int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
+
+/* Numbers and durations given on the command line: 0, or -EINVAL. */
+int parse_nargs(const char *s, unsigned *n);		/* 0..UPC_MAX_ARGS */
+int parse_seconds(const char *s, double *v);		/* > 0 */
+int parse_count(const char *s, unsigned long *v);	/* > 0 */
+int parse_pid(const char *s, long *pid);
+
+/* SIGBUS from a mapped file that shrank (sigbus.c): caught from the start
+ * of main; seen says whether what was read since may be wrong. */
+void sigbus_catch(void);
+bool sigbus_seen(void);
+
+#endif

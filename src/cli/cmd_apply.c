@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uprobectl apply FILE: make the group's events exactly what FILE says, as an
+ * init script does at every boot.
+ *
+ * Every line is parsed and resolved before anything changes. Then, per
+ * event: identical definitions are left alone (enabled state included);
+ * changed ones (say the traced binary was upgraded and its functions moved)
+ * are replaced; missing ones are created; events the file no longer has are
+ * deleted. If the kernel refuses a line midway, everything done so far is
+ * undone: what was created is deleted, what was deleted is written back from
+ * its uprobe_events line, and enabled states are restored.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "group.h"
+#include "probe_args.h"
+
+static const char apply_usage[] =
+	"Usage: uprobectl apply [-g GROUP] [--enable|--disable] [--check] [-q]\n"
+	"                       [--tracefs DIR] [--wait S] [--sysroot DIR] [--debug-dir DIR] FILE\n"
+	"\n"
+	"Make the events of GROUP (default " UPC_DEFAULT_GROUP ") exactly what FILE says:\n"
+	"create what is missing, replace what changed (a new offset after the\n"
+	"binary was rebuilt, other arguments), delete what FILE no longer has, and\n"
+	"leave identical events alone with their enabled state. All or nothing:\n"
+	"every line is resolved before anything changes, and a refusal by the\n"
+	"kernel puts everything back as it was.\n"
+	"\n"
+	"FILE has one probe per line, written like the arguments of 'uprobectl add':\n"
+	"  [-r] [-e EVENT] [--args N] FILE SYMBOL [FETCHARG...]\n"
+	"'#' starts a comment; blank lines are ignored; '...' and \"...\" quote;\n"
+	"lines may end in CRLF. A file with no probe lines (empty, or only\n"
+	"comments) deletes every event of the group. FILE must be a regular file;\n"
+	"one that cannot be read whole, or holds a NUL byte, changes nothing.\n"
+	"\n"
+	"  --enable          enable every event of the group (and tracing_on)\n"
+	"  --disable         disable every event of the group\n"
+	"  --check           change nothing: print the difference, exit 0 when in\n"
+	"                    sync and 1 when not\n"
+	"Exit status: 0 applied (or in sync), 1 failure or not in sync (--check),\n"
+	"2 usage error or a bad line (nothing changed).\n";
+
+#define MAX_LINES 1024
+#define MAX_TOKENS 140
+#define MAX_FILE (16u << 20)
+
+/* A line of the file: the probe it asks for. */
+struct want {
+	struct probe_req q;
+	struct upc_probe p;
+	int line;
+	char *argv[MAX_TOKENS];		/* argv[0] is getopt's: not a token */
+	char text[4096];		/* the tokens, NUL-separated */
+	enum { KEEP, CREATE, REPLACE } action;
+	bool was_enabled, created;
+};
+
+/* A probe of the group as it is. */
+struct have {
+	struct upc_probe p;
+	bool wanted, deleted, enabled;
+};
+
+struct state {
+	struct have *v;
+	int n, cap;
+};
+
+struct apply {
+	const char *file, *group;
+	struct upc_elf_opts elf;
+	struct upc_tracefs *t;
+	struct want *w;
+	int nw;
+	struct state first;		/* before the file was resolved */
+	struct state s;			/* just before the plan is made */
+	int created, replaced, deleted, kept;
+};
+
+static int collect_have(const struct upc_probe *p, void *ctx)
+{
+	struct state *s = ctx;
+
+	if (s->n == s->cap) {
+		void *nv = realloc(s->v, (size_t)(s->cap = s->cap ? s->cap * 2 : 16) * sizeof(*s->v));
+
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+	}
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n++].p = *p;
+	return 0;
+}
+
+/* The group's probes and their enabled states. */
+static int read_state(struct upc_tracefs *t, const char *group, struct state *st)
+{
+	int err;
+
+	st->n = 0;
+	err = upc_probe_foreach(t, group, collect_have, st);
+	for (int i = 0; err >= 0 && i < st->n; i++)
+		st->v[i].enabled = upc_event_get_enable(t, NULL, group, st->v[i].p.event) > 0;
+	return err < 0 ? err : 0;
+}
+
+/* Read the group again into now: is it exactly s (every probe, every
+ * enabled state)? */
+static bool group_is(struct upc_tracefs *t, const char *group, const struct state *s,
+		     struct state *now)
+{
+	bool same = !read_state(t, group, now) && now->n == s->n;
+
+	for (int i = 0; same && i < s->n; i++)
+		same = upc_probe_equal(&now->v[i].p, &s->v[i].p) &&
+		       now->v[i].enabled == s->v[i].enabled;
+	return same;
+}
+
+/* Is entry i the first probe of its event? (an event may have several) */
+static bool first_of(const struct state *s, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (!strcmp(s->v[j].p.event, s->v[i].p.event))
+			return false;
+	return true;
+}
+
+/* p's definition in buf (UPC_DEF_MAX bytes) */
+static const char *def_of(const struct upc_probe *p, char *buf)
+{
+	if (upc_probe_format(p, buf, UPC_DEF_MAX) < 0)
+		snprintf(buf, UPC_DEF_MAX, "%s/%s", p->group, p->event);
+	return buf;
+}
+
+/* ---- read: the whole file, or nothing ---- */
+
+/* Never less than all of the file, since a short read would delete what
+ * the rest of it defines. Only regular files (a FIFO without a writer
+ * would block a boot forever); a NUL byte is refused, naming its line. */
+static int read_probe_file(const char *file, char **conf)
+{
+	const char *z;
+	size_t len;
+	int err = upc_read_file(file, MAX_FILE, true, conf, &len), line = 1;
+
+	if (err) {
+		cli_err("%s: %s (nothing was changed)", file,
+			err == -EINVAL ? "not a regular file" : strerror(-err));
+		return EXIT_FAIL;
+	}
+	if ((z = memchr(*conf, '\0', len))) {
+		for (const char *c = *conf; c < z; c++)
+			line += *c == '\n';
+		cli_err("%s:%d: a NUL byte: not a probe file (nothing was changed)", file, line);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* ---- plan: every line parsed and resolved; nothing changes yet ---- */
+
+/* Split a line into tokens: blanks separate, quotes group, '#' ends it. */
+static int tokenize(const char *line, struct want *w)
+{
+	char *o = w->text, *end = w->text + sizeof(w->text) - 1;
+	int n = 1;
+
+	w->argv[0] = (char *)"apply";
+	for (const char *p = line; *p;) {
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p || *p == '#' || *p == '\n')
+			break;
+		if (n == MAX_TOKENS - 1)
+			return -E2BIG;
+		w->argv[n++] = o;
+		for (; *p && *p != '\n' &&
+		       (quote || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '#')); p++) {
+			if (!quote && (*p == '\'' || *p == '"')) {
+				quote = *p;
+				continue;
+			}
+			if (quote && *p == quote) {
+				quote = 0;
+				continue;
+			}
+			if (o == end)
+				return -E2BIG;
+			*o++ = *p;
+		}
+		if (quote)
+			return -EINVAL;
+		if (o == end)
+			return -E2BIG;
+		*o++ = '\0';
+	}
+	w->argv[n] = NULL;
+	return n;
+}
+
+/* [-r] [-e EVENT] [--args N] FILE SYMBOL [FETCHARG...], as add takes them */
+static int parse_want(struct want *w, int argc)
+{
+	static const struct option longopts[] = {
+		{ "args", 1, NULL, OPT_ARGS },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, r;
+
+	optind = 0;	/* getopt starts afresh on every line */
+	opterr = 0;
+	while ((opt = getopt_long(argc, w->argv, "+:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
+		r = opt == '?' || opt == ':' ? 0 : probe_opt(&w->q, opt, optarg);
+		if (r == EXIT_USAGE)
+			return r;
+		if (!r) {
+			cli_err("'%s': a probe line takes -r, -e EVENT and --args N, then FILE "
+				"SYMBOL [FETCHARG...]", w->argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2) {
+		cli_err("expected FILE SYMBOL [FETCHARG...]");
+		return EXIT_USAGE;
+	}
+	probe_req_words(&w->q, argc - optind, w->argv + optind);
+	return EXIT_OK;
+}
+
+static int plan_line(struct apply *ap, char *l, int lineno)
+{
+	struct want *x = &ap->w[ap->nw];
+	int n = tokenize(l, x), status;
+
+	if (n == 1)
+		return EXIT_OK;
+	if (n < 0) {
+		cli_err(n == -EINVAL ? "a quote is not closed" : "the line is too long");
+		return EXIT_USAGE;
+	}
+	if (ap->nw == MAX_LINES - 1) {
+		cli_err("more than %d probes", MAX_LINES - 1);
+		return EXIT_USAGE;
+	}
+	x->line = lineno;
+	x->q = (struct probe_req)PROBE_REQ_INIT;
+	x->q.elf = ap->elf;
+	x->q.opts.group = ap->group;
+	if ((status = parse_want(x, n)) || (status = probe_describe(&x->q, ap->t, &x->p, NULL)))
+		return status;
+	for (int k = 0; k < ap->nw; k++)
+		if (!strcmp(ap->w[k].p.event, x->p.event)) {
+			cli_err("event %s is already defined on line %d (name one with -e)",
+				x->p.event, ap->w[k].line);
+			return EXIT_USAGE;
+		}
+	ap->nw++;
+	return EXIT_OK;
+}
+
+static int plan(struct apply *ap, char *conf)
+{
+	char ctx[600];
+	int lineno = 0, status = EXIT_OK;
+
+	for (char *l = conf, *nl; status == EXIT_OK && l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		snprintf(ctx, sizeof(ctx), "%s:%d: ", ap->file, ++lineno);
+		cli_set_context(ctx);
+		status = plan_line(ap, l, lineno);
+	}
+	cli_set_context(NULL);
+	return status;
+}
+
+/* ---- diff: what is there, against what the file wants ---- */
+
+static void diff(struct apply *ap)
+{
+	struct state *s = &ap->s;
+
+	for (int i = 0; i < ap->nw; i++) {
+		struct want *w = &ap->w[i];
+		int count = 0, first = -1;
+
+		for (int k = 0; k < s->n; k++)
+			if (!strcmp(s->v[k].p.event, w->p.event) && count++ == 0)
+				first = k;
+		w->action = CREATE;
+		if (first < 0)
+			continue;
+		w->action = count == 1 && upc_probe_equal(&w->p, &s->v[first].p) ? KEEP : REPLACE;
+		w->was_enabled = s->v[first].enabled;
+		for (int k = 0; k < s->n; k++)
+			if (!strcmp(s->v[k].p.event, w->p.event))
+				s->v[k].wanted = w->action == KEEP;
+	}
+	for (int i = 0; i < ap->nw; i++)
+		ap->kept += ap->w[i].action == KEEP;
+}
+
+/* --check: the difference; true when in sync */
+static bool print_diff(const struct apply *ap)
+{
+	char def[UPC_DEF_MAX];
+	bool same = true;
+
+	for (int i = 0; i < ap->s.n; i++)
+		if (!ap->s.v[i].wanted) {
+			printf("- %s\n", def_of(&ap->s.v[i].p, def));
+			same = false;
+		}
+	for (int i = 0; i < ap->nw; i++)
+		if (ap->w[i].action != KEEP) {
+			printf("+ %s\n", def_of(&ap->w[i].p, def));
+			same = false;
+		}
+	return same;
+}
+
+/* ---- commit, or roll back ---- */
+
+/* Put back what was changed before the refusal, then read the group again:
+ * true when it is exactly as it was (every probe, every enabled state),
+ * else say what it holds now. */
+static bool rollback(struct apply *ap)
+{
+	struct state now = { NULL, 0, 0 };
+	struct state *s = &ap->s;
+	char def[UPC_DEF_MAX];
+	bool same;
+
+	for (int i = 0; i < ap->nw; i++)
+		if (ap->w[i].created)
+			upc_probe_destroy(ap->t, ap->group, ap->w[i].p.event, true, NULL);
+	for (int i = 0; i < s->n; i++) {
+		if (!s->v[i].deleted)
+			continue;
+		if (upc_probe_create(ap->t, &s->v[i].p, NULL))
+			cli_err("putting back '%s' failed", def_of(&s->v[i].p, def));
+		else if (s->v[i].enabled)
+			upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, true);
+	}
+	same = group_is(ap->t, ap->group, s, &now);
+	if (!same) {
+		cli_err("putting the group back failed; group %s now holds %d probe%s:",
+			ap->group, now.n, now.n == 1 ? "" : "s");
+		for (int i = 0; i < now.n; i++)
+			cli_err("  %s%s", def_of(&now.v[i].p, def),
+				now.v[i].enabled ? " (enabled)" : "");
+	}
+	free(now.v);
+	return same;
+}
+
+static int fail_rolled_back(struct apply *ap)
+{
+	if (rollback(ap))
+		cli_err("%s: nothing was changed", ap->file);
+	return EXIT_FAIL;
+}
+
+/* Delete what goes or changes, create what comes or changed. */
+static int commit(struct apply *ap)
+{
+	struct state *s = &ap->s;
+	char ctx[600];
+	int err;
+
+	for (int i = 0; i < s->n; i++) {
+		struct upc_kernel_error k;
+
+		if (s->v[i].wanted || !first_of(s, i))
+			continue;	/* one delete takes every probe of an event */
+		/* at the top level, where apply enables; enabled in an
+		 * instance (a stream), the kernel refuses and all is undone */
+		if (s->v[i].enabled)
+			upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, false);
+		err = upc_probe_destroy(ap->t, ap->group, s->v[i].p.event, false, &k);
+		if (err) {
+			cli_destroy_error(ap->group, s->v[i].p.event, err, &k);
+			if (s->v[i].enabled)
+				upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, true);
+			return fail_rolled_back(ap);
+		}
+		for (int j = i; j < s->n; j++)
+			if (!strcmp(s->v[j].p.event, s->v[i].p.event))
+				s->v[j].deleted = true;
+		ap->deleted++;
+	}
+	for (int i = 0; i < ap->nw; i++) {
+		struct want *w = &ap->w[i];
+		int status;
+
+		if (w->action == KEEP)
+			continue;
+		snprintf(ctx, sizeof(ctx), "%s:%d: ", ap->file, w->line);
+		cli_set_context(ctx);
+		status = probe_create(ap->t, &w->q, &w->p);
+		cli_set_context(NULL);
+		if (status)
+			return fail_rolled_back(ap);
+		w->created = true;
+		w->action == CREATE ? ap->created++ : ap->replaced++;
+	}
+	/* a replaced event was deleted above and is counted there */
+	ap->deleted -= ap->replaced;
+	return EXIT_OK;
+}
+
+/* Enabled states: as asked, else as they were. */
+static void set_enabled(struct apply *ap, bool enable, bool disable)
+{
+	for (int i = 0; i < ap->nw; i++) {
+		struct want *w = &ap->w[i];
+		bool on = enable || (!disable && w->action != CREATE && w->was_enabled);
+
+		if (enable || disable || (w->action == REPLACE && on))
+			upc_event_set_enable(ap->t, NULL, ap->group, w->p.event, on);
+	}
+	if (enable && upc_tracing_on(ap->t, NULL, 1))
+		cli_warn("could not turn tracing_on on");
+}
+
+static int apply(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		ELF_LONG_OPTS,
+		TRACEFS_LONG_OPT,
+		{ "enable", 0, NULL, OPT_ENABLE },
+		{ "disable", 0, NULL, OPT_DISABLE },
+		{ "check", 0, NULL, OPT_CHECK },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tfs_args a = TFS_ARGS_INIT;
+	struct apply ap = { .elf = { .sz = sizeof(struct upc_elf_opts) } };
+	struct state now = { NULL, 0, 0 };
+	bool enable = false, disable = false, check = false;
+	sigset_t block, old_mask;
+	int opt, r, err, status;
+	char *conf = NULL;
+
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
+		if (elf_opt(&ap.elf, opt, optarg))
+			continue;
+		if (opt == OPT_ENABLE)
+			enable = true;
+		else if (opt == OPT_DISABLE)
+			disable = true;
+		else if (opt == OPT_CHECK)
+			check = true;
+		else if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
+			return r ? r : cli_usage("unknown option");
+	}
+	if (argc - optind != 1)
+		return cli_usage("expected one FILE");
+	if (enable && disable)
+		return cli_usage("--enable and --disable exclude each other");
+	ap.file = argv[optind];
+	ap.group = a.group;
+	/* the whole read-plan-write under the group's lock; --check reads */
+	a.lock = check ? CLI_LOCK_READ : CLI_LOCK_WRITE;
+	status = cli_open_group(&a, 0, NULL, &ap.t, NULL);
+	if (status)
+		goto out;
+	/* the group as it is before anything is resolved */
+	if ((err = read_state(ap.t, ap.group, &ap.first))) {
+		status = cli_error(err, NULL);
+		goto out;
+	}
+	if ((status = read_probe_file(ap.file, &conf)))
+		goto out;
+	if (!(ap.w = calloc(MAX_LINES, sizeof(*ap.w)))) {
+		status = cli_error(-ENOMEM, "apply");
+		goto out;
+	}
+	if ((status = plan(&ap, conf)))
+		goto out;
+	/* No other uprobectl changes the group while we hold its lock, but
+	 * another tool (perf probe, a shell's echo) may: if it did while the
+	 * file was resolved, it is at work on this group right now, and the
+	 * plan would mix. */
+	status = EXIT_FAIL;
+	if (!group_is(ap.t, ap.group, &ap.first, &ap.s)) {
+		cli_err("group %s changed while %s was being resolved (another tool wrote "
+			"uprobe_events): nothing was changed; run again", ap.group, ap.file);
+		goto out;
+	}
+	diff(&ap);
+	if (check) {
+		bool same = print_diff(&ap);
+
+		if (same && !cli_quiet)
+			printf("%s: in sync with group %s (%d events)\n", ap.file, ap.group, ap.nw);
+		status = same ? EXIT_OK : EXIT_FAIL;
+		goto out;
+	}
+	/* and once more, just before the plan is written */
+	if (!group_is(ap.t, ap.group, &ap.s, &now)) {
+		cli_err("group %s changed while the changes were planned (another tool wrote "
+			"uprobe_events): nothing was changed; run again", ap.group);
+		goto out;
+	}
+	/* a signal now would leave the group half-changed: it waits until the
+	 * group is whole again (the new file's, or the old one put back) */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	status = commit(&ap);
+	if (status == EXIT_OK)
+		set_enabled(&ap, enable, disable);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (status == EXIT_OK && !cli_quiet)
+		printf("%s: %d created, %d replaced, %d deleted, %d unchanged\n", ap.file,
+		       ap.created, ap.replaced, ap.deleted, ap.kept);
+out:
+	free(conf);
+	free(ap.w);
+	free(ap.s.v);
+	free(ap.first.v);
+	free(now.v);
+	upc_tracefs_close(ap.t);
+	return status;
+}
+
+const struct cmd cmd_apply = { "apply", apply,
+	"make the group what a probe file says (boot-time use)", apply_usage };

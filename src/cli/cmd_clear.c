@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl clear: disable and delete our whole group, nothing else. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "group.h"
+
+static const char clear_usage[] =
+	"Usage: uprobectl clear [-g GROUP] [-q] [--tracefs DIR] [--wait S]\n"
+	"\n"
+	"Disable and delete every event of GROUP (default " UPC_DEFAULT_GROUP "). Other\n"
+	"groups, other tools' probes and the trace buffers are left alone. A group\n"
+	"with no events is fine.\n"
+	"Exit status: 0 cleared, 1 failure, 2 usage error.\n";
+
+static int clear(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TRACEFS_LONG_OPT,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tfs_args a = TFS_ARGS_INIT;
+	const char *group;
+	struct upc_tracefs *t = NULL;
+	struct names ev = { NULL, 0 };
+	struct upc_kernel_error k;
+	int opt, r, err, status;
+
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
+			return r ? r : cli_usage("unknown option");
+	if (optind != argc)
+		return cli_usage("clear takes no arguments (to delete some events: del)");
+	group = a.group;
+	a.lock = CLI_LOCK_WRITE;
+	status = cli_open_group(&a, 0, NULL, &t, &ev);
+	if (status)
+		goto out;
+	/* every event, disabled wherever it is enabled: a stream of another
+	 * run that has it in its instance ends when the group is gone */
+	if (ev.n && (err = upc_probe_destroy(t, group, NULL, true, &k)))
+		status = cli_destroy_error(group, NULL, err, &k);
+	if (!cli_quiet && status == EXIT_OK)
+		printf("cleared %s (%d event%s)\n", group, ev.n, ev.n == 1 ? "" : "s");
+out:
+	names_free(&ev);
+	upc_tracefs_close(t);
+	return status;
+}
+
+const struct cmd cmd_clear = { "clear", clear, "disable and delete the whole group",
+	clear_usage };

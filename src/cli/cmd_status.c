@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl status (doctor): can uprobes be used here, and if not, why. */
+#include <getopt.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "group.h"
+#include "json.h"
+
+static const char status_usage[] =
+	"Usage: uprobectl status [-g GROUP] [--json] [--tracefs DIR] [--wait S]\n"
+	"       uprobectl doctor ...\n"
+	"\n"
+	"Where tracefs is and how it was found, the kernel and its uprobe-related\n"
+	"configuration (from /proc/config.gz or /boot/config-*), whether\n"
+	"uprobe_events exists and is writable, tracing_on, the buffer size and the\n"
+	"events of GROUP (default " UPC_DEFAULT_GROUP ").\n"
+	"Exit status: 0 when uprobes can be used, 1 when not (the reason is shown).\n";
+
+static const char *const config_opts[] = {
+	"CONFIG_UPROBES", "CONFIG_UPROBE_EVENTS", "CONFIG_TRACING", "CONFIG_FTRACE",
+	"CONFIG_DYNAMIC_EVENTS", "CONFIG_IKCONFIG_PROC",
+};
+
+static void kv(struct json *j, const char *key, const char *val)
+{
+	if (cli_json)
+		json_kv_str(j, key, val);
+	else
+		printf("%-15s %s\n", key, val ? val : "-");
+}
+
+static int add_name(const struct upc_probe *p, void *ctx)
+{
+	return names_add(ctx, p->event);
+}
+
+static int status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TRACEFS_LONG_OPT,
+		{ "json", 0, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tfs_args a = TFS_ARGS_INIT;
+	char line[1024], buf[256], src[128], val[64], path[4096];
+	char *config = NULL;
+	size_t clen;
+	struct upc_tracefs *t = NULL;
+	struct names ev = { NULL, 0 };
+	struct utsname u;
+	struct json j = JSON_INIT(stdout);
+	bool usable = false, have_config;
+	const char *missing = NULL;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
+			return r ? r : cli_usage("unknown option");
+	if (optind != argc)
+		return cli_usage("status takes no arguments");
+	if (upc_check_name("group", a.group, true))
+		return EXIT_USAGE;
+	/* the group's part of the report is read whole */
+	if (cli_lock_group(a.group, false, a.wait))
+		return EXIT_FAIL;
+	if (cli_json)
+		json_obj(&j);
+
+	uname(&u);
+	snprintf(line, sizeof(line), "%s %s", u.release, u.machine);
+	kv(&j, "kernel", line);
+	have_config = !upc_kconfig_load(&config, &clen, src, sizeof(src));
+	line[0] = '\0';
+	for (size_t i = 0; have_config && i < sizeof(config_opts) / sizeof(config_opts[0]); i++) {
+		const char *v = upc_kconfig_get(config, config_opts[i], val, sizeof(val));
+
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s=%s",
+			 i ? " " : "", config_opts[i], v ? v : "(not set)");
+		if (!v && !missing && i < 2)
+			missing = config_opts[i];
+	}
+	snprintf(buf, sizeof(buf), "%s", have_config ? src : "not available (no "
+		 "/proc/config.gz nor /boot/config-*)");
+	kv(&j, "config_source", buf);
+	kv(&j, "config", have_config ? line : NULL);
+
+	/* the library explains a failure to find or mount tracefs */
+	if (upc_tracefs_open(a.tracefs, &t)) {
+		kv(&j, "tracefs", NULL);
+		snprintf(line, sizeof(line), "tracefs is not available%s%s", missing ? ": " : "",
+			 missing ? missing : "");
+		kv(&j, "verdict", line);
+		goto out;
+	}
+	snprintf(line, sizeof(line), "%s (%s)", upc_tracefs_root(t), upc_tracefs_how(t));
+	kv(&j, "tracefs", line);
+	upc_tracefs_path(t, "uprobe_events", path, sizeof(path));
+	if (!upc_tracefs_exists(t, "uprobe_events")) {
+		kv(&j, "uprobe_events", "missing");
+		snprintf(line, sizeof(line), "this kernel has no uprobe events: %s is not set%s",
+			 missing ? missing : "CONFIG_UPROBE_EVENTS",
+			 have_config ? "" : " (probably; its configuration is not readable)");
+		kv(&j, "verdict", line);
+		goto out;
+	}
+	r = access(path, W_OK);
+	kv(&j, "uprobe_events", r ? "present, not writable (run as root)" : "present, writable");
+	r = upc_tracing_on(t, NULL, -1);
+	kv(&j, "tracing_on", r < 0 ? NULL : r ? "1" : "0");
+	r = upc_tracefs_read(t, "buffer_size_kb", buf, sizeof(buf));
+	if (r > 0)
+		buf[strcspn(buf, "\n")] = '\0';
+	kv(&j, "buffer_size_kb", r > 0 ? buf : NULL);
+	if (upc_probe_foreach(t, a.group, add_name, &ev) >= 0) {
+		int on = 0;
+
+		line[0] = '\0';
+		for (int i = 0; i < ev.n; i++) {
+			on += upc_event_get_enable(t, NULL, a.group, ev.v[i]) > 0;
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+				 i ? " " : "", ev.v[i]);
+		}
+		snprintf(path, sizeof(path), "%s: %d event%s, %d enabled%s%s", a.group, ev.n,
+			 ev.n == 1 ? "" : "s", on, ev.n ? ": " : "", line);
+		kv(&j, "group", path);
+	}
+	upc_tracefs_path(t, "uprobe_events", path, sizeof(path));
+	usable = !access(path, W_OK);
+	kv(&j, "verdict", usable ? "ready: uprobes can be defined here" :
+	   "uprobe_events is not writable: run as root");
+out:
+	if (cli_json) {
+		json_end(&j);
+		json_newline(&j);
+	}
+	free(config);
+	names_free(&ev);
+	upc_tracefs_close(t);
+	return usable ? EXIT_OK : EXIT_FAIL;
+}
+
+const struct cmd cmd_status = { "status", status, "can uprobes be used here? (alias: doctor)",
+	status_usage };
+const struct cmd cmd_doctor = { "doctor", status, NULL, status_usage };

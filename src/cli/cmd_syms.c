@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl syms FILE [GLOB]: the function symbols and their file offsets. */
+#include <elf.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+static const char syms_usage[] =
+	"Usage: uprobectl syms [--json] [--sysroot DIR] [--debug-dir DIR] FILE [GLOB]\n"
+	"\n"
+	"List the function symbols of FILE (an executable or shared library of any\n"
+	"architecture) whose name matches the shell pattern GLOB: address, size, file\n"
+	"offset (what a uprobe needs), type, binding and NAME[@VERSION] (@@ marks the\n"
+	"default version). Static functions come from .symtab, or from a separate\n"
+	"debug file found by build-id or .gnu_debuglink when FILE is stripped.\n"
+	"\n"
+	"  --json            a JSON array of objects instead of a table\n"
+	"  --sysroot DIR     FILE and debug files are below DIR (a board's rootfs)\n"
+	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
+	"  --no-debug-file   do not look for a separate debug file\n";
+
+/*
+ * Shell patterns over symbol names: *, ?, [set], [!set] with ranges, and \
+ * to quote. Our own rather than fnmatch(3), whose locale tables would be a
+ * tenth of a static binary.
+ */
+static bool glob(const char *p, const char *pe, const char *s, const char *se)
+{
+	while (p < pe) {
+		if (*p == '*') {
+			while (p < pe && *p == '*')
+				p++;
+			for (const char *t = s; t <= se; t++)
+				if (glob(p, pe, t, se))
+					return true;
+			return false;
+		}
+		if (s == se)
+			return false;
+		if (*p == '[') {
+			const char *q = p + 1;
+			bool neg = q < pe && (*q == '!' || *q == '^'), in = false;
+
+			q += neg;
+			for (bool first = true; q < pe && (*q != ']' || first); first = false) {
+				char lo = *q, hi = lo;
+
+				if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+					hi = q[2];
+					q += 3;
+				} else {
+					q++;
+				}
+				in |= *s >= lo && *s <= hi;
+			}
+			if (q >= pe)
+				return false;	/* no closing ']' */
+			if (in == neg)
+				return false;
+			p = q + 1;
+			s++;
+			continue;
+		}
+		if (*p == '\\' && p + 1 < pe)
+			p++;
+		if (*p != '?' && *p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return s == se;
+}
+
+struct syms_ctx {
+	const char *glob;
+	struct upc_elf *elf;
+	struct json j;
+	unsigned n;
+};
+
+static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
+{
+	return !c->glob || glob(c->glob, c->glob + strlen(c->glob), s->name,
+				s->name + s->name_len);
+}
+
+static int count_sym(const struct upc_sym *s, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+
+	c->n += glob_match(c, s);
+	return 0;
+}
+
+static const char *bind_name(unsigned bind)
+{
+	return bind == STB_LOCAL ? "LOCAL" : bind == STB_WEAK ? "WEAK" : "GLOBAL";
+}
+
+static void print_json(struct syms_ctx *c, const struct upc_sym *s)
+{
+	struct json *j = &c->j;
+
+	json_obj(j);
+	json_key(j, "name");
+	json_str(j, s->name, s->name_len);
+	json_kv_str(j, "version", s->version);
+	json_kv_bool(j, "default_version", s->version && s->default_version);
+	json_kv_u64(j, "address", s->addr);
+	json_kv_u64(j, "size", s->size);
+	json_key(j, "offset");
+	if (s->offset == UPC_NO_OFFSET)
+		json_null(j);
+	else
+		json_u64(j, s->offset);
+	json_kv_str(j, "type", upc_sym_type_name(c->elf, s));
+	json_kv_str(j, "bind", bind_name(s->bind));
+	json_kv_str(j, "source", s->source);
+	json_kv_str(j, "table", s->table == UPC_DYNSYM ? "dynsym" :
+		    s->table == UPC_SYMTAB ? "symtab" : "debug");
+	json_end(j);
+}
+
+static int print_sym(const struct upc_sym *s, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+	char off[24];
+
+	if (!glob_match(c, s))
+		return 0;
+	c->n++;
+	if (cli_json) {
+		print_json(c, s);
+		return 0;
+	}
+	if (s->offset == UPC_NO_OFFSET)
+		snprintf(off, sizeof(off), "-");
+	else
+		snprintf(off, sizeof(off), "0x%llx", (unsigned long long)s->offset);
+	printf("%016llx %8llu %10s %-5s %-6s %.*s%s%s\n", (unsigned long long)s->addr,
+	       (unsigned long long)s->size, off, upc_sym_type_name(c->elf, s),
+	       bind_name(s->bind), (int)s->name_len, s->name,
+	       s->version ? (s->default_version ? "@@" : "@") : "", s->version ? s->version : "");
+	return 0;
+}
+
+static int syms(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		ELF_LONG_OPTS,
+		{ "json", 0, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct upc_elf_opts eo = { .sz = sizeof(eo) };
+	struct syms_ctx c = { .j = JSON_INIT(stdout) };
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+		if (elf_opt(&eo, opt, optarg) || cli_common_opt(opt))
+			continue;
+		if (opt == OPT_JSON)
+			cli_json = true;
+		else
+			return cli_usage("unknown option");
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_usage("expected FILE [GLOB]");
+	c.glob = argc - optind == 2 ? argv[optind + 1] : NULL;
+	err = cli_open_elf(argv[optind], &eo, &c.elf);
+	if (err)
+		return cli_error(err, NULL);
+	/* JSON readers get one document: the array, or the error alone. So a
+	 * first walk finds any error (a corrupt name) before '[' is printed. */
+	if (cli_json && (err = upc_elf_foreach_sym(c.elf, count_sym, &c)) < 0) {
+		upc_elf_close(c.elf);
+		return cli_error(err, NULL);
+	}
+	c.n = 0;
+	if (cli_json)
+		json_arr(&c.j);
+	else if (!cli_quiet)
+		printf("%-16s %8s %10s %-5s %-6s %s\n", "ADDRESS", "SIZE", "OFFSET",
+		       "TYPE", "BIND", "NAME");
+	err = upc_elf_foreach_sym(c.elf, print_sym, &c);
+	if (cli_json) {
+		json_end(&c.j);
+		json_newline(&c.j);
+	}
+	upc_elf_close(c.elf);
+	if (err < 0)
+		return cli_error(err, NULL);
+	if (!c.n && c.glob) {
+		/* like grep: nothing matched is status 1; JSON readers get [] */
+		if (!cli_json)
+			cli_err("%s: no function matches '%s'", argv[optind], c.glob);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+const struct cmd cmd_syms = { "syms", syms, "list the function symbols of a file", syms_usage };

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A probe from command-line words, for resolve, add, trace and apply: the
+ * same options, the same checks and the same library calls, so resolve
+ * prints exactly what add writes.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "group.h"
+#include "probe_args.h"
+
+int probe_opt(struct probe_req *q, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'r':
+		q->opts.ret = true;
+		return 1;
+	case 'e':
+		q->opts.event = arg;
+		return 1;
+	case OPT_ARGS:
+		if (parse_nargs(arg, &q->opts.nargs))
+			return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
+		return 1;
+	}
+	return elf_opt(&q->elf, opt, arg);
+}
+
+void probe_req_words(struct probe_req *q, int argc, char *const argv[])
+{
+	q->file = argv[0];
+	q->spec = argv[1];
+	q->fetchargs = argc > 2 ? argv + 2 : NULL;
+}
+
+int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
+		   struct upc_probe *p, struct upc_elf **keep)
+{
+	struct upc_probe_opts o = q->opts;
+	struct upc_elf_opts eo = q->elf;
+	struct upc_elf *elf = NULL;
+	struct stat st;
+	int err;
+
+	/* the file, as the kernel will see it */
+	if (q->file[0] != '/') {
+		char abs[PATH_MAX];
+		bool known = realpath(q->file, abs);
+
+		cli_err("%s: the path must be absolute (the kernel would resolve it against "
+			"its writer's directory)%s%s", q->file, known ? "; use " : "",
+			known ? abs : "");
+		return EXIT_USAGE;
+	}
+	if (upc_check_path(q->file) || upc_check_name("group", o.group, true) ||
+	    (o.event && upc_check_name("event", o.event, false)))
+		return EXIT_USAGE;
+	o.sysroot = eo.sysroot != NULL;
+	if (!o.sysroot) {
+		if (stat(q->file, &st)) {
+			cli_err("%s: %s", q->file, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			cli_err("%s: not a regular file (the kernel probes programs and "
+				"libraries)", q->file);
+			return EXIT_USAGE;
+		}
+	}
+	err = cli_open_elf(q->file, &eo, &elf);
+	if (!err)
+		err = upc_probe_describe(elf, q->spec, q->fetchargs, &o, p);
+	if (!err && t && upc_kernel_can_probe(t, p->arch, q->file))
+		err = -EINVAL;
+	if (keep && !err) {
+		*keep = elf;
+		return EXIT_OK;
+	}
+	/* the location's symbol strings go with the file */
+	memset(&p->loc.sym, 0, sizeof(p->loc.sym));
+	upc_elf_close(elf);
+	return cli_error(err, NULL);
+}
+
+int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
+		 const struct upc_probe *p)
+{
+	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
+	char what[2 * UPC_NAME_MAX + 2];
+	int err = -ENOMEM;
+
+	snprintf(what, sizeof(what), "%s/%s", p->group, p->event);
+	if (kerr && sigbus_seen())
+		err = -ESTALE;
+	else if (kerr)
+		err = upc_probe_create(t, p, kerr);
+	if (err == -ESTALE)
+		cli_err("%s: %s changed since it was read: not defined; try again", what,
+			p->path);
+	else if (err == -EIO && !kerr->msg[0])
+		cli_err("%s: the write to uprobe_events failed or was cut short", what);
+	else if (err)
+		cli_kernel_error(what, err, kerr, q->fetchargs);
+	free(kerr);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+struct existing {
+	const struct upc_probe *p;
+	bool found, same;
+	struct upc_probe other;
+};
+
+static int find_existing(const struct upc_probe *p, void *ctx)
+{
+	struct existing *x = ctx;
+
+	if (strcmp(p->event, x->p->event))
+		return 0;
+	x->found = true;
+	if (upc_probe_equal(x->p, p)) {
+		x->same = true;
+		return 1;
+	}
+	x->other = *p;
+	return 0;
+}
+
+int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct upc_probe *p,
+		 bool *existed)
+{
+	struct existing *x = calloc(1, sizeof(*x));
+	char *other = malloc(UPC_DEF_MAX);
+	int err, status;
+
+	*existed = false;
+	if (!x || !other) {
+		status = cli_error(-ENOMEM, "probe");
+		goto out;
+	}
+	status = probe_describe(q, t, p, NULL);
+	if (status)
+		goto out;
+	x->p = p;
+	err = upc_probe_foreach(t, p->group, find_existing, x);
+	if (err < 0) {
+		status = cli_error(err, NULL);
+		goto out;
+	}
+	if (x->found && !x->same) {
+		if (upc_probe_format(&x->other, other, UPC_DEF_MAX) < 0)
+			snprintf(other, UPC_DEF_MAX, "%s/%s", x->other.group, x->other.event);
+		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
+			"-g %s %s') or name this one with -e", p->group, p->event, other,
+			p->group, p->event);
+		status = EXIT_FAIL;
+		goto out;
+	}
+	*existed = x->same;
+	if (!x->same)
+		status = probe_create(t, q, p);
+out:
+	free(x);
+	free(other);
+	return status;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* A probe as the command line names it, for every command that builds one
+ * (resolve, add, trace, apply): FILE SYMBOL [FETCHARG...] with -r, -e
+ * EVENT, --args N and the ELF options, turned into a upc_probe by the
+ * library and written by it (probe_args.c). */
+#ifndef UPC_PROBE_ARGS_H
+#define UPC_PROBE_ARGS_H
+
+#include <stdbool.h>
+
+#include "uprobectl.h"
+
+struct probe_req {
+	const char *file, *spec;
+	char *const *fetchargs;		/* the user's, NULL-terminated */
+	struct upc_probe_opts opts;	/* group, event, ret, nargs */
+	struct upc_elf_opts elf;
+};
+#define PROBE_REQ_INIT { \
+	.opts = { .sz = sizeof(struct upc_probe_opts), .group = UPC_DEFAULT_GROUP, .nargs = 4 }, \
+	.elf = { .sz = sizeof(struct upc_elf_opts) } }
+#define PROBE_LONG_OPTS ELF_LONG_OPTS, { "args", 1, NULL, OPT_ARGS }
+#define PROBE_SHORT_OPTS "re:"
+
+/* -r, -e EVENT, --args N, --sysroot, --debug-dir, --no-debug-file: 1
+ * taken, 0 not one of them, EXIT_USAGE after explaining a bad value. */
+int probe_opt(struct probe_req *q, int opt, const char *arg);
+/* FILE SYMBOL [FETCHARG...] (argc >= 2; argv[argc] is NULL). */
+void probe_req_words(struct probe_req *q, int argc, char *const argv[]);
+
+/* Resolve and check everything short of writing; with t, also that the
+ * running kernel can probe the file. Returns an exit status; every refusal
+ * is explained. With elf, the file stays open there for p->loc's symbol
+ * (the caller closes it); without, p->loc.sym is cleared. */
+int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
+		   struct upc_probe *p, struct upc_elf **elf);
+/* Write p (described from q); a refusal is explained. Exit status. */
+int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
+		 const struct upc_probe *p);
+/* Describe, then create unless an identical event exists (*existed); the
+ * same event name with another definition is refused. Exit status. */
+int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct upc_probe *p,
+		 bool *existed);
+
+#endif

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A streaming session, for stream and trace: where the records come from
+ * (the top-level trace_pipe, or a tracefs instance of our own so the global
+ * buffer and other tracers are untouched), what is switched on for it
+ * (events, set_event_pid with event-fork, userstacktrace), and putting all
+ * of it back however the session ends: count, duration, the traced command
+ * exiting, SIGINT, SIGTERM, or the reader of our output going away.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "session.h"
+#include "symbolize.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void session_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* no SA_RESTART: poll() and read() return EINTR and the loop ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe shows as EPIPE on write */
+}
+
+int session_stop_signal(void)
+{
+	return stop_signal;
+}
+
+/* Every thread of pid, for set_event_pid: event-fork adds the threads and
+ * children that come later. */
+/* Every thread of pid, for set_event_pid: event-fork adds the threads and
+ * children that come later. */
+static int write_pids(struct session *s)
+{
+	char dir[64], list[4096];
+	size_t used = 0;
+	struct dirent *d;
+	DIR *td;
+	int err;
+
+	snprintf(dir, sizeof(dir), "/proc/%ld/task", s->pid);
+	td = opendir(dir);
+	if (!td) {
+		cli_err("process %ld: %s", s->pid, strerror(errno));
+		return EXIT_FAIL;
+	}
+	while ((d = readdir(td)) && used + 16 < sizeof(list))
+		if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s ", d->d_name);
+	closedir(td);
+	if ((err = upc_instance_write(s->inst, "set_event_pid", list)) ||
+	    (err = upc_instance_set_option(s->inst, "event-fork", true)))
+		return cli_error(err, "setting the pid filter");
+	return EXIT_OK;
+}
+
+static int switch_events(struct session *s, bool on)
+{
+	int err = 0;
+
+	if (!s->only)
+		return upc_instance_enable(s->inst, s->group, NULL, on);
+	for (int i = 0; i < s->only->n && (!err || !on); i++) {
+		int e = upc_instance_enable(s->inst, s->group, s->only->v[i], on);
+
+		if (!err)
+			err = e;
+	}
+	return err;
+}
+
+int session_start(struct session *s)
+{
+	bool own = s->pid >= 0 || s->stack;
+	char name[UPC_NAME_MAX + 1];
+	int err;
+
+	if (own && !s->instance) {
+		/* a filter or an option is per instance: use one of our own
+		 * rather than change the top level other tools rely on */
+		snprintf(name, sizeof(name), "uprobectl-%ld", (long)getpid());
+		s->instance = name;
+	}
+	if (s->instance && upc_check_name("instance", s->instance, true))
+		return EXIT_USAGE;
+	err = upc_instance_open(s->t, s->instance, own, &s->inst);
+	if (err == -EEXIST) {
+		cli_err("instance %s exists: -p and --stack need an instance of their own "
+			"(leave out --instance)", s->instance);
+		return EXIT_FAIL;
+	}
+	if (err) {
+		cli_err("creating tracefs instance %s: %s", s->instance, strerror(-err));
+		return EXIT_FAIL;
+	}
+	s->instance = upc_instance_name(s->inst);
+	if (s->instance) {
+		if (s->pid >= 0 && (err = write_pids(s)))
+			return err;
+		/* the followed processes' forks and execs name their comms
+		 * where the kernel's comm cache will print "<...>" (a kernel
+		 * without these events just goes without) */
+		if (s->pid >= 0 && upc_instance_created(s->inst))
+			s->task_events =
+				!upc_instance_write(s->inst, "events/task/task_newtask/enable", "1") &&
+				!upc_instance_write(s->inst, "events/task/task_rename/enable", "1");
+		if (s->stack && (err = upc_instance_set_option(s->inst, "userstacktrace", true))) {
+			cli_err("options/userstacktrace: %s (this architecture may have "
+				"no user stack traces)", strerror(-err));
+			return EXIT_FAIL;
+		}
+		err = switch_events(s, true);
+		if (err) {
+			cli_err("enabling %s events in instance %s: %s", s->group, s->instance,
+				strerror(-err));
+			return EXIT_FAIL;
+		}
+		s->enabled = true;
+	}
+	s->fd = upc_instance_pipe(s->inst);
+	if (s->fd < 0) {
+		cli_err("%s trace_pipe: %s", s->instance ? s->instance : "top-level",
+			strerror(-s->fd));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+void session_end(struct session *s)
+{
+	char name[UPC_NAME_MAX + 1];
+	int err;
+
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->enabled)
+		switch_events(s, false);
+	s->enabled = false;
+	if (!s->inst)
+		return;
+	/* removing an instance of ours takes its buffer, filter and options */
+	snprintf(name, sizeof(name), "%s", s->instance ? s->instance : "");
+	if ((err = upc_instance_close(s->inst)))
+		cli_err("removing tracefs instance %s: %s", name, strerror(-err));
+	s->inst = NULL;
+	s->instance = NULL;
+}
+
+/* Is pid a live process (not gone, not a zombie waiting to be reaped)? */
+static bool pid_alive(long pid)
+{
+	char path[64], stat[512];
+	const char *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	rp = strrchr(stat, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
+	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+}
+
+/* Has every followed process exited? The pid filter lists them: the kernel
+ * adds forked children (event-fork) and drops the ones that exit; each is
+ * checked too, for kernels that leave them listed. */
+static bool followed_gone(const struct session *s)
+{
+	char list[4096];
+	long pid = 0;
+
+	if (pid_alive(s->pid))
+		return false;
+	if (upc_instance_read(s->inst, "set_event_pid", list, sizeof(list)) < 0)
+		return true;
+	for (const char *p = list;; p++) {
+		if (*p >= '0' && *p <= '9' && pid < 100000000L) {
+			pid = pid * 10 + (*p - '0');
+			continue;
+		}
+		if (pid > 0 && pid_alive(pid))
+			return false;
+		pid = 0;
+		if (!*p)
+			return true;
+	}
+}
+
+/* Are the group's events still defined? */
+static bool group_exists(const struct session *s)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "events/%s", s->group);
+	return upc_tracefs_exists(s->t, rel);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Feed every complete line of buf to w; keep the partial tail. */
+static size_t feed(struct recout *w, char *buf, size_t n, unsigned long count)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (!count || w->records < count)
+			recout_line(w, buf + start, i - start);
+		start = i + 1;
+	}
+	recout_detach(w);
+	memmove(buf, buf + start, n - start);
+	return n - start;
+}
+
+void session_run(struct session *s, struct recout *w, const struct session_limits *l,
+		 pid_t child, int *child_status, bool *child_exited)
+{
+	unsigned long count = l->count;
+	double seconds = l->seconds;
+	static char buf[1 << 17];
+	size_t have = 0;
+	double end = seconds > 0 ? now() + seconds : 0;
+	bool child_done = child <= 0, draining = false;
+	double next_check = 0;	/* when to look for the processes and the group */
+
+	w->task_events = s->task_events;
+	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		int timeout = 100;
+		ssize_t r;
+
+		if (end) {
+			double left = end - now();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		if (!child_done && waitpid(child, child_status, WNOHANG) == child) {
+			child_done = true;
+			draining = true;	/* what it did is in the buffer: read it all */
+		}
+		if (!draining && now() >= next_check) {
+			next_check = now() + 0.1;
+			if (child <= 0 && s->pid > 0 && followed_gone(s)) {
+				draining = true;	/* -p: the processes exited */
+				if (!cli_quiet)
+					fprintf(stderr, "uprobectl: process %ld and the children "
+						"it had have exited\n", s->pid);
+			} else if (!group_exists(s)) {
+				draining = true;	/* cleared by another run */
+				if (!cli_quiet)
+					fprintf(stderr, "uprobectl: group %s was deleted (by "
+						"another command): the stream ends\n", s->group);
+			}
+		}
+		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+			break;
+		r = read(s->fd, buf + have, sizeof(buf) - have - 1);
+		if (r > 0) {
+			have = feed(w, buf, have + (size_t)r, count);
+			if (have == sizeof(buf) - 1)
+				have = 0;	/* no line is that long: drop the junk */
+			continue;
+		}
+		if (r < 0 && errno != EAGAIN && errno != EINTR) {
+			cli_err("reading trace_pipe: %s", strerror(errno));
+			break;
+		}
+		/* nothing to read now */
+		if (draining)
+			break;
+		recout_flush_pending(w);
+		ob_flush(&w->out);
+	}
+	recout_flush_pending(w);
+	ob_flush(&w->out);
+	*child_exited = child > 0 && child_done;
+}
+
+void session_summary(const struct recout *w)
+{
+	char lost[512] = "";
+	size_t used = 0;
+	uint64_t total = 0;
+
+	for (int c = 0; c < RECOUT_MAX_CPUS; c++) {
+		if (!w->lost_cpu[c])
+			continue;
+		total += w->lost_cpu[c];
+		if (used < sizeof(lost))
+			used += (size_t)snprintf(lost + used, sizeof(lost) - used, "%scpu%d %llu",
+						 used ? ", " : "", c,
+						 (unsigned long long)w->lost_cpu[c]);
+	}
+	if (cli_quiet && !total && !w->lost_lines)
+		return;
+	if (total)
+		fprintf(stderr, "uprobectl: %lu records; %llu events lost (%s): enlarge "
+			"buffer_size_kb or read faster\n", w->records,
+			(unsigned long long)total, lost);
+	else if (w->lost_lines)
+		fprintf(stderr, "uprobectl: %lu records; the kernel lost events %lu times "
+			"(count unknown)\n", w->records, w->lost_lines);
+	else
+		fprintf(stderr, "uprobectl: %lu records, no events lost\n", w->records);
+}
+
+int session_opt(struct session *s, struct session_limits *l, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'p':
+		if (parse_pid(arg, &s->pid))
+			return cli_usage("-p takes a process id");
+		return 1;
+	case 'c':
+		if (parse_count(arg, &l->count))
+			return cli_usage("-c takes a positive number");
+		return 1;
+	case 'd':
+		if (parse_seconds(arg, &l->seconds))
+			return cli_usage("-d takes a positive number of seconds");
+		return 1;
+	}
+	return 0;
+}
+
+void session_output(struct recout *w, const char *group, const struct names *events,
+		    bool stack)
+{
+	w->out.fd = 1;
+	w->live = true;
+	w->json = cli_json;
+	w->group = group;
+	w->events = events;
+	if (stack) {
+		w->stacks = true;
+		w->symbolize = symbolize_frame;
+		w->sym_ctx = symbolize_new();
+	}
+}
+
+void session_output_free(struct recout *w)
+{
+	symbolize_free(w->sym_ctx);
+	w->sym_ctx = NULL;
+	recout_free(w);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Probes: one object built from an ELF file and a symbol, formatted as the
+ * text written to uprobe_events, parsed back from it, and compared. The kernel splits a
+ * definition on white space, takes '#' as the start of a comment and
+ * accepts event names of [A-Za-z_][A-Za-z0-9_]* up to 63 characters: names
+ * made here from symbols obey that, and a name cut short keeps a hash of the
+ * whole so two long C++ names that share a head do not collide.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "upc_internal.h"
+
+int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len)
+{
+	size_t n = 0, keep = sym_len;
+	uint32_t h = 2166136261u;
+
+	if (len < UPC_NAME_MAX + 1 || !sym_len)
+		return -EINVAL;
+	if (!upc_ident_char(sym[0], true))
+		buf[n++] = '_';
+	if (n + sym_len > UPC_NAME_MAX)
+		keep = UPC_NAME_MAX - 9 - n;
+	for (size_t i = 0; i < keep; i++)
+		buf[n++] = upc_ident_char(sym[i], false) ? sym[i] : '_';
+	if (keep < sym_len) {
+		for (size_t i = 0; i < sym_len; i++)
+			h = (h ^ (unsigned char)sym[i]) * 16777619u;
+		n += (size_t)snprintf(buf + n, len - n, "_%08x", h);
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs, bool ret,
+			  char *buf, size_t len)
+{
+	char reg[32];
+	size_t n = 0;
+	int r;
+
+	if (ret) {
+		r = snprintf(buf, len, "ret=%s",
+			     arch->flags & UPC_ARCH_RETVAL_REG ? arch->retval : "$retval");
+		return r < 0 || (size_t)r >= len ? -ERANGE : r;
+	}
+	for (unsigned i = 1; i <= nargs; i++) {
+		r = upc_arch_arg(arch, i, reg, sizeof(reg));
+		if (r < 0)
+			return r;
+		r = snprintf(buf + n, len - n, "arg%u=%s ", i, reg);
+		if (r < 0 || (size_t)r >= len - n)
+			return -ERANGE;
+		n += (size_t)r;
+	}
+	r = snprintf(buf + n, len - n, "ra=%s", arch->ra);
+	return r < 0 || (size_t)r >= len - n ? -ERANGE : (int)(n + (size_t)r);
+}
+
+/* A byte that would end a definition, start a comment or split a field:
+ * the kernel splits on its isspace(), which takes 0xA0 (Latin-1's no-break
+ * space) as white space too, even inside a UTF-8 character. */
+static bool unsafe_byte(unsigned char c)
+{
+	return c <= ' ' || c == '#' || c == 0x7f || c == 0xa0;
+}
+
+int upc_check_path(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	if (!path || path[0] != '/') {
+		pr_err("'%s': the path must be absolute (the kernel resolves a relative "
+		       "one against the writer's directory)", path ? path : "");
+		return -EINVAL;
+	}
+	for (size_t i = 0, k; i < n; i += k) {
+		k = upc_utf8_seq(path + i, n - i);
+		if (!k) {
+			pr_err("'%s': the path is not valid UTF-8; use a link with a plain "
+			       "name", path);
+			return -EINVAL;
+		}
+		for (size_t j = i; j < i + k; j++) {
+			if (unsafe_byte((unsigned char)path[j])) {
+				pr_err("'%s': a path with white space, '#' or control characters "
+				       "cannot be written to uprobe_events; use a link without "
+				       "them", path);
+				return -EINVAL;
+			}
+		}
+	}
+	if (strlen(path) > 4000) {
+		pr_err("path too long for a probe definition");
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+int upc_check_name(const char *what, const char *name, bool dash_ok)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > UPC_NAME_MAX) {
+		pr_err("%s '%s' must have 1 to %d characters", what, name, UPC_NAME_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!upc_ident_char(name[i], i == 0) && !(dash_ok && i && name[i] == '-')) {
+			pr_err("%s '%s' may only have letters, digits and '_'%s, and must not "
+			       "start with a digit", what, name, dash_ok ? " (or '-')" : "");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int upc_probe_format(const struct upc_probe *p, char *buf, size_t len)
+{
+	int r;
+
+	if ((r = upc_check_name("group", p->group, true)) ||
+	    (r = upc_check_name("event", p->event, false)) || (r = upc_check_path(p->path)))
+		return r;
+	for (const char *c = p->args; *c; c++) {
+		if ((unsigned char)*c < ' ' || *c == '#' || (unsigned char)*c >= 0x7f) {
+			pr_err("fetch arguments may not contain '#', control characters or "
+			       "bytes outside ASCII");
+			return -EINVAL;
+		}
+	}
+	if (p->has_ref_ctr)
+		r = snprintf(buf, len, "%c:%s/%s %s:0x%llx(0x%llx)%s%s", p->kind, p->group,
+			     p->event, p->path, (unsigned long long)p->offset,
+			     (unsigned long long)p->ref_ctr, *p->args ? " " : "", p->args);
+	else
+		r = snprintf(buf, len, "%c:%s/%s %s:0x%llx%s%s", p->kind, p->group, p->event,
+			     p->path, (unsigned long long)p->offset, *p->args ? " " : "",
+			     p->args);
+	if (r < 0 || (size_t)r >= len || r >= UPC_DEF_MAX - 2) {
+		pr_err("probe definition longer than the kernel's %d-byte limit",
+		       UPC_DEF_MAX - 2);
+		return -E2BIG;
+	}
+	return r;
+}
+
+static int copy_field(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int upc_probe_parse(const char *line, size_t len, struct upc_probe *p)
+{
+	const char *end = line + len, *sp, *slash, *colon = NULL, *s, *paren, *numend;
+
+	memset(p, 0, sizeof(*p));
+	if (len < 4 || (line[0] != 'p' && line[0] != 'r') || line[1] != ':')
+		return -EINVAL;
+	p->kind = line[0];
+	s = line + 2;
+	sp = memchr(s, ' ', (size_t)(end - s));
+	if (!sp)
+		return -EINVAL;
+	slash = memchr(s, '/', (size_t)(sp - s));
+	if (!slash || copy_field(p->group, sizeof(p->group), s, (size_t)(slash - s)) ||
+	    copy_field(p->event, sizeof(p->event), slash + 1, (size_t)(sp - slash - 1)))
+		return -EINVAL;
+	s = sp + 1;
+	sp = memchr(s, ' ', (size_t)(end - s));
+	if (!sp)
+		sp = end;
+	/* PATH:0xOFFSET[(0xREF)] split at the last ':' */
+	for (const char *c = s; c < sp; c++)
+		if (*c == ':')
+			colon = c;
+	if (!colon || copy_field(p->path, sizeof(p->path), s, (size_t)(colon - s)))
+		return -EINVAL;
+	s = colon + 1;
+	paren = memchr(s, '(', (size_t)(sp - s));
+	numend = paren ? paren : sp;
+	if (upc_parse_u64(s, (size_t)(numend - s), &p->offset))
+		return -EINVAL;
+	if (paren) {
+		const char *close = memchr(paren, ')', (size_t)(sp - paren));
+
+		if (!close || upc_parse_u64(paren + 1, (size_t)(close - paren - 1), &p->ref_ctr))
+			return -EINVAL;
+		p->has_ref_ctr = true;
+	}
+	if (sp < end && copy_field(p->args, sizeof(p->args), sp + 1, (size_t)(end - sp - 1)))
+		return -E2BIG;
+	return 0;
+}
+
+/* Are the fetch arguments a and b the same as the kernel lists them, each
+ * NAME=EXPR, an unnamed one named argK? */
+static bool same_args(const char *a, const char *b)
+{
+	char na[UPC_MAX_ARGNAME + 16], nb[UPC_MAX_ARGNAME + 16];
+
+	for (int k = 1;; k++) {
+		size_t la, lb, lna, lnb;
+		const char *ea, *eb;
+
+		a += strspn(a, " ");
+		b += strspn(b, " ");
+		if (!*a || !*b)
+			return !*a && !*b;
+		la = strcspn(a, " ");
+		lb = strcspn(b, " ");
+		lna = upc_fetcharg_name(a, la, k, na, sizeof(na));
+		lnb = upc_fetcharg_name(b, lb, k, nb, sizeof(nb));
+		/* the expression: after NAME= when named */
+		ea = (ea = memchr(a, '=', la)) && upc_is_ident(a, (size_t)(ea - a)) ? ea + 1 : a;
+		eb = (eb = memchr(b, '=', lb)) && upc_is_ident(b, (size_t)(eb - b)) ? eb + 1 : b;
+		if (lna != lnb || memcmp(na, nb, lna) || (size_t)(a + la - ea) != (size_t)(b + lb - eb) ||
+		    memcmp(ea, eb, (size_t)(a + la - ea)))
+			return false;
+		a += la;
+		b += lb;
+	}
+}
+
+bool upc_probe_equal(const struct upc_probe *a, const struct upc_probe *b)
+{
+	return a->kind == b->kind && !strcmp(a->group, b->group) &&
+	       !strcmp(a->event, b->event) && !strcmp(a->path, b->path) &&
+	       a->offset == b->offset && a->has_ref_ctr == b->has_ref_ctr &&
+	       (!a->has_ref_ctr || a->ref_ctr == b->ref_ctr) && same_args(a->args, b->args);
+}
+
+/* The path the kernel will open: absolute (a relative one would be read
+ * against the writer's directory), without links that could be swapped
+ * before it opens it, and the very file that was read. */
+static int probe_path(struct upc_elf *elf, const struct upc_probe_opts *o, struct upc_probe *p)
+{
+	const char *file = upc_elf_path(elf);
+	char real[PATH_MAX];
+	struct stat st;
+	int err;
+
+	if ((err = upc_check_path(file)))
+		return err;
+	snprintf(p->path, sizeof(p->path), "%s", file);
+	if (o->sysroot)
+		return 0;
+	upc_elf_file_id(elf, &p->dev, &p->ino);
+	if (!realpath(file, real) || stat(real, &st) || (uint64_t)st.st_dev != p->dev ||
+	    (uint64_t)st.st_ino != p->ino) {
+		pr_err("%s: the file changed while it was read (replaced, or a link moved); "
+		       "try again", file);
+		return -ESTALE;
+	}
+	snprintf(p->path, sizeof(p->path), "%s", real);
+	return strcmp(real, file) ? upc_check_path(real) : 0;
+}
+
+static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
+		    const struct upc_probe_opts *o, struct upc_probe *p)
+{
+	const char *group = o->group ? o->group : UPC_DEFAULT_GROUP;
+	char *def;
+	int nuser = 0, err;
+
+	memset(p, 0, sizeof(*p));
+	while (fetchargs && fetchargs[nuser])
+		nuser++;
+	if ((err = upc_check_name("group", group, true)) ||
+	    (o->event && (err = upc_check_name("event", o->event, false))))
+		return err;
+	if ((err = upc_resolve(elf, spec, &p->loc)) || (err = probe_path(elf, o, p)))
+		return err;
+	p->arch = upc_elf_arch(elf);
+	p->kind = o->ret ? 'r' : 'p';
+	p->offset = p->loc.offset;
+	snprintf(p->group, sizeof(p->group), "%s", group);
+	if (o->event)
+		snprintf(p->event, sizeof(p->event), "%s", o->event);
+	else if (p->loc.sym.name)
+		upc_event_name(p->loc.sym.name, p->loc.sym.name_len, p->event, sizeof(p->event));
+	else
+		snprintf(p->event, sizeof(p->event), "probe");
+	if (nuser)
+		err = upc_fetchargs_translate(p->arch, o->ret, nuser, fetchargs, p->args,
+					      sizeof(p->args));
+	else
+		err = upc_default_fetchargs(p->arch, o->nargs, o->ret, p->args, sizeof(p->args));
+	if (err == -E2BIG || err == -ERANGE) {
+		pr_err("the fetch arguments are longer than a definition can be");
+		return -EINVAL;
+	}
+	if (err < 0)
+		return err;
+	/* the whole definition, checked as it will be written */
+	if (!(def = malloc(UPC_DEF_MAX)))
+		return -ENOMEM;
+	err = upc_probe_format(p, def, UPC_DEF_MAX);
+	free(def);
+	return err == -E2BIG ? -EINVAL : err < 0 ? err : 0;
+}
+
+int upc_probe_describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
+		       const struct upc_probe_opts *opts, struct upc_probe *p)
+{
+	struct upc_probe_opts o = { .sz = sizeof(o) };
+	unsigned mark = upc_log_errors();
+
+	if (opts)
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	return upc_explained(describe(elf, spec, fetchargs, &o, p), mark, spec);
+}

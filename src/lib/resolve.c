@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Symbol specification -> file offset.
+ *
+ * The kernel wants the offset of the probed instruction in the file, the
+ * same for executables (ET_EXEC), PIE programs and shared libraries (ET_DYN):
+ * the executable PT_LOAD that contains the address maps it to
+ * addr - p_vaddr + p_offset. st_value itself, or the .text section alone,
+ * gives wrong offsets whenever p_vaddr != p_offset, which is the classic bug
+ * of older tools.
+ *
+ * Candidates for a name are gathered into a fixed array on the stack (no
+ * allocation however large the file). Several names at one address are
+ * aliases and fine; one name at several addresses (static functions of the
+ * same name in several objects, or several versions) is an ambiguity that
+ * is reported with every candidate, never guessed.
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "upc_internal.h"
+
+#define MAX_CANDS 16
+
+struct query {
+	const char *name;
+	size_t len;
+	const char *ver;	/* NULL: any */
+	size_t ver_len;
+	bool default_only;	/* NAME@@VER */
+	bool has_addr;		/* NAME@0xADDR */
+	uint64_t addr;
+};
+
+struct cands {
+	const struct query *q;
+	struct upc_sym c[MAX_CANDS];
+	unsigned n;		/* stored */
+	unsigned total;		/* distinct addresses seen */
+};
+
+static bool name_is(const struct upc_sym *s, const char *name, size_t len)
+{
+	return s->name_len == len && !memcmp(s->name, name, len);
+}
+
+static int collect(const struct upc_sym *s, void *ctx)
+{
+	struct cands *c = ctx;
+	const struct query *q = c->q;
+
+	if (!name_is(s, q->name, q->len))
+		return 0;
+	if (q->ver && (!s->version || strlen(s->version) != q->ver_len ||
+		       memcmp(s->version, q->ver, q->ver_len) ||
+		       (q->default_only && !s->default_version)))
+		return 0;
+	if (q->has_addr && s->value != q->addr && s->addr != q->addr)
+		return 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		if (c->c[i].addr != s->addr)
+			continue;
+		/* an alias of one we have: keep the most informative */
+		if (!c->c[i].version && s->version) {
+			c->c[i].version = s->version;
+			c->c[i].default_version = s->default_version;
+		}
+		if (!c->c[i].size)
+			c->c[i].size = s->size;
+		return 0;
+	}
+	c->total++;
+	if (c->n < MAX_CANDS)
+		c->c[c->n++] = *s;
+	return 0;
+}
+
+/* A bare name means the default version: drop name@VER candidates when a
+ * default (or unversioned) one exists. */
+static void prefer_default(struct cands *c)
+{
+	unsigned k = 0;
+	bool have_default = false;
+
+	for (unsigned i = 0; i < c->n; i++)
+		have_default |= !c->c[i].version || c->c[i].default_version;
+	if (!have_default)
+		return;
+	for (unsigned i = 0; i < c->n; i++)
+		if (!c->c[i].version || c->c[i].default_version)
+			c->c[k++] = c->c[i];
+	c->total -= c->n - k;
+	c->n = k;
+}
+
+static const char *bind_name(unsigned bind)
+{
+	return bind == STB_LOCAL ? "local" : bind == STB_WEAK ? "weak" : "global";
+}
+
+static void describe(const struct upc_sym *s, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "0x%llx (%s", (unsigned long long)s->value,
+			 bind_name(s->bind));
+
+	if (n > 0 && (size_t)n < len && s->source)
+		n += snprintf(buf + n, len - (size_t)n, ", %s", s->source);
+	if (n > 0 && (size_t)n < len && s->version)
+		n += snprintf(buf + n, len - (size_t)n, ", %s%s",
+			      s->default_version ? "@@" : "@", s->version);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ")");
+}
+
+static int report_ambiguous(struct upc_elf *e, const struct query *q,
+			    const struct cands *c)
+{
+	char list[1024] = "", one[256];
+	size_t used = 0;
+
+	for (unsigned i = 0; i < c->n && used < sizeof(list); i++) {
+		describe(&c->c[i], one, sizeof(one));
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+					 i ? ", " : "", one);
+	}
+	if (c->total > c->n && used < sizeof(list))
+		snprintf(list + used, sizeof(list) - used, " and %u more", c->total - c->n);
+	pr_err("%s: '%.*s' is defined %u times at different addresses: %s; "
+	       "pick one as %.*s@0x%llx", e->path, (int)q->len, q->name, c->total,
+	       list, (int)q->len, q->name, (unsigned long long)c->c[0].value);
+	return -ENOTUNIQ;
+}
+
+struct needed_list {
+	char buf[512];
+	size_t used;
+};
+
+static int add_needed(const char *lib, void *ctx)
+{
+	struct needed_list *l = ctx;
+
+	if (l->used < sizeof(l->buf))
+		l->used += (size_t)snprintf(l->buf + l->used, sizeof(l->buf) - l->used,
+					    "%s%s", l->used ? ", " : "", lib);
+	return 0;
+}
+
+/* Is there an undefined (imported) or non-function symbol of that name?
+ * Explain what it is instead of a bare "not found". */
+static int explain_missing(struct upc_elf *e, const struct query *q)
+{
+	const struct upc_symtab *tabs[2] = { &e->dynsym, &e->symtab };
+	struct upc_rawsym s;
+
+	for (int k = 0; k < 2; k++) {
+		for (uint64_t i = 1; tabs[k]->index && i < tabs[k]->count; i++) {
+			const char *n;
+
+			if (upc_get_sym(&e->img, tabs[k], i, &s))
+				break;
+			n = upc_str(&e->img, tabs[k]->stroff, tabs[k]->strsize, s.name);
+			if (!n || strncmp(n, q->name, q->len) ||
+			    (n[q->len] && n[q->len] != '@'))
+				continue;
+			if (s.shndx == SHN_UNDEF) {
+				struct needed_list l = { .used = 0 };
+				const char *from = k == 0 ? upc_dynsym_needed_file(e, i) : NULL;
+
+				if (from) {
+					pr_err("%s: '%.*s' is not defined here but imported from %s: "
+					       "probe it in that library", e->path,
+					       (int)q->len, q->name, from);
+					return -ENOENT;
+				}
+				upc_elf_foreach_needed(e, add_needed, &l);
+				pr_err("%s: '%.*s' is not defined here but imported; it lives in one "
+				       "of its libraries (%s): probe it there", e->path,
+				       (int)q->len, q->name, l.used ? l.buf : "none listed");
+				return -ENOENT;
+			}
+			if ((s.info & 0xf) != STT_FUNC && (s.info & 0xf) != STT_GNU_IFUNC) {
+				pr_err("%s: '%.*s' is not a function (ELF symbol type %u)",
+				       e->path, (int)q->len, q->name, s.info & 0xf);
+				return -ENOENT;
+			}
+		}
+	}
+	if (q->ver || q->has_addr) {
+		pr_err("%s: no function '%.*s' %s; 'uprobectl syms %s %.*s' lists its "
+		       "definitions", e->path, (int)q->len, q->name,
+		       q->has_addr ? "at that address" : "of that version", e->path,
+		       (int)q->len, q->name);
+		return -ENOENT;
+	}
+	if (!e->symtab.index && !e->dbgsymtab.index)
+		pr_err("%s: no function '%.*s' among its exported symbols; the file is "
+		       "stripped and no debug file was found (install it, or pass "
+		       "--debug-dir)%s", e->path, (int)q->len, q->name,
+		       upc_elf_has_section(e, ".gnu_debugdata")
+			       ? "; its MiniDebugInfo (.gnu_debugdata, xz-compressed) is "
+				 "not read by uprobectl" : "");
+	else
+		pr_err("%s: no function '%.*s'; 'uprobectl syms %s' lists them",
+		       e->path, (int)q->len, q->name, e->path);
+	return -ENOENT;
+}
+
+struct impls {
+	const char *name;
+	size_t len;
+	uint64_t resolver;
+	char buf[512];
+	size_t used;
+	unsigned n;
+};
+
+/* Implementations of an IFUNC are, by convention, named __NAME_variant or
+ * NAME_variant (glibc: __memcpy_avx_unaligned). */
+static int find_impl(const struct upc_sym *s, void *ctx)
+{
+	struct impls *im = ctx;
+	const char *n = s->name;
+	size_t nl = s->name_len;
+
+	if (s->type != STT_FUNC || s->addr == im->resolver)
+		return 0;
+	if (nl > 2 && n[0] == '_' && n[1] == '_') {
+		n += 2;
+		nl -= 2;
+	}
+	if (nl <= im->len + 1 || memcmp(n, im->name, im->len) || n[im->len] != '_')
+		return 0;
+	/* __NAME_chk* are the _FORTIFY_SOURCE wrappers, not implementations */
+	if (!strncmp(n + im->len + 1, "chk", 3))
+		return 0;
+	if (im->n++ < 8 && im->used < sizeof(im->buf))
+		im->used += (size_t)snprintf(im->buf + im->used, sizeof(im->buf) - im->used,
+					     "%s%.*s", im->used ? ", " : "",
+					     (int)s->name_len, s->name);
+	return 0;
+}
+
+static void warn_ifunc(struct upc_elf *e, const struct upc_sym *s)
+{
+	struct impls im = { .name = s->name, .len = s->name_len, .resolver = s->addr };
+
+	upc_elf_foreach_sym(e, find_impl, &im);
+	if (im.n > 8 && im.used < sizeof(im.buf))
+		snprintf(im.buf + im.used, sizeof(im.buf) - im.used, " and %u more", im.n - 8);
+	pr_warn("%s: '%.*s' is an IFUNC: the probe is on its resolver, which runs once "
+		"when the program is loaded, not on each call; probe the implementation "
+		"instead%s%s", e->path, (int)s->name_len, s->name,
+		im.n ? ", likely one of: " : " (none found by name)", im.n ? im.buf : "");
+}
+
+struct containing {
+	uint64_t addr;
+	struct upc_sym best;
+	bool found;
+};
+
+static int find_containing(const struct upc_sym *s, void *ctx)
+{
+	struct containing *c = ctx;
+
+	if (s->addr > c->addr || (c->addr - s->addr >= s->size && s->addr != c->addr))
+		return 0;
+	if (!c->found || s->addr > c->best.addr)
+		c->best = *s;
+	c->found = true;
+	return 0;
+}
+
+static int check_align(struct upc_elf *e, const char *spec, uint64_t addr)
+{
+	unsigned a = e->arch->insn_align;
+
+	if (a > 1 && addr % a) {
+		pr_err("%s: '%s' is at 0x%llx, not a multiple of %u as %s instructions "
+		       "must be", e->path, spec, (unsigned long long)addr, a, e->arch->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The symbol holding loc->addr, if any, into loc. */
+static int containing(struct upc_elf *e, struct upc_location *loc)
+{
+	struct containing c = { .addr = loc->addr };
+	int err;
+
+	upc_log_quiet(true);
+	err = upc_foreach_sym_named(e, NULL, 0, find_containing, &c);
+	upc_log_quiet(false);
+	if (err < 0)
+		return err;
+	if (c.found) {
+		loc->sym = c.best;
+		loc->sym_off = loc->addr - c.best.addr;
+	}
+	return 0;
+}
+
+int upc_elf_sym_at(struct upc_elf *e, uint64_t off, struct upc_location *loc)
+{
+	memset(loc, 0, sizeof(*loc));
+	if (upc_elf_offset_to_addr(e, off, &loc->addr))
+		return -ERANGE;
+	loc->offset = off;
+	loc->flags = UPC_LOC_RAW;
+	return containing(e, loc);
+}
+
+static int resolve_raw(struct upc_elf *e, const char *spec, uint64_t off,
+		       struct upc_location *loc)
+{
+	int err = upc_elf_sym_at(e, off, loc);
+
+	if (err == -ERANGE) {
+		pr_err("%s: file offset 0x%llx is not inside an executable segment",
+		       e->path, (unsigned long long)off);
+		return err;
+	}
+	if (err)
+		return err;
+	if (loc->sym.name && e->arch->flags & UPC_ARCH_THUMB_BIT && (loc->sym.value & 1)) {
+		pr_err("%s: offset 0x%llx is inside the Thumb function '%.*s'; the "
+		       "kernel only probes ARM-mode code (the process would die with "
+		       "SIGILL): rebuild it with -marm", e->path, (unsigned long long)off,
+		       (int)loc->sym.name_len, loc->sym.name);
+		return -ENOTSUP;
+	}
+	return check_align(e, spec, loc->addr);
+}
+
+static int parse_query(const char *spec, struct query *q, uint64_t *plus, bool *has_plus)
+{
+	const char *p = strrchr(spec, '+');
+	const char *at;
+	size_t len = strlen(spec);
+
+	memset(q, 0, sizeof(*q));
+	*has_plus = false;
+	if (p && p > spec && !upc_parse_u64(p + 1, strlen(p + 1), plus)) {
+		*has_plus = true;
+		len = (size_t)(p - spec);
+	}
+	q->name = spec;
+	at = memchr(spec, '@', len);
+	q->len = at ? (size_t)(at - spec) : len;
+	if (at) {
+		const char *v = at + 1;
+		size_t vl = len - q->len - 1;
+
+		if (vl > 2 && v[0] == '0' && v[1] == 'x' && !upc_parse_hex(v, vl, &q->addr)) {
+			q->has_addr = true;
+		} else {
+			if (vl && *v == '@') {
+				q->default_only = true;
+				v++;
+				vl--;
+			}
+			if (!vl || memchr(v, '@', vl))
+				return -EINVAL;
+			q->ver = v;
+			q->ver_len = vl;
+		}
+	}
+	return q->len ? 0 : -EINVAL;
+}
+
+static int resolve(struct upc_elf *e, const char *spec, struct upc_location *loc)
+{
+	struct cands c = { .n = 0 };
+	struct query q;
+	uint64_t plus = 0, raw;
+	bool has_plus;
+	struct upc_sym *s;
+	int err;
+
+	memset(loc, 0, sizeof(*loc));
+	if (!spec || !*spec) {
+		pr_err("%s: empty symbol", e->path);
+		return -EINVAL;
+	}
+	if (spec[0] == '0' && spec[1] == 'x' && !upc_parse_hex(spec, strlen(spec), &raw))
+		return resolve_raw(e, spec, raw, loc);
+	if (parse_query(spec, &q, &plus, &has_plus)) {
+		pr_err("%s: '%s' is not a symbol specification (NAME, NAME@VER, "
+		       "NAME@@VER, NAME@0xADDR, NAME+OFF or 0xFILEOFFSET)", e->path, spec);
+		return -EINVAL;
+	}
+	c.q = &q;
+	err = upc_foreach_sym_named(e, q.name, q.len, collect, &c);
+	if (err < 0)
+		return err;
+	if (!c.n)
+		return explain_missing(e, &q);
+	if (!q.ver && !q.has_addr)
+		prefer_default(&c);
+	if (c.total > 1)
+		return report_ambiguous(e, &q, &c);
+	s = &c.c[0];
+	if (e->arch->flags & UPC_ARCH_THUMB_BIT && (s->value & 1)) {
+		pr_err("%s: '%.*s' is a Thumb function (st_value 0x%llx has bit 0 set); the "
+		       "kernel only probes ARM-mode code and the process would die with "
+		       "SIGILL: rebuild it with -marm", e->path, (int)s->name_len, s->name,
+		       (unsigned long long)s->value);
+		return -ENOTSUP;
+	}
+	if (s->offset == UPC_NO_OFFSET) {
+		pr_err("%s: '%.*s' at 0x%llx is not inside an executable segment",
+		       e->path, (int)s->name_len, s->name, (unsigned long long)s->addr);
+		return -ERANGE;
+	}
+	if (has_plus && plus && plus >= s->size) {
+		pr_err("%s: '%s' is outside '%.*s', which is %llu bytes long", e->path,
+		       spec, (int)s->name_len, s->name, (unsigned long long)s->size);
+		return -ERANGE;
+	}
+	loc->sym = *s;
+	loc->sym_off = plus;
+	loc->addr = s->addr + plus;
+	loc->offset = s->offset + plus;
+	if ((e->arch->flags & UPC_ARCH_PPC64_ENTRY) && s->addr != s->value)
+		loc->flags |= UPC_LOC_LOCAL_ENTRY;
+	if (s->type == STT_GNU_IFUNC) {
+		loc->flags |= UPC_LOC_IFUNC;
+		warn_ifunc(e, s);
+	}
+	return check_align(e, spec, loc->addr);
+}
+
+int upc_resolve(struct upc_elf *e, const char *spec, struct upc_location *loc)
+{
+	unsigned mark = upc_log_errors();
+
+	return upc_explained(resolve(e, spec, loc), mark, spec ? spec : "");
+}
+
+const char *upc_sym_type_name(const struct upc_elf *e, const struct upc_sym *s)
+{
+	if (s->type == STT_GNU_IFUNC)
+		return "IFUNC";
+	if ((e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1))
+		return "THUMB";
+	return "FUNC";
+}
