@@ -374,10 +374,9 @@ void recout_comm(struct recout *w, long pid, const char *comm, const char *from)
 static const char *fill_comm(struct recout *w, struct upc_record *r)
 {
 	bool unknown = r->comm.n == 5 && !memcmp(r->comm.p, "<...>", 5);
-	char p[64], c[32];
-	const char *from = NULL;
+	char p[64], *c;
+	size_t clen;
 	unsigned i;
-	FILE *f;
 
 	if (r->pid < 0)
 		return NULL;
@@ -395,16 +394,12 @@ static const char *fill_comm(struct recout *w, struct upc_record *r)
 	if (!unknown)
 		return NULL;
 	snprintf(p, sizeof(p), "/proc/%ld/comm", r->pid);
-	f = fopen(p, "re");
-	if (!f)
+	if (upc_read_file(p, 4096, false, &c, &clen))
 		return NULL;
-	if (fgets(c, sizeof(c), f)) {
-		c[strcspn(c, "\n")] = '\0';
-		recout_comm(w, r->pid, c, "proc");
-		from = fill_comm(w, r);
-	}
-	fclose(f);
-	return from;
+	c[strcspn(c, "\n")] = '\0';
+	recout_comm(w, r->pid, c, "proc");
+	free(c);
+	return fill_comm(w, r);
 }
 
 /* The value of " KEY=" in [p, e), up to the next blank. */

@@ -9,13 +9,11 @@
  */
 #include <errno.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,22 +170,18 @@ void session_end(struct session *s)
 /* Is pid a live process (not gone, not a zombie waiting to be reaped)? */
 static bool pid_alive(long pid)
 {
-	char path[64], stat[512];
+	char path[64], *stat;
 	const char *rp;
-	ssize_t n;
-	int fd;
+	bool alive;
+	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (upc_read_file(path, 1 << 16, false, &stat, &n))
 		return false;
-	n = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	stat[n] = '\0';
 	rp = strrchr(stat, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
-	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+	alive = rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+	free(stat);
+	return alive;
 }
 
 /* Has every followed process exited? The pid filter lists them: the kernel

@@ -9,7 +9,7 @@ FX=$(cd "$2" && pwd)
 pass=0 fail=0
 T=$(mktemp -d)
 out=$T.out err=$T.err
-trap 'rm -rf "$T" "$out" "$err" "$T.conf" "$T.bad" "$T.saved"' EXIT
+trap 'rm -rf "$T" "$out" "$err" "$T.conf" "$T.bad" "$T.saved" "$T.same"' EXIT
 export UPROBECTL_TRACEFS="$T" UPROBECTL_MACHINE=x86_64
 
 ok() { pass=$((pass + 1)); }
@@ -78,6 +78,37 @@ UPROBECTL_MACHINE=aarch64 "$U" -q add -e a64 "$FX/aarch64/pie" fx_global 'n=$arg
 check grep -q " n=%x1:s32 s=+0(%x0):string r=%x30\$" "$T/uprobe_events"
 UPROBECTL_MACHINE=armv7l "$U" -q add -e a32 "$FX/armhf/pie" fx_global '$arg1' '$ra' >"$out" 2>"$err" && ok || ko "arm add"
 check grep -q "a32 $FX/armhf/pie:0x[0-9a-f]* %r0 %lr\$" "$T/uprobe_events"
+
+# --- resolve prints exactly what add writes, for every option add takes
+cp "$T/uprobe_events" "$T.same"
+same_as_add() {
+	"$U" resolve -q "$@" >"$out" 2>"$err" || { ko "resolve $*: $(cat "$err")"; return; }
+	r=$(cat "$out")
+	"$U" -q add "$@" >/dev/null 2>"$err" || { ko "add $*: $(cat "$err")"; return; }
+	if [ "$(tail -n 1 "$T/uprobe_events")" = "$r" ]; then ok; else
+		ko "resolve $* printed '$r', add wrote '$(tail -n 1 "$T/uprobe_events")'"; fi
+}
+same_as_add -e same_plain "$PIE" fx_global
+same_as_add -r -e same_ret "$PIE" fx_global
+same_as_add -g same-grp -e same_grp "$PIE" fx_global
+same_as_add -e same_args0 --args 0 "$PIE" fx_global
+same_as_add -e same_args7 --args 7 "$PIE" fx_global
+same_as_add -e same_user "$PIE" fx_global 'n=$arg2:s32' '+0($arg1):string' '$ra' '%si'
+same_as_add -r -e same_user_ret "$PIE" fx_global 'v=$retval:u16'
+same_as_add -e same_plus "$PIE" fx_global+4
+same_as_add -e same_raw "$PIE" "$off"
+same_as_add "$PIE" fx_local
+ln -s "$PIE" "$T.same-link"
+same_as_add -e same_link "$T.same-link" fx_global
+rm -f "$T.same-link"
+same_as_add -e same_dbg --debug-dir "$FX/host/debug" "$FX/host/nopie-stripped" fx_local
+UPROBECTL_MACHINE=aarch64 same_as_add -e same_sysroot --sysroot "$FX/aarch64" /pie-stripped fx_local
+UPROBECTL_MACHINE=aarch64 same_as_add -e same_a64 "$FX/aarch64/pie" fx_global '$arg3' 'x=$sp'
+# an offset in no symbol (the PLT): both name the event "probe"
+plt=$(readelf -SW "$PIE" | awk '$2 == ".plt" { print "0x" $5 }')
+same_as_add "$PIE" "$(printf '0x%x' "$plt")"
+check grep -q "^p:uprobectl/probe $PIE:" "$T/uprobe_events"
+cp "$T.same" "$T/uprobe_events"
 
 # --- refusals: exit 2, one line, nothing written
 save

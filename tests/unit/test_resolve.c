@@ -211,6 +211,123 @@ static void check_untrusted_debug(const struct fx *x)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* The probe add would write, from the file: path, event, arguments. */
+static void check_describe(const struct fx *x)
+{
+	static struct upc_probe p;
+	struct upc_probe_opts o = { .sz = sizeof(o), .group = "g", .nargs = 2 };
+	char *user[] = { (char *)"n=$arg2:s32", (char *)"$ra", NULL };
+	char path[PATH_MAX], real[PATH_MAX], want[256];
+	struct upc_elf_opts eo = { .sz = sizeof(eo) };
+	struct upc_location loc;
+	const struct upc_arch *a;
+	struct upc_elf *e;
+	char reg[32];
+
+	/* definitions name files absolutely */
+	fx_path(x, "pie", path);
+	assert_non_null(realpath(path, real));
+	assert_int_equal(upc_elf_open(real, &eo, &e), 0);
+	a = upc_elf_arch(e);
+	assert_int_equal(upc_probe_describe(e, "fx_global", NULL, &o, &p), 0);
+	assert_int_equal(p.kind, 'p');
+	assert_string_equal(p.group, "g");
+	assert_string_equal(p.event, "fx_global");
+	assert_string_equal(p.path, real);
+	assert_true(p.ino != 0);
+	assert_ptr_equal(p.arch, a);
+	assert_int_equal(resolve(e, "fx_global", &loc), 0);
+	assert_int_equal(p.offset, loc.offset);
+	upc_arch_arg(a, 2, reg, sizeof(reg));
+	snprintf(want, sizeof(want), " arg2=%s ra=%s", reg, upc_arch_ra(a));
+	assert_non_null(strstr(p.args, want));
+	/* the user's arguments, translated; a return probe; a raw offset in
+	 * no symbol gets the name "probe" */
+	assert_int_equal(upc_probe_describe(e, "fx_global", user, &o, &p), 0);
+	upc_arch_arg(a, 2, reg, sizeof(reg));
+	snprintf(want, sizeof(want), "n=%s:s32 %s", reg, upc_arch_ra(a));
+	assert_string_equal(p.args, want);
+	o.ret = true;
+	o.event = "done";
+	assert_int_equal(upc_probe_describe(e, "fx_global", NULL, &o, &p), 0);
+	assert_int_equal(p.kind, 'r');
+	assert_string_equal(p.event, "done");
+	assert_non_null(strstr(p.args, "ret="));
+	/* refusals are explained */
+	last_err[0] = '\0';
+	o.group = "bad group";
+	assert_int_equal(upc_probe_describe(e, "fx_global", NULL, &o, &p), -EINVAL);
+	assert_non_null(strstr(last_err, "group"));
+	o.group = NULL;
+	last_err[0] = '\0';
+	assert_int_equal(upc_probe_describe(e, "no_such_function", NULL, &o, &p), -ENOENT);
+	assert_true(last_err[0]);
+	upc_elf_close(e);
+	/* a relative path is refused: the kernel would read it elsewhere */
+	e = open_fx(x, "pie", NULL);
+	if (path[0] != '/') {
+		last_err[0] = '\0';
+		assert_int_equal(upc_probe_describe(e, "fx_global", NULL, &o, &p), -EINVAL);
+		assert_non_null(strstr(last_err, "absolute"));
+	}
+	upc_elf_close(e);
+	/* below a sysroot: named as the target sees it, not checked again */
+	eo.sysroot = x->dir;
+	assert_int_equal(upc_elf_open("/pie", &eo, &e), 0);
+	o.sysroot = true;
+	o.ret = false;
+	o.event = NULL;
+	assert_int_equal(upc_probe_describe(e, "fx_global", NULL, &o, &p), 0);
+	assert_string_equal(p.path, "/pie");
+	assert_string_equal(p.group, UPC_DEFAULT_GROUP);
+	assert_true(p.ino == 0);
+	upc_elf_close(e);
+}
+
+static int find_global(const struct upc_sym *sym, void *ctx)
+{
+	if (sym->name_len != 9 || memcmp(sym->name, "fx_global", 9))
+		return 0;
+	*(struct upc_sym *)ctx = *sym;
+	return 1;
+}
+
+/* The symbol at a file offset: what list and the stack symbolizer show. */
+static void check_sym_at(const struct fx *x)
+{
+	struct upc_location loc, at;
+	struct upc_elf *e = open_fx(x, "pie", NULL);
+
+	assert_int_equal(resolve(e, "fx_global", &loc), 0);
+	assert_int_equal(upc_elf_sym_at(e, loc.offset, &at), 0);
+	assert_non_null(at.sym.name);
+	assert_true(at.sym.name_len == 9 && !memcmp(at.sym.name, "fx_global", 9));
+	assert_int_equal(at.sym_off, 0);
+	assert_true(loc.sym.size > 4);
+	assert_int_equal(upc_elf_sym_at(e, loc.offset + 4, &at), 0);
+	assert_true(at.sym.name_len == 9 && !memcmp(at.sym.name, "fx_global", 9));
+	assert_int_equal(at.sym_off, 4);
+	assert_int_equal(at.addr, loc.addr + 4);
+	assert_string_equal(upc_sym_type_name(e, &loc.sym), "FUNC");
+	/* past the end of the file: in no executable segment */
+	last_err[0] = '\0';
+	assert_int_equal(upc_elf_sym_at(e, 1ull << 40, &at), -ERANGE);
+	assert_false(last_err[0]);	/* silent */
+	upc_elf_close(e);
+	if (!strcmp(x->arch, "armhf")) {
+		struct upc_sym thumb = { .name = NULL };
+
+		e = open_fx(x, "thumb", NULL);
+		assert_int_equal(upc_resolve(e, "fx_global", &loc), -ENOTSUP);
+		upc_elf_foreach_sym(e, find_global, &thumb);
+		assert_non_null(thumb.name);
+		assert_string_equal(upc_sym_type_name(e, &thumb), "THUMB");
+		assert_int_equal(upc_elf_sym_at(e, thumb.offset, &at), 0);
+		assert_true(at.sym.name_len == 9 && !memcmp(at.sym.name, "fx_global", 9));
+		upc_elf_close(e);
+	}
+}
+
 static void check_arch(const char *arch)
 {
 	struct fx x = { .arch = arch };
@@ -254,6 +371,8 @@ static void check_arch(const char *arch)
 	assert_int_equal(loc.offset, oracle_sym_offset(dbg, "fx_local", NULL));
 	upc_elf_close(e);
 	check_library(&x);
+	check_describe(&x);
+	check_sym_at(&x);
 
 	e = open_fx(&x, "pie", NULL);
 	if (!strcmp(arch, "host") || !strcmp(arch, "aarch64")) {

@@ -177,6 +177,165 @@ static void test_no_uprobe_events(void **state)
 	upc_tracefs_close(t);
 }
 
+/* One probe: formatted, parsed back, and compared as the kernel lists it. */
+static void test_probe_object(void **state)
+{
+	static struct upc_probe a, b;
+	char def[UPC_DEF_MAX];
+	const char *l;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.kind = 'p';
+	strcpy(a.group, "grp");
+	strcpy(a.event, "ev");
+	strcpy(a.path, "/usr/lib/libx.so");
+	a.offset = 0x1234;
+	strcpy(a.args, "%di len=%si:u32 +0(%dx):string");
+	assert_true(upc_probe_format(&a, def, sizeof(def)) > 0);
+	assert_string_equal(def, "p:grp/ev /usr/lib/libx.so:0x1234 %di len=%si:u32 +0(%dx):string");
+	assert_int_equal(upc_probe_parse(def, strlen(def), &b), 0);
+	assert_true(upc_probe_equal(&a, &b));
+	/* the kernel lists unnamed argument K as argK= */
+	l = "p:grp/ev /usr/lib/libx.so:0x1234 arg1=%di len=%si:u32 arg3=+0(%dx):string";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_true(upc_probe_equal(&a, &b));
+	/* ... but argK names position K only */
+	l = "p:grp/ev /usr/lib/libx.so:0x1234 arg2=%di len=%si:u32 arg3=+0(%dx):string";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_false(upc_probe_equal(&a, &b));
+	l = "p:grp/ev /usr/lib/libx.so:0x1234 arg1=%di len=%si:u64 arg3=+0(%dx):string";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_false(upc_probe_equal(&a, &b));
+	l = "p:grp/ev /usr/lib/libx.so:0x1234 arg1=%di len=%si:u32";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_false(upc_probe_equal(&a, &b));
+	l = "r:grp/ev /usr/lib/libx.so:0x1234 arg1=%di len=%si:u32 arg3=+0(%dx):string";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_false(upc_probe_equal(&a, &b));
+	l = "p:grp/ev /usr/lib/libx.so:0x1238 arg1=%di len=%si:u32 arg3=+0(%dx):string";
+	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+	assert_false(upc_probe_equal(&a, &b));
+	/* a reference counter (USDT semaphore) is part of the definition */
+	a.has_ref_ctr = true;
+	a.ref_ctr = 0x40;
+	a.args[0] = '\0';
+	assert_true(upc_probe_format(&a, def, sizeof(def)) > 0);
+	assert_string_equal(def, "p:grp/ev /usr/lib/libx.so:0x1234(0x40)");
+	assert_int_equal(upc_probe_parse(def, strlen(def), &b), 0);
+	assert_true(upc_probe_equal(&a, &b));
+	b.ref_ctr = 0x48;
+	assert_false(upc_probe_equal(&a, &b));
+}
+
+/* create writes one definition; destroy deletes only what was named, and
+ * with force disables it wherever it is enabled first. */
+static void test_probe_create_destroy(void **state)
+{
+	static struct upc_probe p;
+	struct upc_kernel_error k;
+	struct upc_tracefs *t;
+	char dir[256];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	memset(&p, 0, sizeof(p));
+	p.kind = 'r';
+	strcpy(p.group, "uprobectl");
+	strcpy(p.event, "made");
+	strcpy(p.path, "/bin/true");
+	p.offset = 0x20;
+	strcpy(p.args, "ret=$retval");
+	assert_int_equal(upc_probe_create(t, &p, &k), 0);
+	assert_string_equal(get_file("uprobe_events"),
+			    "p:other/keep /bin/true:0x0000000000001000 arg1=%di\n"
+			    "r:uprobectl/made /bin/true:0x20 ret=$retval\n");
+	/* the file is no longer the one that was read: nothing is written */
+	assert_int_equal(stat("/bin/true", &st), 0);
+	p.dev = (uint64_t)st.st_dev;
+	p.ino = (uint64_t)st.st_ino + 1;
+	assert_int_equal(upc_probe_create(t, &p, &k), -ESTALE);
+	p.ino = (uint64_t)st.st_ino;
+	strcpy(p.event, "again");
+	assert_int_equal(upc_probe_create(t, &p, &k), 0);
+	/* nothing written for what is not there */
+	assert_int_equal(upc_probe_destroy(t, "uprobectl", "nosuch", true, &k), -ENOENT);
+	assert_int_equal(upc_probe_destroy(t, "nosuch", NULL, true, &k), -ENOENT);
+	/* enabled in another run's instance: force disables it there */
+	snprintf(dir, sizeof(dir), "%s/instances", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/instances/other-run", root);
+	mkdir(dir, 0755);
+	strcat(dir, "/events");
+	mkdir(dir, 0755);
+	strcat(dir, "/uprobectl");
+	mkdir(dir, 0755);
+	strcat(dir, "/made");
+	mkdir(dir, 0755);
+	put_file("instances/other-run/events/uprobectl/made/enable", "1\n");
+	assert_int_equal(upc_probe_destroy(t, "uprobectl", "made", true, &k), 0);
+	assert_string_equal(get_file("instances/other-run/events/uprobectl/made/enable"), "0\n");
+	assert_non_null(strstr(get_file("uprobe_events"), "ret=$retval\n-:uprobectl/made\n"));
+	/* the whole group: each of its events, no other group's */
+	assert_int_equal(upc_probe_destroy(t, "uprobectl", NULL, false, &k), 0);
+	assert_non_null(strstr(get_file("uprobe_events"),
+			       "-:uprobectl/made\n-:uprobectl/made\n-:uprobectl/again\n"));
+	assert_null(strstr(get_file("uprobe_events"), "-:other"));
+	upc_tracefs_close(t);
+}
+
+/* Instances: made when missing, removed only when we made them. */
+static void test_instances(void **state)
+{
+	struct upc_instance *i, *j;
+	struct upc_tracefs *t;
+	char rel[128], p[256], buf[16];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	snprintf(p, sizeof(p), "%s/instances", root);
+	mkdir(p, 0755);
+	assert_int_equal(upc_instance_open(t, "../escape", false, &i), -EINVAL);
+	assert_int_equal(upc_instance_open(t, "mine", true, &i), 0);
+	assert_true(upc_instance_created(i));
+	assert_string_equal(upc_instance_name(i), "mine");
+	snprintf(p, sizeof(p), "%s/instances/mine", root);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* another user of it: never its owner */
+	assert_int_equal(upc_instance_open(t, "mine", true, &j), -EEXIST);
+	assert_int_equal(upc_instance_open(t, "mine", false, &j), 0);
+	assert_false(upc_instance_created(j));
+	assert_int_equal(upc_instance_close(j), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(upc_instance_path(i, "trace_pipe", rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "instances/mine/trace_pipe");
+	put_file("instances/mine/tracing_on", "0\n");
+	assert_int_equal(upc_instance_write(i, "tracing_on", "1"), 0);
+	assert_int_equal(upc_instance_read(i, "tracing_on", buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "1\n");
+	assert_int_equal(upc_instance_set_option(i, "nosuch", true), -ENOENT);
+	snprintf(p, sizeof(p), "%s/instances/mine/tracing_on", root);
+	unlink(p);
+	assert_int_equal(upc_instance_close(i), 0);
+	snprintf(p, sizeof(p), "%s/instances/mine", root);
+	assert_int_equal(stat(p, &st), -1);
+	/* the top level */
+	assert_int_equal(upc_instance_open(t, NULL, false, &i), 0);
+	assert_null(upc_instance_name(i));
+	assert_int_equal(upc_instance_path(i, "trace_pipe", rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "trace_pipe");
+	put_file("trace_pipe", "");
+	fd = upc_instance_pipe(i);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(upc_instance_close(i), 0);
+	upc_tracefs_close(t);
+}
+
 static void test_parse_lines(void **state)
 {
 	struct upc_probe p;
@@ -474,6 +633,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_append_and_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_uprobe_events, setup, teardown),
 		cmocka_unit_test(test_parse_lines),
+		cmocka_unit_test(test_probe_object),
+		cmocka_unit_test_setup_teardown(test_probe_create_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test(test_error_log),
 		cmocka_unit_test(test_fetchargs),
 		cmocka_unit_test_setup_teardown(test_kernel_arch, setup, teardown),
