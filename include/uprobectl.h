@@ -416,7 +416,8 @@ int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
 
 /* Read a whole file into a malloc'd NUL-terminated buffer the caller frees:
  * all of it or an error (-EFBIG when it has max bytes or more). regular: anything but
- * a regular file is refused (-EISDIR, -EINVAL) and a FIFO never blocks. */
+ * a regular file is refused (-EISDIR; -ESPIPE for a FIFO, a device or a
+ * socket) and a FIFO never blocks. */
 int upc_read_file(const char *path, size_t max, bool regular, char **buf, size_t *len);
 
 /* The running kernel's configuration text (/proc/config.gz, else

@@ -114,17 +114,22 @@ int cli_usage(const char *fmt, ...)
 	va_end(ap);
 	cli_err("%s (see 'uprobectl %s%s--help')", buf, cli_cmd ? cli_cmd : "",
 		cli_cmd ? " " : "");
-	return EXIT_USAGE;
+	return -EINVAL;
 }
 
-int cli_error(int err, const char *what)
+int cli_explain(int err, const char *what)
 {
-	if (err >= 0)
-		return EXIT_OK;
-	if (what)
+	if (err < 0)
 		cli_err("%s: %s", what, strerror(-err));
-	return err == -EINVAL || err == -ENOTUNIQ || err == -ERANGE || err == -ENOTSUP
-		       ? EXIT_USAGE : EXIT_FAIL;
+	return err;
+}
+
+int cli_status(int ret)
+{
+	if (ret >= 0)
+		return ret;
+	return ret == -EINVAL || ret == -ENOTUNIQ || ret == -ERANGE || ret == -ENOTSUP ||
+	       ret == -EILSEQ || ret == -ENAMETOOLONG ? EXIT_USAGE : EXIT_FAIL;
 }
 
 bool cli_common_opt(int opt)

@@ -39,13 +39,19 @@ void cli_err(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 /* A prefix for every message until reset with NULL ("FILE:LINE: "). */
 void cli_set_context(const char *ctx);
-/* Usage error: the message, a pointer to --help, exit status 2. */
+/*
+ * Return conventions: helpers return 0 (or a count) or a negative errno,
+ * after explaining the failure; a command returns an exit status, or a
+ * negative errno it explained, which main turns into one with cli_status().
+ */
+/* Usage error: the message and a pointer to --help; returns -EINVAL. */
 int cli_usage(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
-/* The one mapping of an error (-errno) to an exit status: 0 for err >= 0,
- * 2 for a bad request (invalid, ambiguous, out of range, unsupported), 1
- * otherwise. what names the failed thing in "what: strerror"; NULL when
- * the library already explained it (an "explained" function). */
-int cli_error(int err, const char *what);
+/* Explain err as "what: strerror" (for a silent library call); returns it. */
+int cli_explain(int err, const char *what);
+/* The one mapping of what a command returned to an exit status: itself
+ * when >= 0; 2 for a bad request (invalid, ambiguous, out of range,
+ * unsupported, a bad byte, a name too long); 1 for any other error. */
+int cli_status(int ret);
 
 /* Long option ids. */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,

@@ -76,7 +76,7 @@ static int add(int argc, char **argv)
 		r = probe_opt(&q, opt, optarg);
 		if (!r)
 			r = tfs_args_opt(&a, opt, optarg);
-		if (r == EXIT_USAGE)
+		if (r < 0)
 			return r;
 		if (!r)
 			return cli_usage("unknown option");
@@ -92,7 +92,7 @@ static int add(int argc, char **argv)
 	p = malloc(sizeof(*p));
 	def = malloc(UPC_DEF_MAX);
 	if (!p || !def) {
-		status = cli_error(-ENOMEM, "add");
+		status = cli_explain(-ENOMEM, "add");
 		goto out;
 	}
 	status = probe_define(t, &q, p, &existed);

@@ -154,16 +154,16 @@ static int read_probe_file(const char *file, char **conf)
 
 	if (err) {
 		cli_err("%s: %s (nothing was changed)", file,
-			err == -EINVAL ? "not a regular file" : strerror(-err));
-		return EXIT_FAIL;
+			err == -ESPIPE ? "not a regular file" : strerror(-err));
+		return err;
 	}
 	if ((z = memchr(*conf, '\0', len))) {
 		for (const char *c = *conf; c < z; c++)
 			line += *c == '\n';
 		cli_err("%s:%d: a NUL byte: not a probe file (nothing was changed)", file, line);
-		return EXIT_USAGE;
+		return -EILSEQ;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 /* ---- plan: every line parsed and resolved; nothing changes yet ---- */
@@ -222,68 +222,68 @@ static int parse_want(struct want *w, int argc)
 	opterr = 0;
 	while ((opt = getopt_long(argc, w->argv, "+:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
 		r = opt == '?' || opt == ':' ? 0 : probe_opt(&w->q, opt, optarg);
-		if (r == EXIT_USAGE)
+		if (r < 0)
 			return r;
 		if (!r) {
 			cli_err("'%s': a probe line takes -r, -e EVENT and --args N, then FILE "
 				"SYMBOL [FETCHARG...]", w->argv[optind - 1]);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
 	if (argc - optind < 2) {
 		cli_err("expected FILE SYMBOL [FETCHARG...]");
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	probe_req_words(&w->q, argc - optind, w->argv + optind);
-	return EXIT_OK;
+	return 0;
 }
 
 static int plan_line(struct apply *ap, char *l, int lineno)
 {
 	struct want *x = &ap->w[ap->nw];
-	int n = tokenize(l, x), status;
+	int n = tokenize(l, x), err;
 
 	if (n == 1)
-		return EXIT_OK;
+		return 0;
 	if (n < 0) {
 		cli_err(n == -EINVAL ? "a quote is not closed" : "the line is too long");
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	if (ap->nw == MAX_LINES - 1) {
 		cli_err("more than %d probes", MAX_LINES - 1);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	x->line = lineno;
 	x->q = (struct probe_req)PROBE_REQ_INIT;
 	x->q.elf = ap->elf;
 	x->q.opts.group = ap->group;
-	if ((status = parse_want(x, n)) || (status = probe_describe(&x->q, ap->t, &x->p, NULL)))
-		return status;
+	if ((err = parse_want(x, n)) || (err = probe_describe(&x->q, ap->t, &x->p, NULL)))
+		return err;
 	for (int k = 0; k < ap->nw; k++)
 		if (!strcmp(ap->w[k].p.event, x->p.event)) {
 			cli_err("event %s is already defined on line %d (name one with -e)",
 				x->p.event, ap->w[k].line);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	ap->nw++;
-	return EXIT_OK;
+	return 0;
 }
 
 static int plan(struct apply *ap, char *conf)
 {
 	char ctx[600];
-	int lineno = 0, status = EXIT_OK;
+	int lineno = 0, err = 0;
 
-	for (char *l = conf, *nl; status == EXIT_OK && l && *l; l = nl ? nl + 1 : NULL) {
+	for (char *l = conf, *nl; !err && l && *l; l = nl ? nl + 1 : NULL) {
 		nl = strchr(l, '\n');
 		if (nl)
 			*nl = '\0';
 		snprintf(ctx, sizeof(ctx), "%s:%d: ", ap->file, ++lineno);
 		cli_set_context(ctx);
-		status = plan_line(ap, l, lineno);
+		err = plan_line(ap, l, lineno);
 	}
 	cli_set_context(NULL);
-	return status;
+	return err;
 }
 
 /* ---- diff: what is there, against what the file wants ---- */
@@ -366,11 +366,11 @@ static bool rollback(struct apply *ap)
 	return same;
 }
 
-static int fail_rolled_back(struct apply *ap)
+static int fail_rolled_back(struct apply *ap, int err)
 {
 	if (rollback(ap))
 		cli_err("%s: nothing was changed", ap->file);
-	return EXIT_FAIL;
+	return err;
 }
 
 /* Delete what goes or changes, create what comes or changed. */
@@ -391,10 +391,10 @@ static int commit(struct apply *ap)
 			upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, false);
 		err = upc_probe_destroy(ap->t, ap->group, s->v[i].p.event, false, &k);
 		if (err) {
-			cli_destroy_error(ap->group, s->v[i].p.event, err, &k);
+			err = cli_destroy_error(ap->group, s->v[i].p.event, err, &k);
 			if (s->v[i].enabled)
 				upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, true);
-			return fail_rolled_back(ap);
+			return fail_rolled_back(ap, err);
 		}
 		for (int j = i; j < s->n; j++)
 			if (!strcmp(s->v[j].p.event, s->v[i].p.event))
@@ -403,22 +403,21 @@ static int commit(struct apply *ap)
 	}
 	for (int i = 0; i < ap->nw; i++) {
 		struct want *w = &ap->w[i];
-		int status;
 
 		if (w->action == KEEP)
 			continue;
 		snprintf(ctx, sizeof(ctx), "%s:%d: ", ap->file, w->line);
 		cli_set_context(ctx);
-		status = probe_create(ap->t, &w->q, &w->p);
+		err = probe_create(ap->t, &w->q, &w->p);
 		cli_set_context(NULL);
-		if (status)
-			return fail_rolled_back(ap);
+		if (err)
+			return fail_rolled_back(ap, err);
 		w->created = true;
 		w->action == CREATE ? ap->created++ : ap->replaced++;
 	}
 	/* a replaced event was deleted above and is counted there */
 	ap->deleted -= ap->replaced;
-	return EXIT_OK;
+	return 0;
 }
 
 /* Enabled states: as asked, else as they were. */
@@ -478,13 +477,13 @@ static int apply(int argc, char **argv)
 		goto out;
 	/* the group as it is before anything is resolved */
 	if ((err = read_state(ap.t, ap.group, &ap.first))) {
-		status = cli_error(err, NULL);
+		status = err;
 		goto out;
 	}
 	if ((status = read_probe_file(ap.file, &conf)))
 		goto out;
 	if (!(ap.w = calloc(MAX_LINES, sizeof(*ap.w)))) {
-		status = cli_error(-ENOMEM, "apply");
+		status = cli_explain(-ENOMEM, "apply");
 		goto out;
 	}
 	if ((status = plan(&ap, conf)))

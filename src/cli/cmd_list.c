@@ -129,7 +129,7 @@ static int list(int argc, char **argv)
 	}
 	upc_elf_close(c.elf);
 	upc_tracefs_close(t);
-	return cli_error(err, NULL);
+	return err;
 }
 
 const struct cmd cmd_list = { "list", list, "list the group's probes", list_usage };

@@ -75,7 +75,7 @@ static int resolve(int argc, char **argv)
 	int opt, r, status;
 
 	while ((opt = getopt_long(argc, argv, "+qvg:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
-		if ((r = probe_opt(&q, opt, optarg)) == EXIT_USAGE)
+		if ((r = probe_opt(&q, opt, optarg)) < 0)
 			return r;
 		if (r || cli_common_opt(opt))
 			continue;
@@ -92,15 +92,16 @@ static int resolve(int argc, char **argv)
 	p = malloc(sizeof(*p));
 	def = malloc(UPC_DEF_MAX);
 	if (!p || !def) {
-		status = cli_error(-ENOMEM, "resolve");
+		status = cli_explain(-ENOMEM, "resolve");
 		goto out;
 	}
 	status = probe_describe(&q, NULL, p, &elf);
 	if (status)
 		goto out;
-	status = cli_error(upc_probe_format(p, def, UPC_DEF_MAX), NULL);
-	if (status)
+	status = upc_probe_format(p, def, UPC_DEF_MAX);
+	if (status < 0)
 		goto out;
+	status = 0;
 	if (cli_json)
 		print_json(&q, p, def);
 	else if (cli_quiet)

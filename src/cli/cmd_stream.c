@@ -72,7 +72,7 @@ static int stream(int argc, char **argv)
 		r = session_opt(&s, &lim, opt, optarg);
 		if (!r)
 			r = tfs_args_opt(&a, opt, optarg);
-		if (r == EXIT_USAGE)
+		if (r < 0)
 			return r;
 		if (!r)
 			return cli_usage("unknown option");
@@ -92,7 +92,7 @@ static int stream(int argc, char **argv)
 			status = EXIT_FAIL;
 			goto out;
 		}
-		if ((status = cli_error(names_add(&only, events[i]), "stream")))
+		if ((status = cli_explain(names_add(&only, events[i]), "stream")))
 			goto out;
 	}
 	s.only = nevents ? &only : NULL;

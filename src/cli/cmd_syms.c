@@ -170,12 +170,12 @@ static int syms(int argc, char **argv)
 	c.glob = argc - optind == 2 ? argv[optind + 1] : NULL;
 	err = cli_open_elf(argv[optind], &eo, &c.elf);
 	if (err)
-		return cli_error(err, NULL);
+		return err;
 	/* JSON readers get one document: the array, or the error alone. So a
 	 * first walk finds any error (a corrupt name) before '[' is printed. */
 	if (cli_json && (err = upc_elf_foreach_sym(c.elf, count_sym, &c)) < 0) {
 		upc_elf_close(c.elf);
-		return cli_error(err, NULL);
+		return err;
 	}
 	c.n = 0;
 	if (cli_json)
@@ -190,7 +190,7 @@ static int syms(int argc, char **argv)
 	}
 	upc_elf_close(c.elf);
 	if (err < 0)
-		return cli_error(err, NULL);
+		return err;
 	if (!c.n && c.glob) {
 		/* like grep: nothing matched is status 1; JSON readers get [] */
 		if (!cli_json)

@@ -49,13 +49,13 @@ static int child_start(struct child *c, char **cmd)
 	int sync[2];
 
 	if (pipe(sync))
-		return cli_error(-errno, "pipe");
+		return cli_explain(-errno, "pipe");
 	fflush(NULL);
 	c->pid = fork();
 	if (c->pid < 0) {
 		close(sync[0]);
 		close(sync[1]);
-		return cli_error(-errno, "fork");
+		return cli_explain(-errno, "fork");
 	}
 	if (c->pid == 0) {
 		char go;
@@ -82,7 +82,7 @@ static int child_release(struct child *c, bool go)
 	if (c->release < 0)
 		return status;
 	if (go && write(c->release, "g", 1) != 1)
-		status = cli_error(-errno, "starting the command");
+		status = cli_explain(-errno, "starting the command");
 	close(c->release);
 	c->release = -1;
 	return status;
@@ -144,7 +144,7 @@ static int trace(int argc, char **argv)
 			r = probe_opt(&q, opt, optarg);
 		if (!r)
 			r = tfs_args_opt(&a, opt, optarg);
-		if (r == EXIT_USAGE)
+		if (r < 0)
 			return r;
 		if (!r)
 			return cli_usage("unknown option");
@@ -165,7 +165,7 @@ static int trace(int argc, char **argv)
 	/* from here a signal ends the session and removes the probe */
 	session_signals();
 	if (!(p = malloc(sizeof(*p)))) {
-		status = cli_error(-ENOMEM, "trace");
+		status = cli_explain(-ENOMEM, "trace");
 		goto out;
 	}
 	status = probe_define(s.t, &q, p, &existed);
@@ -174,7 +174,7 @@ static int trace(int argc, char **argv)
 	added = !existed;
 	if (!cli_quiet && upc_probe_format(p, def, sizeof(def)) > 0)
 		fprintf(stderr, "uprobectl: tracing %s\n", def);
-	if ((status = cli_error(names_add(&only, p->event), "trace")))
+	if ((status = cli_explain(names_add(&only, p->event), "trace")))
 		goto out;
 	s.group = group;
 	s.only = &only;

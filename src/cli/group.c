@@ -47,7 +47,7 @@ int cli_lock_group(const char *group, bool exclusive, double wait)
 	int err;
 
 	if (held)
-		return EXIT_OK;
+		return 0;
 	err = upc_group_lock(group, exclusive, wait, &held, &holder);
 	if (err == -EWOULDBLOCK) {
 		if (holder)
@@ -57,21 +57,21 @@ int cli_lock_group(const char *group, bool exclusive, double wait)
 		else
 			cli_err("group %s is in use by another uprobectl; gave up after %lld ms "
 				"(--wait S waits longer)", group, (long long)(wait * 1000));
-		return EXIT_FAIL;
+		return err;
 	}
 	if (err == -ENOSYS || err == -EOPNOTSUPP) {
 		/* a small board kernel without CONFIG_FILE_LOCKING */
 		if (cli_verbose)
 			cli_warn("this kernel has no file locks: group %s is not locked", group);
-		return EXIT_OK;
+		return 0;
 	}
 	if (err == -EROFS || err == -ENOENT || err == -EACCES) {
 		/* a board with nowhere to keep a lock file still works */
 		cli_warn("no place for the lock of group %s (%s): going on without it",
 			 group, strerror(-err));
-		return EXIT_OK;
+		return 0;
 	}
-	return cli_error(err, "group lock");
+	return cli_explain(err, "group lock");
 }
 
 static int add_name(const struct upc_probe *p, void *ctx)
@@ -85,19 +85,19 @@ int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
 	int err;
 
 	*t = NULL;
-	if (upc_check_name("group", a->group, true))
-		return EXIT_USAGE;
+	if ((err = upc_check_name("group", a->group, true)))
+		return err;
 	for (int i = 0; i < nevents; i++)
-		if (upc_check_name("event", events[i], false))
-			return EXIT_USAGE;
+		if ((err = upc_check_name("event", events[i], false)))
+			return err;
 	if (a->lock != CLI_LOCK_NONE &&
 	    (err = cli_lock_group(a->group, a->lock == CLI_LOCK_WRITE, a->wait)))
 		return err;
 	if ((err = upc_tracefs_open(a->tracefs, t)))
-		return cli_error(err, NULL);
+		return err;
 	if (ev && (err = upc_probe_foreach(*t, a->group, add_name, ev)) < 0)
-		return cli_error(err, "uprobe_events");
-	return EXIT_OK;
+		return err;
+	return 0;
 }
 
 bool cli_group_has(const struct names *ev, const char *group, const char *event)
@@ -149,5 +149,5 @@ int cli_destroy_error(const char *group, const char *event, int err,
 			"tool (perf?); disable it there first", what);
 	else
 		cli_kernel_error(what, err, k, NULL);
-	return EXIT_FAIL;
+	return -EIO;	/* a failure of the write, not of the request: exit 1 */
 }

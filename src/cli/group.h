@@ -21,17 +21,17 @@ struct tfs_args {
 };
 #define CLI_WAIT_DEFAULT 5.0
 #define TFS_ARGS_INIT { UPC_DEFAULT_GROUP, NULL, CLI_WAIT_DEFAULT, CLI_LOCK_NONE }
-/* One of those options: 1 taken, 0 not one of them, EXIT_USAGE after
+/* One of those options: 1 taken, 0 not one of them, -EINVAL after
  * explaining a bad value. */
 int tfs_args_opt(struct tfs_args *a, int opt, const char *arg);
 
 /* Lock group for the rest of the run: shared to read it whole, exclusive to
- * change it (waiting up to wait seconds for another run). Returns EXIT_OK,
- * or the exit status after naming the holder. */
+ * change it (waiting up to wait seconds for another run). 0, or -errno
+ * after naming the holder. */
 int cli_lock_group(const char *group, bool exclusive, double wait);
 /* Check the group name and the nevents event names the command was given,
  * take the group's lock (a->lock), find tracefs and, when ev is given, the
- * group's events. Returns EXIT_OK, or the exit status after printing why. */
+ * group's events. 0, or -errno after explaining. */
 int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],
 		   struct upc_tracefs **t, struct names *ev);
 /* Is event one of the group's (ev)? Explains when not. */
@@ -41,7 +41,8 @@ bool cli_group_has(const struct names *ev, const char *group, const char *event)
  * user's fetch arguments, NULL when the defaults were used). */
 void cli_kernel_error(const char *what, int err, const struct upc_kernel_error *k,
 		      char *const user_args[]);
-/* Explain a failed upc_probe_destroy of group/event; returns the status. */
+/* Explain a failed upc_probe_destroy of group/event (NULL: all); returns
+ * -EIO (the write failed, whatever the kernel's errno: exit 1). */
 int cli_destroy_error(const char *group, const char *event, int err,
 		      const struct upc_kernel_error *k);
 

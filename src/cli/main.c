@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 			printf("uprobectl %s\n", UPC_VERSION);
 			return EXIT_OK;
 		} else {
-			return cli_usage("unknown option '%s'", argv[i]);
+			return cli_status(cli_usage("unknown option '%s'", argv[i]));
 		}
 	}
 	if (i >= argc) {
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 			}
 		}
 		optind = 1;
-		status = cmds[k]->fn(argc - i, argv + i);
+		status = cli_status(cmds[k]->fn(argc - i, argv + i));
 		if (sigbus_seen()) {
 			cli_err("a file shrank while it was read (SIGBUS): what was printed "
 				"from it may be wrong; run again");
@@ -88,5 +88,5 @@ int main(int argc, char **argv)
 		}
 		return status;
 	}
-	return cli_usage("unknown command '%s'", argv[i]);
+	return cli_status(cli_usage("unknown command '%s'", argv[i]));
 }

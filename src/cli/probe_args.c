@@ -47,7 +47,8 @@ int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 	struct stat st;
 	int err;
 
-	/* the file, as the kernel will see it */
+	/* the file, as the kernel will see it; what it cannot be is a
+	 * validation error (-EINVAL: exit 2), as every check before writing */
 	if (q->file[0] != '/') {
 		char abs[PATH_MAX];
 		bool known = realpath(q->file, abs);
@@ -55,36 +56,36 @@ int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 		cli_err("%s: the path must be absolute (the kernel would resolve it against "
 			"its writer's directory)%s%s", q->file, known ? "; use " : "",
 			known ? abs : "");
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
-	if (upc_check_path(q->file) || upc_check_name("group", o.group, true) ||
-	    (o.event && upc_check_name("event", o.event, false)))
-		return EXIT_USAGE;
+	if ((err = upc_check_path(q->file)) || (err = upc_check_name("group", o.group, true)) ||
+	    (o.event && (err = upc_check_name("event", o.event, false))))
+		return err;
 	o.sysroot = eo.sysroot != NULL;
 	if (!o.sysroot) {
 		if (stat(q->file, &st)) {
 			cli_err("%s: %s", q->file, strerror(errno));
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			cli_err("%s: not a regular file (the kernel probes programs and "
 				"libraries)", q->file);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
 	err = cli_open_elf(q->file, &eo, &elf);
 	if (!err)
 		err = upc_probe_describe(elf, q->spec, q->fetchargs, &o, p);
-	if (!err && t && upc_kernel_can_probe(t, p->arch, q->file))
-		err = -EINVAL;
+	if (!err && t)
+		err = upc_kernel_can_probe(t, p->arch, q->file) ? -EINVAL : 0;
 	if (keep && !err) {
 		*keep = elf;
-		return EXIT_OK;
+		return 0;
 	}
 	/* the location's symbol strings go with the file */
 	memset(&p->loc.sym, 0, sizeof(p->loc.sym));
 	upc_elf_close(elf);
-	return cli_error(err, NULL);
+	return err;
 }
 
 int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
@@ -107,7 +108,9 @@ int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
 	else if (err)
 		cli_kernel_error(what, err, kerr, q->fetchargs);
 	free(kerr);
-	return err ? EXIT_FAIL : EXIT_OK;
+	/* the kernel's refusal is a failure of the write (exit 1), not of the
+	 * request, which was checked whole before */
+	return err && err != -ENOMEM ? -EIO : err;
 }
 
 struct existing {
@@ -136,36 +139,35 @@ int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct 
 {
 	struct existing *x = calloc(1, sizeof(*x));
 	char *other = malloc(UPC_DEF_MAX);
-	int err, status;
+	int err;
 
 	*existed = false;
 	if (!x || !other) {
-		status = cli_error(-ENOMEM, "probe");
+		err = cli_explain(-ENOMEM, "probe");
 		goto out;
 	}
-	status = probe_describe(q, t, p, NULL);
-	if (status)
+	err = probe_describe(q, t, p, NULL);
+	if (err)
 		goto out;
 	x->p = p;
 	err = upc_probe_foreach(t, p->group, find_existing, x);
-	if (err < 0) {
-		status = cli_error(err, NULL);
+	if (err < 0)
 		goto out;
-	}
+	err = 0;
 	if (x->found && !x->same) {
 		if (upc_probe_format(&x->other, other, UPC_DEF_MAX) < 0)
 			snprintf(other, UPC_DEF_MAX, "%s/%s", x->other.group, x->other.event);
 		cli_err("event %s/%s already exists as '%s'; delete it first ('uprobectl del "
 			"-g %s %s') or name this one with -e", p->group, p->event, other,
 			p->group, p->event);
-		status = EXIT_FAIL;
+		err = -EEXIST;
 		goto out;
 	}
 	*existed = x->same;
 	if (!x->same)
-		status = probe_create(t, q, p);
+		err = probe_create(t, q, p);
 out:
 	free(x);
 	free(other);
-	return status;
+	return err;
 }

@@ -23,22 +23,23 @@ struct probe_req {
 #define PROBE_SHORT_OPTS "re:"
 
 /* -r, -e EVENT, --args N, --sysroot, --debug-dir, --no-debug-file: 1
- * taken, 0 not one of them, EXIT_USAGE after explaining a bad value. */
+ * taken, 0 not one of them, -EINVAL after explaining a bad value. */
 int probe_opt(struct probe_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2; argv[argc] is NULL). */
 void probe_req_words(struct probe_req *q, int argc, char *const argv[]);
 
 /* Resolve and check everything short of writing; with t, also that the
- * running kernel can probe the file. Returns an exit status; every refusal
- * is explained. With elf, the file stays open there for p->loc's symbol
+ * running kernel can probe the file. 0, or -errno after explaining (a
+ * refusal of the request is -EINVAL). With elf, the file stays open there for p->loc's symbol
  * (the caller closes it); without, p->loc.sym is cleared. */
 int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 		   struct upc_probe *p, struct upc_elf **elf);
-/* Write p (described from q); a refusal is explained. Exit status. */
+/* Write p (described from q): 0, or -errno after explaining. */
 int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
 		 const struct upc_probe *p);
 /* Describe, then create unless an identical event exists (*existed); the
- * same event name with another definition is refused. Exit status. */
+ * same event name with another definition is refused (-EEXIST). 0, or
+ * -errno after explaining. */
 int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct upc_probe *p,
 		 bool *existed);
 

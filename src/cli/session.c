@@ -62,7 +62,7 @@ static int write_pids(struct session *s)
 	td = opendir(dir);
 	if (!td) {
 		cli_err("process %ld: %s", s->pid, strerror(errno));
-		return EXIT_FAIL;
+		return -ESRCH;
 	}
 	while ((d = readdir(td)) && used + 16 < sizeof(list))
 		if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
@@ -70,8 +70,8 @@ static int write_pids(struct session *s)
 	closedir(td);
 	if ((err = upc_instance_write(s->inst, "set_event_pid", list)) ||
 	    (err = upc_instance_set_option(s->inst, "event-fork", true)))
-		return cli_error(err, "setting the pid filter");
-	return EXIT_OK;
+		return cli_explain(err, "setting the pid filter");
+	return 0;
 }
 
 static int switch_events(struct session *s, bool on)
@@ -101,17 +101,17 @@ int session_start(struct session *s)
 		snprintf(name, sizeof(name), "uprobectl-%ld", (long)getpid());
 		s->instance = name;
 	}
-	if (s->instance && upc_check_name("instance", s->instance, true))
-		return EXIT_USAGE;
+	if (s->instance && (err = upc_check_name("instance", s->instance, true)))
+		return err;
 	err = upc_instance_open(s->t, s->instance, own, &s->inst);
 	if (err == -EEXIST) {
 		cli_err("instance %s exists: -p and --stack need an instance of their own "
 			"(leave out --instance)", s->instance);
-		return EXIT_FAIL;
+		return err;
 	}
 	if (err) {
 		cli_err("creating tracefs instance %s: %s", s->instance, strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
 	s->instance = upc_instance_name(s->inst);
 	if (s->instance) {
@@ -127,23 +127,24 @@ int session_start(struct session *s)
 		if (s->stack && (err = upc_instance_set_option(s->inst, "userstacktrace", true))) {
 			cli_err("options/userstacktrace: %s (this architecture may have "
 				"no user stack traces)", strerror(-err));
-			return EXIT_FAIL;
+			return err;
 		}
 		err = switch_events(s, true);
 		if (err) {
 			cli_err("enabling %s events in instance %s: %s", s->group, s->instance,
 				strerror(-err));
-			return EXIT_FAIL;
+			return err;
 		}
 		s->enabled = true;
 	}
 	s->fd = upc_instance_pipe(s->inst);
 	if (s->fd < 0) {
+		err = s->fd;
 		cli_err("%s trace_pipe: %s", s->instance ? s->instance : "top-level",
-			strerror(-s->fd));
-		return EXIT_FAIL;
+			strerror(-err));
+		return err;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 void session_end(struct session *s)

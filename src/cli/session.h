@@ -32,14 +32,14 @@ struct session_limits {
 	unsigned long count;		/* records, 0: no limit */
 	double seconds;			/* 0: no limit */
 };
-/* One of those options: 1 taken, 0 not one of them, EXIT_USAGE after
+/* One of those options: 1 taken, 0 not one of them, -EINVAL after
  * explaining a bad value. */
 int session_opt(struct session *s, struct session_limits *l, int opt, const char *arg);
 
 /* SIGINT, SIGTERM and SIGHUP end the session; the one that did, or 0. */
 void session_signals(void);
 int session_stop_signal(void);
-/* Set up what the session needs; returns an exit status (explained). */
+/* Set up what the session needs: 0, or -errno after explaining. */
 int session_start(struct session *s);
 /* Stream records into w until the limits, a signal, the reader going away,
  * or (child > 0) the child exiting and its records read. */

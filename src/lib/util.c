@@ -130,7 +130,8 @@ int upc_read_file(const char *path, size_t max, bool regular, char **buf, size_t
 		goto out;
 	}
 	if (regular && !S_ISREG(st.st_mode)) {
-		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		/* a FIFO, a device or a socket: a stream, never read whole */
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -ESPIPE;
 		goto out;
 	}
 	/* tracefs and /proc files report size 0: read until EOF */
