@@ -38,6 +38,9 @@ endif
 comma := ,
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
+# Board builds (the toolchain fragments add it to OPT): no unwind tables,
+# which C never reads and which are 6% of a static binary.
+BOARD_OPT := -fno-asynchronous-unwind-tables -fno-unwind-tables
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
 	-ffunction-sections -fdata-sections -Iinclude -Itargets $(EXTRA_CFLAGS)

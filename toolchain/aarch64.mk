@@ -9,4 +9,4 @@ ifeq ($(origin CC),default)
 CC := $(if $(filter 1,$(MUSL)),aarch64-linux-musl-gcc,$(CROSS_COMPILE)gcc)
 endif
 STATIC ?= 1
-OPT ?= -Os -flto=auto
+OPT ?= -Os -flto=auto $(BOARD_OPT)

@@ -9,4 +9,4 @@ CC := $(CROSS_COMPILE)gcc
 endif
 ARCH_CFLAGS := -marm
 STATIC ?= 1
-OPT ?= -Os -flto=auto
+OPT ?= -Os -flto=auto $(BOARD_OPT)

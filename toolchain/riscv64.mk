@@ -7,4 +7,4 @@ ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
 STATIC ?= 1
-OPT ?= -Os -flto=auto
+OPT ?= -Os -flto=auto $(BOARD_OPT)

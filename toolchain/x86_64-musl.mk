@@ -4,4 +4,4 @@ ifeq ($(origin CC),default)
 CC := musl-gcc
 endif
 STATIC ?= 1
-OPT ?= -Os -flto=auto
+OPT ?= -Os -flto=auto $(BOARD_OPT)

@@ -10,33 +10,11 @@
 
 #include "cli.h"
 #include "json.h"
-#include "recout.h"
-
-static void put(struct json *j, const char *p, size_t n)
-{
-	if (j->o)
-		ob_put(j->o, p, n);
-	else
-		fwrite(p, 1, n, j->f);
-}
-
-/* Before a value or a key: the comma that separates it from the last. */
-static void sep(struct json *j)
-{
-	if (j->after_key) {
-		j->after_key = false;
-		return;
-	}
-	if (j->depth && !j->first[j->depth - 1])
-		put(j, ",", 1);
-	if (j->depth)
-		j->first[j->depth - 1] = false;
-}
 
 static void open_level(struct json *j, char open, char close)
 {
-	sep(j);
-	put(j, &open, 1);
+	json_sep(j);
+	json_put(j, &open, 1);
 	if (j->depth < JSON_MAX_DEPTH) {
 		j->first[j->depth] = true;
 		j->close[j->depth++] = close;
@@ -50,25 +28,20 @@ void json_end(struct json *j)
 {
 	if (j->depth) {
 		j->depth--;
-		put(j, &j->close[j->depth], 1);
+		json_put(j, &j->close[j->depth], 1);
 	}
 }
 
 void json_newline(struct json *j)
 {
-	put(j, "\n", 1);
+	json_put(j, "\n", 1);
 }
 
 void json_keyn(struct json *j, const char *key, size_t n)
 {
 	json_str(j, key, n);
-	put(j, ":", 1);
+	json_put(j, ":", 1);
 	j->after_key = true;
-}
-
-void json_key(struct json *j, const char *key)
-{
-	json_keyn(j, key, strlen(key));
 }
 
 void json_str(struct json *j, const char *s, size_t n)
@@ -78,32 +51,38 @@ void json_str(struct json *j, const char *s, size_t n)
 		[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0x80 ... 0xff] = 2,
 	};
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	size_t run = 0, i = 0;
 
-	sep(j);
-	put(j, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+	json_sep(j);
+	json_put(j, "\"", 1);
+	for (;;) {
+		unsigned char c;
 		size_t k;
 
-		if (!special[c])
-			continue;
+		while (i < n && !special[(unsigned char)s[i]])
+			i++;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (special[c] == 2 && (k = upc_utf8_seq(s + i, n - i))) {
-			i += k - 1;
+			i += k;
 			continue;
 		}
-		put(j, s + run, i - run);
-		run = i + 1;
+		json_put(j, s + run, i - run);
+		run = ++i;
 		if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r') {
-			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : (char)c;
-			put(j, esc, 2);
+			char esc[2] = { '\\', c == '\n' ? 'n' : c == '\t' ? 't' :
+					      c == '\r' ? 'r' : (char)c };
+
+			json_put(j, esc, 2);
 		} else {
-			put(j, esc, 6);
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			json_put(j, esc, 6);
 		}
 	}
-	put(j, s + run, n - run);
-	put(j, "\"", 1);
+	json_put(j, s + run, n - run);
+	json_put(j, "\"", 1);
 }
 
 void json_cstr(struct json *j, const char *s)
@@ -112,12 +91,6 @@ void json_cstr(struct json *j, const char *s)
 		json_str(j, s, strlen(s));
 	else
 		json_null(j);
-}
-
-void json_raw(struct json *j, const char *s, size_t n)
-{
-	sep(j);
-	put(j, s, n);
 }
 
 void json_u64(struct json *j, uint64_t v)

@@ -199,7 +199,7 @@ static void json_hex(struct json *j, const char *key, uint64_t v)
 	b[n--] = 'x';
 	b[n] = '0';
 	json_key(j, key);
-	json_str(j, b + n, (size_t)(20 - n));
+	json_safe(j, b + n, (size_t)(20 - n));
 }
 
 static void write_json(struct recout *w, const struct upc_record *r, const char *comm_from)
@@ -208,7 +208,8 @@ static void write_json(struct recout *w, const struct upc_record *r, const char 
 
 	json_obj(&j);
 	if (r->kind == UPC_REC_LOST) {
-		json_kv_str(&j, "kind", "lost");
+		json_key(&j, "kind");
+		json_safe(&j, "lost", 4);
 		json_key(&j, "cpu");
 		json_i64(&j, r->cpu);
 		json_key(&j, "lost");
@@ -217,7 +218,8 @@ static void write_json(struct recout *w, const struct upc_record *r, const char 
 		else
 			json_null(&j);
 	} else if (r->kind == UPC_REC_OTHER || r->kind == UPC_REC_FRAME) {
-		json_kv_str(&j, "kind", "other");
+		json_key(&j, "kind");
+		json_safe(&j, "other", 5);
 		json_text(&j, "raw", &r->raw);
 	} else {
 		json_key(&j, "ts");
@@ -227,7 +229,10 @@ static void write_json(struct recout *w, const struct upc_record *r, const char 
 			json_str(&j, r->ts.p, r->ts.n);
 		json_text(&j, "comm", &r->comm);
 		if (comm_from)	/* the kernel printed "<...>": filled in by us */
-			json_kv_str(&j, "comm_from", comm_from);
+		{
+			json_key(&j, "comm_from");
+			json_safe(&j, comm_from, strlen(comm_from));
+		}
 		json_key(&j, "pid");
 		json_i64(&j, r->pid);
 		if (r->tgid >= 0) {
@@ -239,14 +244,17 @@ static void write_json(struct recout *w, const struct upc_record *r, const char 
 		if (w->group)
 			json_kv_str(&j, "group", w->group);
 		if (r->kind == UPC_REC_STACK) {
-			json_kv_str(&j, "kind", "stack");
+			json_key(&j, "kind");
+			json_safe(&j, "stack", 5);
 		} else {
 			json_text(&j, "event", &r->event);
 			if (r->kind == UPC_REC_ENTRY) {
-				json_kv_str(&j, "kind", "entry");
+				json_key(&j, "kind");
+				json_safe(&j, "entry", 5);
 				json_hex(&j, "ip", r->ip);
 			} else {
-				json_kv_str(&j, "kind", "return");
+				json_key(&j, "kind");
+				json_safe(&j, "return", 6);
 				json_hex(&j, "func", r->ip);
 				json_hex(&j, "ret_to", r->ret_to);
 			}
@@ -261,7 +269,8 @@ static void write_json(struct recout *w, const struct upc_record *r, const char 
 			json_obj(&j);
 			for (unsigned i = 0; i < r->nargs; i++) {
 				json_keyn(&j, r->args[i].name.p, r->args[i].name.n);
-				json_cstr(&j, type_names[r->args[i].type]);
+				json_safe(&j, type_names[r->args[i].type],
+					  strlen(type_names[r->args[i].type]));
 			}
 			json_end(&j);
 			if (r->rest.n)

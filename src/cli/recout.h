@@ -8,26 +8,7 @@
 #include <stdint.h>
 
 #include "uprobectl.h"
-
-/* Output straight to a file descriptor. */
-struct obuf {
-	int fd;
-	bool failed;		/* the reader went away (EPIPE) */
-	size_t n;
-	char buf[1 << 16];
-};
-void ob_put_slow(struct obuf *o, const char *s, size_t n);
-void ob_flush(struct obuf *o);
-static inline void ob_put(struct obuf *o, const char *s, size_t n)
-{
-	if (n <= 16 && o->n + 16 <= sizeof(o->buf)) {
-		for (size_t i = 0; i < n; i++)
-			o->buf[o->n + i] = s[i];
-		o->n += n;
-		return;
-	}
-	ob_put_slow(o, s, n);
-}
+#include "obuf.h"
 
 /* The distinct event names of a group, in uprobe_events order. */
 struct names {

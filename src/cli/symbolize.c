@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "uprobectl.h"
+#include "upc_printf.h"
 #include "symbolize.h"
 
 struct symctx {

@@ -57,24 +57,34 @@ static int lock_dir(char *buf, size_t len)
  * "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; 0 when unknown. */
 static long lock_holder(int fd)
 {
-	unsigned long maj, min, ino;
-	char line[256], kind[16];
+	const char *line, *end, *nl, *p, *tok[6];
+	size_t len, n[6];
 	struct stat st;
-	long pid = 0, p;
-	FILE *f;
+	uint64_t pid, ino;
+	long holder = 0;
+	char *buf;
 
-	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
+	if (fstat(fd, &st) || upc_read_file("/proc/locks", 16u << 20, false, &buf, &len))
 		return 0;
-	while (!pid && fgets(line, sizeof(line), f)) {
-		const char *c = strchr(line, ':');
+	end = buf + len;
+	for (line = buf; !holder && line < end; line = nl + 1) {
+		int k = 0;
 
-		if (c && sscanf(c + 1, " %15s %*s %*s %ld %lx:%lx:%lu", kind, &p, &maj, &min,
-				&ino) == 5 &&
-		    !strcmp(kind, "FLOCK") && ino == (unsigned long)st.st_ino)
-			pid = p;
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			nl = end;
+		/* "ID:" FLOCK ADVISORY WRITE PID MAJ:MIN:INO ... */
+		for (p = line; k < 6 && upc_token(&p, nl, &tok[k], &n[k]); k++)
+			;
+		if (k == 6 && n[1] == 5 && !memcmp(tok[1], "FLOCK", 5) &&
+		    !upc_parse_u64(tok[4], n[4], &pid) && pid <= 0x7fffffff &&
+		    (p = memrchr(tok[5], ':', n[5])) &&
+		    !upc_parse_u64(p + 1, (size_t)(tok[5] + n[5] - p - 1), &ino) &&
+		    ino == (uint64_t)st.st_ino)
+			holder = (long)pid;
 	}
-	fclose(f);
-	return pid;
+	free(buf);
+	return holder;
 }
 
 static double now(void)

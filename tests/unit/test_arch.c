@@ -116,8 +116,23 @@ static void test_machines(void **state)
 		if (a->retval[0] == '%')
 			assert_true(upc_arch_has_reg(a, a->retval + 1, strlen(a->retval + 1)));
 		assert_true(upc_arch_has_reg(a, a->sp + 1, strlen(a->sp + 1)));
+		/* its kernels are known by their uname -m, and are its own */
+		assert_non_null(a->uname);
+		for (const char *u = a->uname; *u;) {
+			char m[32];
+			size_t k = strcspn(u, " ");
+
+			snprintf(m, sizeof(m), "%.*s", (int)k, u);
+			assert_ptr_equal(upc_arch_by_uname(m), a);
+			u += k + (u[k] == ' ');
+		}
 	}
 	assert_true(n > 10);
+	/* the longest prefix wins: a ppc64le kernel is not a ppc one */
+	assert_string_equal(upc_arch_name(upc_arch_by_uname("ppc64le")), "ppc64");
+	assert_string_equal(upc_arch_name(upc_arch_by_uname("armv7l")), "arm");
+	assert_string_equal(upc_arch_name(upc_arch_by_uname("mips64")), "mips64");
+	assert_null(upc_arch_by_uname("vax"));
 }
 
 static void test_registers(void **state)

@@ -559,6 +559,23 @@ static void test_kernel_arch(void **state)
 	assert_int_equal(upc_tracefs_open(root, &t), 0);
 	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("arm"), "/p"), 0);
 	upc_tracefs_close(t);
+	/* runs_on: o32 MIPS programs run on a mips64 kernel; the longest
+	 * uname prefix names the kernel: ppc64le is not ppc */
+	setenv("UPROBECTL_MACHINE", "mips64", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("mips"), "/p"), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("mips64"), "/p"), 0);
+	upc_tracefs_close(t);
+	setenv("UPROBECTL_MACHINE", "ppc64le", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("ppc64"), "/p"), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("ppc"), "/p"), -ENOEXEC);
+	upc_tracefs_close(t);
+	/* a kernel no table knows decides for itself */
+	setenv("UPROBECTL_MACHINE", "vax", 1);
+	assert_int_equal(upc_tracefs_open(root, &t), 0);
+	assert_int_equal(upc_kernel_can_probe(t, upc_arch_by_name("riscv64"), "/p"), 0);
+	upc_tracefs_close(t);
 	unsetenv("UPROBECTL_MACHINE");
 }
 
