@@ -119,11 +119,11 @@ static void test_machines(void **state)
 		/* its kernels are known by their uname -m, and are its own */
 		assert_non_null(a->uname);
 		for (const char *u = a->uname; *u;) {
-			char m[32];
+			char um[32];
 			size_t k = strcspn(u, " ");
 
-			snprintf(m, sizeof(m), "%.*s", (int)k, u);
-			assert_ptr_equal(upc_arch_by_uname(m), a);
+			snprintf(um, sizeof(um), "%.*s", (int)k, u);
+			assert_ptr_equal(upc_arch_by_uname(um), a);
 			u += k + (u[k] == ' ');
 		}
 	}
