@@ -214,6 +214,10 @@ int upc_img_map(const char *path, struct upc_img *img);
 
 uint32_t upc_crc32(uint32_t crc, const unsigned char *p, size_t len);
 
+/* FILE of an instance (NULL: the top level), relative to tracefs: the one
+ * place instance paths are built. */
+int upc_instance_rel(const char *instance, const char *file, char *buf, size_t len);
+
 /* Fill k from the last entry of an error_log text. */
 void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k);
 

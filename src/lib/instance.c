@@ -20,6 +20,14 @@ struct upc_instance {
 	bool created;
 };
 
+int upc_instance_rel(const char *instance, const char *file, char *buf, size_t len)
+{
+	int n = instance ? snprintf(buf, len, "instances/%s%s%s", instance, *file ? "/" : "", file)
+			 : snprintf(buf, len, "%s", file);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 int upc_instance_open(const struct upc_tracefs *t, const char *name, bool exclusive,
 		      struct upc_instance **out)
 {
@@ -39,8 +47,8 @@ int upc_instance_open(const struct upc_tracefs *t, const char *name, bool exclus
 			return -EINVAL;
 		}
 		snprintf(i->name, sizeof(i->name), "%s", name);
-		snprintf(rel, sizeof(rel), "instances/%s", name);
-		if ((err = upc_tracefs_path(t, rel, path, sizeof(path)))) {
+		if ((err = upc_instance_rel(name, "", rel, sizeof(rel))) ||
+		    (err = upc_tracefs_path(t, rel, path, sizeof(path)))) {
 			free(i);
 			return err;
 		}
@@ -63,11 +71,9 @@ int upc_instance_close(struct upc_instance *i)
 
 	if (!i)
 		return 0;
-	if (i->created) {
-		snprintf(rel, sizeof(rel), "instances/%s", i->name);
-		if (!(err = upc_tracefs_path(i->t, rel, path, sizeof(path))) && rmdir(path))
-			err = -errno;
-	}
+	if (i->created && !(err = upc_instance_rel(i->name, "", rel, sizeof(rel))) &&
+	    !(err = upc_tracefs_path(i->t, rel, path, sizeof(path))) && rmdir(path))
+		err = -errno;
 	free(i);
 	return err;
 }
@@ -84,10 +90,7 @@ bool upc_instance_created(const struct upc_instance *i)
 
 int upc_instance_path(const struct upc_instance *i, const char *file, char *buf, size_t len)
 {
-	int n = i->name[0] ? snprintf(buf, len, "instances/%s/%s", i->name, file)
-			   : snprintf(buf, len, "%s", file);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	return upc_instance_rel(upc_instance_name(i), file, buf, len);
 }
 
 int upc_instance_read(const struct upc_instance *i, const char *file, char *buf, size_t len)

@@ -433,13 +433,14 @@ out:
 static int disable_everywhere(const struct upc_tracefs *t, const char *group,
 			      const char *event)
 {
-	char path[PATH_MAX], rel[PATH_MAX];
+	char path[PATH_MAX], rel[PATH_MAX], events[UPC_NAME_MAX + 8];
 	int err = upc_event_set_enable(t, NULL, group, event, false);
 	struct dirent *d;
 	DIR *dir;
 
 	if (err == -ENOENT)
 		err = 0;
+	snprintf(events, sizeof(events), "events/%s", group);
 	if (upc_tracefs_path(t, "instances", path, sizeof(path)) || !(dir = opendir(path)))
 		return err;
 	while ((d = readdir(dir))) {
@@ -447,8 +448,8 @@ static int disable_everywhere(const struct upc_tracefs *t, const char *group,
 
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(rel, sizeof(rel), "instances/%s/events/%s", d->d_name, group);
-		if (!upc_tracefs_exists(t, rel))
+		if (upc_instance_rel(d->d_name, events, rel, sizeof(rel)) ||
+		    !upc_tracefs_exists(t, rel))
 			continue;
 		e = upc_event_set_enable(t, d->d_name, group, event, false);
 		if (!err && e != -ENOENT)
@@ -517,15 +518,13 @@ out:
 static int event_file(char *buf, size_t len, const char *instance, const char *group,
 		      const char *event, const char *file)
 {
-	int n;
+	char rel[2 * UPC_NAME_MAX + 32];
+	int n = snprintf(rel, sizeof(rel), "events/%s%s%s/%s", group, event ? "/" : "",
+			 event ? event : "", file);
 
-	if (instance)
-		n = snprintf(buf, len, "instances/%s/events/%s%s%s/%s", instance, group,
-			     event ? "/" : "", event ? event : "", file);
-	else
-		n = snprintf(buf, len, "events/%s%s%s/%s", group, event ? "/" : "",
-			     event ? event : "", file);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -ENAMETOOLONG;
+	return upc_instance_rel(instance, rel, buf, len);
 }
 
 int upc_event_get_enable(const struct upc_tracefs *t, const char *instance,
@@ -553,12 +552,10 @@ int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
 int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on)
 {
 	char rel[UPC_NAME_MAX + 32], v[8];
-	int r;
+	int r = upc_instance_rel(instance, "tracing_on", rel, sizeof(rel));
 
-	if (instance)
-		snprintf(rel, sizeof(rel), "instances/%s/tracing_on", instance);
-	else
-		snprintf(rel, sizeof(rel), "tracing_on");
+	if (r)
+		return r;
 	if (on >= 0)
 		return upc_tracefs_write(t, rel, on ? "1" : "0");
 	r = upc_tracefs_read(t, rel, v, sizeof(v));
