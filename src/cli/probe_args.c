@@ -93,13 +93,12 @@ int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
 {
 	struct upc_kernel_error *kerr = malloc(sizeof(*kerr));
 	char what[2 * UPC_NAME_MAX + 2];
-	int err = -ENOMEM;
+	int err;
 
 	snprintf(what, sizeof(what), "%s/%s", p->group, p->event);
-	if (kerr && sigbus_seen())
-		err = -ESTALE;
-	else if (kerr)
-		err = upc_probe_create(t, p, kerr);
+	if (!kerr)
+		return cli_explain(-ENOMEM, what);
+	err = sigbus_seen() ? -ESTALE : upc_probe_create(t, p, kerr);
 	if (err == -ESTALE)
 		cli_err("%s: %s changed since it was read: not defined; try again", what,
 			p->path);
@@ -110,7 +109,7 @@ int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
 	free(kerr);
 	/* the kernel's refusal is a failure of the write (exit 1), not of the
 	 * request, which was checked whole before */
-	return err && err != -ENOMEM ? -EIO : err;
+	return err ? -EIO : 0;
 }
 
 struct existing {
