@@ -406,6 +406,66 @@ int upc_instance_set_option(const struct upc_instance *inst, const char *option,
 /* Its trace_pipe, opened non-blocking: a file descriptor the caller closes. */
 int upc_instance_pipe(const struct upc_instance *inst);
 
+/* ---- answers: counts and distributions --------------------------------------- */
+
+/* Hits per key (a string: a comm, a pid, an argument's text) and per exact
+ * value, from the kernel's hist triggers or from records: buckets, sorting
+ * and percentiles are computed here, the same way for both. */
+struct upc_agg;
+
+int upc_agg_new(struct upc_agg **out);
+void upc_agg_free(struct upc_agg *a);
+/* n hits of key (len bytes, copied). */
+int upc_agg_key(struct upc_agg *a, const char *key, size_t len, uint64_t n);
+/* n hits of the value v, or of -v when neg. */
+int upc_agg_value(struct upc_agg *a, uint64_t v, bool neg, uint64_t n);
+uint64_t upc_agg_hits(const struct upc_agg *a);	/* of keys and values */
+
+struct upc_agg_entry {
+	const char *key;	/* NUL-terminated, owned by the upc_agg */
+	size_t len;
+	uint64_t count;
+};
+/* The keys, most hits first (then by key), in a malloc'd array. */
+int upc_agg_keys(const struct upc_agg *a, struct upc_agg_entry **out, size_t *n);
+
+enum upc_bucketing {
+	UPC_LOG2,	/* [0], [1], [2, 4), [4, 8) ... as bpftrace's hist() */
+	UPC_LINEAR,	/* [0, step), [step, 2*step) ... */
+};
+struct upc_bucket {
+	uint64_t lo, hi;	/* [lo, hi) */
+	bool negative;		/* every value below 0 (lo and hi 0) */
+	uint64_t count;
+};
+/* The buckets from the lowest value's to the highest's, the empty ones
+ * between included, in a malloc'd array. */
+int upc_agg_buckets(const struct upc_agg *a, enum upc_bucketing how, uint64_t step,
+		    struct upc_bucket **out, size_t *n);
+
+/* Of the values (negative ones count as 0): nearest-rank percentiles. */
+struct upc_agg_stats {
+	uint64_t count, min, max, p50, p90, p99;
+};
+int upc_agg_stats(const struct upc_agg *a, struct upc_agg_stats *st);
+
+/* A kernel hist file's entries ("{ KEY: VALUE } hitcount: N") into a: as
+ * numbers (upc_agg_value) or as text (upc_agg_key); *dropped is its
+ * "Dropped:" count, the hits its table had no room for. */
+int upc_hist_read(const char *text, size_t len, struct upc_agg *a, bool numeric,
+		  uint64_t *dropped);
+
+/* Entries and returns paired per thread with a stack of entry times, so
+ * recursion and nested calls pair right. */
+struct upc_pairing;
+int upc_pairing_new(struct upc_pairing **out);
+void upc_pairing_free(struct upc_pairing *p);
+int upc_pairing_entry(struct upc_pairing *p, long tid, uint64_t ts);
+/* The time since the thread's latest unreturned entry; -ENOENT when there is
+ * none (a call that began before tracing did). */
+int upc_pairing_return(struct upc_pairing *p, long tid, uint64_t ts, uint64_t *elapsed);
+uint64_t upc_pairing_unmatched(const struct upc_pairing *p);
+
 /* ---- files and processes ----------------------------------------------------- */
 
 /* In the text of a /proc/PID/maps, the file mapped at addr (into path) and

@@ -10,7 +10,7 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/un
 RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
-UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_sigbus
+UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a
