@@ -110,7 +110,7 @@ static int stream(int argc, char **argv)
 				cli_warn("no event of %s is enabled: 'uprobectl enable' first, or use "
 					 "--instance", a.group);
 		}
-		session_run(&s, &w, &lim, 0, NULL, &exited);
+		session_stream(&s, &w, &lim, 0, NULL, &exited);
 		session_summary(&w);
 	}
 	session_end(&s);

@@ -8,10 +8,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,70 +35,6 @@ static const char trace_usage[] =
 	"Exit status: COMMAND's status with -- COMMAND; else 0 traced, 1 failure,\n"
 	"2 usage or validation error.\n";
 
-/* COMMAND, forked and held at a pipe until its pid is in the session's
- * filter: it execs when released, and exits 126 when the tracer gives up. */
-struct child {
-	pid_t pid;
-	int release;		/* the write end: one byte lets it exec */
-};
-
-static int child_start(struct child *c, char **cmd)
-{
-	int sync[2];
-
-	if (pipe(sync))
-		return cli_explain(-errno, "pipe");
-	fflush(NULL);
-	c->pid = fork();
-	if (c->pid < 0) {
-		close(sync[0]);
-		close(sync[1]);
-		return cli_explain(-errno, "fork");
-	}
-	if (c->pid == 0) {
-		char go;
-
-		close(sync[1]);
-		signal(SIGPIPE, SIG_DFL);
-		if (read(sync[0], &go, 1) != 1)
-			_exit(126);	/* the tracer gave up */
-		close(sync[0]);
-		execvp(cmd[0], cmd);
-		fprintf(stderr, "uprobectl: %s: %s\n", cmd[0], strerror(errno));
-		_exit(127);
-	}
-	close(sync[0]);
-	c->release = sync[1];
-	return EXIT_OK;
-}
-
-/* Let it exec (go), or make it give up (not go). */
-static int child_release(struct child *c, bool go)
-{
-	int status = EXIT_OK;
-
-	if (c->release < 0)
-		return status;
-	if (go && write(c->release, "g", 1) != 1)
-		status = cli_explain(-errno, "starting the command");
-	close(c->release);
-	c->release = -1;
-	return status;
-}
-
-/* Its exit status as a shell gives it; a session stopped early by a signal
- * passes it on, and the command is waited for either way. */
-static int child_status(struct child *c, bool exited, int wstatus)
-{
-	if (!exited) {
-		if (session_stop_signal())
-			kill(c->pid, session_stop_signal());
-		while (waitpid(c->pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
-	}
-	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-}
-
 static int trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -118,7 +52,7 @@ static int trace(int argc, char **argv)
 	struct session s = SESSION_INIT;
 	struct session_limits lim = { 0, 0 };
 	struct names only = { NULL, 0 };
-	struct child child = { 0, -1 };
+	struct session_child child = SESSION_CHILD_INIT;
 	struct upc_probe *p = NULL;
 	char **cmd = NULL;
 	int opt, r, status, wstatus = 0, nargs;
@@ -181,7 +115,7 @@ static int trace(int argc, char **argv)
 	s.instance = instance;
 	session_output(&w, group, &only, s.stack);
 	if (cmd) {
-		if ((status = child_start(&child, cmd)))
+		if ((status = session_child_start(&child, cmd)))
 			goto out;
 		s.pid = child.pid;
 		recout_comm(&w, child.pid, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0],
@@ -189,13 +123,13 @@ static int trace(int argc, char **argv)
 	}
 	status = session_start(&s);
 	if (status == EXIT_OK)
-		status = child_release(&child, true);
+		status = session_child_release(&child, true);
 	if (status == EXIT_OK) {
-		session_run(&s, &w, &lim, child.pid, &wstatus, &exited);
+		session_stream(&s, &w, &lim, child.pid, &wstatus, &exited);
 		session_summary(&w);
 	}
 out:
-	child_release(&child, false);
+	session_child_release(&child, false);
 	session_end(&s);
 	if (added) {
 		struct upc_kernel_error k;
@@ -205,7 +139,7 @@ out:
 			cli_destroy_error(group, p->event, err, &k);
 	}
 	if (child.pid > 0) {
-		int cs = child_status(&child, exited, wstatus);
+		int cs = session_child_status(&child, exited, wstatus);
 
 		if (status == EXIT_OK)
 			status = cs;

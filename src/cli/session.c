@@ -227,36 +227,36 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Feed every complete line of buf to w; keep the partial tail. */
-static size_t feed(struct recout *w, char *buf, size_t n, unsigned long count)
+/* Hand every complete line of buf to the sink; keep the partial tail. */
+static size_t feed(const struct session_sink *k, char *buf, size_t n)
 {
 	size_t start = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] != '\n')
 			continue;
-		if (!count || w->records < count)
-			recout_line(w, buf + start, i - start);
+		if (!k->done(k->ctx))
+			k->line(k->ctx, buf + start, i - start);
 		start = i + 1;
 	}
-	recout_detach(w);
+	if (k->detach)
+		k->detach(k->ctx);
 	memmove(buf, buf + start, n - start);
 	return n - start;
 }
 
-void session_run(struct session *s, struct recout *w, const struct session_limits *l,
-		 pid_t child, int *child_status, bool *child_exited)
+void session_run(struct session *s, const struct session_sink *k,
+		 const struct session_limits *l, pid_t child, int *child_status,
+		 bool *child_exited)
 {
-	unsigned long count = l->count;
-	double seconds = l->seconds;
 	static char buf[1 << 17];
 	size_t have = 0;
-	double end = seconds > 0 ? now() + seconds : 0;
+	double end = l->seconds > 0 ? now() + l->seconds : 0;
+	double tick = l->interval > 0 ? now() + l->interval : 0;
 	bool child_done = child <= 0, draining = false;
 	double next_check = 0;	/* when to look for the processes and the group */
 
-	w->task_events = s->task_events;
-	while (!stop_signal && !w->out.failed && (!count || w->records < count)) {
+	while (!stop_signal && !k->done(k->ctx)) {
 		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 		int timeout = 100;
 		ssize_t r;
@@ -268,6 +268,10 @@ void session_run(struct session *s, struct recout *w, const struct session_limit
 				break;
 			if (left * 1000 < timeout)
 				timeout = (int)(left * 1000) + 1;
+		}
+		if (tick && now() >= tick) {
+			tick += l->interval;
+			k->tick(k->ctx);
 		}
 		if (!child_done && waitpid(child, child_status, WNOHANG) == child) {
 			child_done = true;
@@ -287,11 +291,18 @@ void session_run(struct session *s, struct recout *w, const struct session_limit
 						"another command): the stream ends\n", s->group);
 			}
 		}
+		if (s->fd < 0) {
+			/* nothing to read (the kernel counts): wait for the end */
+			if (draining)
+				break;
+			poll(NULL, 0, timeout);
+			continue;
+		}
 		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
 			break;
 		r = read(s->fd, buf + have, sizeof(buf) - have - 1);
 		if (r > 0) {
-			have = feed(w, buf, have + (size_t)r, count);
+			have = feed(k, buf, have + (size_t)r);
 			if (have == sizeof(buf) - 1)
 				have = 0;	/* no line is that long: drop the junk */
 			continue;
@@ -303,12 +314,53 @@ void session_run(struct session *s, struct recout *w, const struct session_limit
 		/* nothing to read now */
 		if (draining)
 			break;
-		recout_flush_pending(w);
-		ob_flush(&w->out);
+		k->flush(k->ctx);
 	}
+	k->flush(k->ctx);
+	*child_exited = child > 0 && child_done;
+}
+
+/* The sink of records written out, up to count of them. */
+struct recout_sink {
+	struct recout *w;
+	unsigned long count;
+};
+
+static void rs_line(void *ctx, const char *line, size_t n)
+{
+	struct recout_sink *r = ctx;
+
+	recout_line(r->w, line, n);
+}
+
+static void rs_detach(void *ctx)
+{
+	recout_detach(((struct recout_sink *)ctx)->w);
+}
+
+static void rs_flush(void *ctx)
+{
+	struct recout *w = ((struct recout_sink *)ctx)->w;
+
 	recout_flush_pending(w);
 	ob_flush(&w->out);
-	*child_exited = child > 0 && child_done;
+}
+
+static bool rs_done(void *ctx)
+{
+	struct recout_sink *r = ctx;
+
+	return r->w->out.failed || (r->count && r->w->records >= r->count);
+}
+
+void session_stream(struct session *s, struct recout *w, const struct session_limits *l,
+		    pid_t child, int *child_status, bool *child_exited)
+{
+	struct recout_sink r = { w, l->count };
+	const struct session_sink k = { rs_line, rs_detach, rs_flush, rs_done, NULL, &r };
+
+	w->task_events = s->task_events;
+	session_run(s, &k, l, child, child_status, child_exited);
 }
 
 void session_summary(const struct recout *w)
@@ -342,6 +394,10 @@ void session_summary(const struct recout *w)
 int session_opt(struct session *s, struct session_limits *l, int opt, const char *arg)
 {
 	switch (opt) {
+	case 'i':
+		if (parse_seconds(arg, &l->interval))
+			return cli_usage("-i takes a positive number of seconds");
+		return 1;
 	case 'p':
 		if (parse_pid(arg, &s->pid))
 			return cli_usage("-p takes a process id");
@@ -378,4 +434,60 @@ void session_output_free(struct recout *w)
 	symbolize_free(w->sym_ctx);
 	w->sym_ctx = NULL;
 	recout_free(w);
+}
+
+/* ---- the command a session follows (session.h) ---- */
+
+int session_child_start(struct session_child *c, char **cmd)
+{
+	int sync[2];
+
+	if (pipe(sync))
+		return cli_explain(-errno, "pipe");
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		return cli_explain(-errno, "fork");
+	}
+	if (c->pid == 0) {
+		char go;
+
+		close(sync[1]);
+		signal(SIGPIPE, SIG_DFL);
+		if (read(sync[0], &go, 1) != 1)
+			_exit(126);	/* the tracer gave up */
+		close(sync[0]);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "uprobectl: %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(sync[0]);
+	c->release = sync[1];
+	return EXIT_OK;
+}
+
+int session_child_release(struct session_child *c, bool go)
+{
+	int status = EXIT_OK;
+
+	if (c->release < 0)
+		return status;
+	if (go && write(c->release, "g", 1) != 1)
+		status = cli_explain(-errno, "starting the command");
+	close(c->release);
+	c->release = -1;
+	return status;
+}
+
+int session_child_status(struct session_child *c, bool exited, int wstatus)
+{
+	if (!exited) {
+		if (session_stop_signal())
+			kill(c->pid, session_stop_signal());
+		while (waitpid(c->pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+	}
+	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }

@@ -26,11 +26,13 @@ struct session {
 };
 #define SESSION_INIT { .pid = -1, .fd = -1 }
 
-/* -p PID, -c COUNT, -d SECONDS of stream and trace. */
+/* -p PID, -c COUNT, -d SECONDS of stream and trace (and -i SECONDS of the
+ * commands that report every so often). */
 #define SESSION_SHORT_OPTS "p:c:d:"
 struct session_limits {
 	unsigned long count;		/* records, 0: no limit */
 	double seconds;			/* 0: no limit */
+	double interval;		/* tick every so many seconds, 0: never */
 };
 /* One of those options: 1 taken, 0 not one of them, -EINVAL after
  * explaining a bad value. */
@@ -41,13 +43,42 @@ void session_signals(void);
 int session_stop_signal(void);
 /* Set up what the session needs: 0, or -errno after explaining. */
 int session_start(struct session *s);
-/* Stream records into w until the limits, a signal, the reader going away,
- * or (child > 0) the child exiting and its records read. */
-void session_run(struct session *s, struct recout *w, const struct session_limits *l,
-		 pid_t child, int *child_status, bool *child_exited);
+/* Where the lines of a session go. */
+struct session_sink {
+	void (*line)(void *ctx, const char *line, size_t n);	/* without its newline */
+	void (*detach)(void *ctx);	/* the lines given are about to be reused, or NULL */
+	void (*flush)(void *ctx);	/* nothing more to read for now */
+	bool (*done)(void *ctx);	/* enough: the session ends */
+	void (*tick)(void *ctx);	/* every limits->interval seconds */
+	void *ctx;
+};
+/* Hand the session's lines to k until the limits, a signal, k being done,
+ * or (child > 0) the child exiting and its lines read. A session with no
+ * trace_pipe (fd < 0) only waits for its end. */
+void session_run(struct session *s, const struct session_sink *k,
+		 const struct session_limits *l, pid_t child, int *child_status,
+		 bool *child_exited);
+/* session_run writing records to w, up to l->count of them, until the
+ * reader goes away. */
+void session_stream(struct session *s, struct recout *w, const struct session_limits *l,
+		    pid_t child, int *child_status, bool *child_exited);
 /* Put back everything session_start changed. Idempotent. */
 void session_end(struct session *s);
 void session_summary(const struct recout *w);
+
+/* COMMAND, forked and held at a pipe until its pid is in the session's
+ * filter: it execs when released, and exits 126 when the tracer gives up. */
+struct session_child {
+	pid_t pid;
+	int release;		/* the write end: one byte lets it exec */
+};
+#define SESSION_CHILD_INIT { 0, -1 }
+int session_child_start(struct session_child *c, char **cmd);
+/* Let it exec (go), or make it give up (not go); once. */
+int session_child_release(struct session_child *c, bool go);
+/* Its exit status as a shell gives it; a session stopped early by a signal
+ * passes the signal on, and the command is waited for either way. */
+int session_child_status(struct session_child *c, bool exited, int wstatus);
 
 /* A live record writer to stdout for GROUP's EVENTS, with stacks
  * symbolized while the processes live if asked. */
