@@ -239,9 +239,6 @@ size_t upc_fetcharg_name(const char *a, size_t n, int k, char *buf, size_t len);
  * max bytes. */
 int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
 
-/* Parse an unsigned number in base 16 (with 0x), 10 or, with a leading 0,
- * 8 (as the kernel does), the whole of s[0..len). */
-int upc_parse_u64(const char *s, size_t len, uint64_t *v);
 int upc_parse_hex(const char *s, size_t len, uint64_t *v);
 /* The next blank-separated token of [*p, end): its start and length;
  * false at the end. Advances *p past it. */

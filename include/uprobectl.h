@@ -215,8 +215,9 @@ int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs,
 			  bool ret, char *buf, size_t len);
 
 /* Numbers as the kernel takes them: 0x hex, 0 octal, else decimal, the
- * whole of s; -EINVAL or -ERANGE otherwise. */
+ * whole of s (or of its len bytes); -EINVAL or -ERANGE otherwise. */
 int upc_parse_number(const char *s, uint64_t *v);
+int upc_parse_u64(const char *s, size_t len, uint64_t *v);
 
 /* Checks for what goes into a definition; each explains a refusal. */
 /* Absolute, valid UTF-8, and no byte the kernel's parser splits or stops

@@ -56,7 +56,8 @@ int cli_status(int ret);
 /* Long option ids. */
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
-       OPT_DISABLE, OPT_CHECK, OPT_WAIT };
+       OPT_DISABLE, OPT_CHECK, OPT_WAIT, OPT_ENGINE, OPT_BY, OPT_LOG2, OPT_LINEAR,
+       OPT_UNIT };
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
 

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/* uprobectl latency: how long each call of a function takes. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "answer.h"
+
+static const char latency_usage[] =
+	"Usage: uprobectl latency [--unit ns|us|ms] [-p PID] [-d S] [-i S] [-c N] [--json]\n"
+	"                         [--engine kernel|user|auto] [--sysroot DIR] [--tracefs DIR]\n"
+	"                         FILE SYMBOL [-- COMMAND [ARGS...]]\n"
+	"\n"
+	"The time from each entry of SYMBOL to its return, per thread: count, min,\n"
+	"p50, p90, p99, max and a log2 histogram, in --unit (default us; the\n"
+	"kernel's clock gives microseconds). The user engine pairs entries and\n"
+	"returns with a stack per thread, so recursive and nested calls are\n"
+	"right. The kernel engine (hist triggers and synthetic events) keeps one\n"
+	"entry time per thread: a nested or recursive call pairs with the\n"
+	"innermost entry, so use --engine user for such functions. Options as\n"
+	"for count.\n";
+
+static int latency_opt(struct answer *a, int opt, const char *arg)
+{
+	static const struct { const char *name; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+	};
+
+	if (opt != OPT_UNIT)
+		return 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(arg, units[i].name)) {
+			a->unit = units[i].ns;
+			a->unit_name = units[i].name;
+			return 1;
+		}
+	return cli_usage("--unit is ns, us or ms");
+}
+
+static int latency(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		ANSWER_LONG_OPTS,
+		{ "unit", 1, NULL, OPT_UNIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct answer a = { .kind = ANSWER_LATENCY, .how = UPC_LOG2, .unit = 1000,
+				   .unit_name = "us", .req = PROBE_REQ_INIT, .tfs = TFS_ARGS_INIT,
+				   .s = SESSION_INIT };
+	int err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, latency_opt);
+
+	if (err)
+		return err;
+	if (a.nevents)
+		return cli_usage("latency defines its own entry and return probes: FILE SYMBOL");
+	if (a.nsymbols != 1 || a.fetchargs[0])
+		return cli_usage("expected FILE SYMBOL: one function");
+	if (a.req.opts.ret)
+		return cli_usage("-r: latency probes the entry and the return itself");
+	return answer_run(&a);
+}
+
+const struct cmd cmd_latency = { "latency", latency,
+	"how long each call of a function takes", latency_usage };
