@@ -5,6 +5,7 @@
  *   upc_size(v)         called N times with v = i * 7 % 300 (i = 0..N-1)
  *   upc_sleep(ms)       sleeps ms milliseconds: 1 ms x3, 10 ms x2, 100 ms x1
  *   upc_recurse(d, ms)  calls itself d levels deep, each level sleeping ms
+ *                       (3 levels of 12 ms: calls of 12, 24 and 36 ms)
  * and, with a second thread, upc_size from another thread id.
  *
  *   workload [N]    (default 1000)
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
 	upc_sleep(10);
 	upc_sleep(100);
 	printf("upc_sleep 6\n");
-	printf("upc_recurse %d\n", upc_recurse(3, 20));
+	printf("upc_recurse %d\n", upc_recurse(3, 12));
 	if (pthread_create(&t, NULL, other_thread, (void *)10L) || pthread_join(t, NULL))
 		return 1;
 	printf("upc_size from another thread 10\n");

@@ -1,0 +1,137 @@
+#!/bin/sh
+# Live tests of count, hist and latency, as root on the real tracefs, on a
+# workload whose answers are known (tests/progs/workload.c): counts per
+# probe, comm, thread and argument, log2 and linear histograms, and the
+# latency of calls that sleep a known time, recursion included. The user
+# engine is checked against the program and against bpftrace on the same
+# workload; the kernel engine here is the per-probe hit counter (this
+# kernel may have no hist triggers: --engine kernel is then refused,
+# clearly). Nothing is left in tracefs afterwards.
+#   test_answers.sh UPROBECTL WORKLOAD
+set -u
+SUITE=live-answers
+. "$(dirname "$0")/lib.sh"
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+W=/tmp/upc-workload
+work=$(mktemp -d)
+trap 'rm -rf "$work" "$W"' EXIT
+live_tracefs
+cp "$2" "$W"
+N=1000
+snapshot() { cat "$T/uprobe_events"; ls "$T/instances"; cat "$T/synthetic_events" 2>/dev/null; }
+snapshot >"$work/before"
+left_alone() { snapshot >"$work/after"; cmp -s "$work/before" "$work/after"; }
+# the report: the last JSON line (the workload prints lines of its own)
+report() { grep '^{' "$work/out" | tail -n 1; }
+json() { report | jq -e "$1" >/dev/null 2>&1 && ok || ko "$2: $(report)"; }
+run() {	# run WHAT ARGS...: uprobectl ARGS, its JSON report last on stdout
+	what=$1
+	shift
+	"$U" "$@" >"$work/out" 2>"$work/err" || ko "$what: exit $?, $(cat "$work/err")"
+}
+# what the workload does, by its own account: v = i * 7 % 300 for i < N,
+# and ten calls with v = 1 from a second thread
+awk -v n=$N 'BEGIN { for (i = 0; i < n; i++) print i * 7 % 300; for (i = 0; i < 10; i++) print 1 }' \
+	>"$work/values"
+
+# --- count per probe: the program's own numbers, both engines
+run "count per probe" count --json "$W" upc_size upc_sleep upc_recurse -- "$W" $N
+json '.engine == "user" and .lost == 0' "user engine for -- COMMAND"
+json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9, "upc_recurse": 3}' \
+	"counts per probe"
+check left_alone
+"$U" count --json -d 3 "$W" upc_size upc_sleep >"$work/out" 2>"$work/err" &
+cpid=$!
+# the workload once the probes are armed: our instance exists
+wait_for_instance() { i=0; until ls "$T/instances" | grep -q '^uprobectl-'; do
+	[ $i -lt 200 ] || return 1; sleep 0.05; i=$((i + 1)); done; }
+wait_for_instance || ko "count made no instance"
+"$W" $N >/dev/null
+wait $cpid || ko "count -d: exit $?"
+json '.engine == "kernel" and .dropped == 0' "kernel engine (hit counter) without -p"
+json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9}' \
+	"kernel counts per probe"
+check left_alone
+
+# --- per comm, per thread, per argument value
+run "count --by comm" count --json --by comm "$W" upc_size -- "$W" $N
+json '.counts == [{"key": "upc-workload", "count": 1010}]' "per comm"
+run "count --by pid" count --json --by pid "$W" upc_size -- "$W" $N
+json '[.counts[].count] | sort == [10, 1000]' "per thread"
+json '.counts | length == 2 and .[0].key != .[1].key' "two thread ids"
+run "count --by v" count --json --by v "$W" upc_size 'v=$arg1:u32' -- "$W" $N
+sort -n "$work/values" | uniq -c | awk '{ print $2, $1 }' >"$work/want"
+report | jq -r '.counts[] | "\(.key) \(.count)"' | sort -n >"$work/got"
+check cmp -s "$work/want" "$work/got"
+
+# --- histograms: the program's values bucketed, log2 and linear
+run "hist" hist --json "$W" upc_size 'v=$arg1' -- "$W" $N
+awk '{ if ($1 < 2) { lo = $1; hi = $1 + 1 } else { lo = 1; while (lo * 2 <= $1) lo *= 2; hi = lo * 2 }
+	c[lo] += 1; h[lo] = hi } END { for (l in c) print l, h[l], c[l] }' "$work/values" | sort -n >"$work/want"
+report | jq -r '.buckets[] | select(.count > 0) | "\(.lo) \(.hi) \(.count)"' \
+	>"$work/got"
+check cmp -s "$work/want" "$work/got"
+run "hist --linear" hist --json --linear 50 "$W" upc_size 'v=$arg1' -- "$W" $N
+awk '{ c[int($1 / 50) * 50]++ } END { for (l in c) print l, l + 50, c[l] }' "$work/values" |
+	sort -n >"$work/want"
+report | jq -r '.buckets[] | "\(.lo) \(.hi) \(.count)"' >"$work/got"
+check cmp -s "$work/want" "$work/got"
+"$U" hist "$W" upc_size 'v=$arg1' -- "$W" 100 >"$work/out" 2>&1
+check grep -q '^\[128, 256) .*|@' "$work/out"
+
+# --- latency: 1 ms x3, 10 ms x2, 100 ms x1, and three levels of recursion
+# sleeping 12 ms each (12, 24, 36 ms): paired per thread with a stack
+run "latency" latency --json "$W" upc_sleep -- "$W" 10
+json '.count == 9 and .unit == "us" and .min >= 1000' "nine calls, none shorter than it slept"
+json '[.buckets[] | select(.lo == 8192) | .count] == [5]' "10 ms and 12 ms sleeps in [8K, 16K)"
+json '[.buckets[] | select(.lo == 65536) | .count] == [1]' "100 ms in [64K, 128K)"
+json '[.buckets[] | select(.lo == 1024 or .lo == 2048) | .count] | add == 3' \
+	"1 ms sleeps in [1K, 2K) (or [2K, 4K) with timer slack)"
+run "latency recursive" latency --json --unit ms "$W" upc_recurse -- "$W" 10
+json '[.buckets[] | select(.count > 0) | [.lo, .count]] == [[8, 1], [16, 1], [32, 1]]' \
+	"recursion: 12, 24 and 36 ms, each call paired with its own entry"
+check left_alone
+
+# --- -p follows a running process; -i reports every interval; -c stops
+"$U" count -i 0.2 -d 1 -p $$ "$W" upc_size >"$work/out" 2>"$work/err"
+check [ "$(grep -c ' calls in ' "$work/out")" -ge 4 ]
+run "count -c" count --json -c 100 "$W" upc_size -- "$W" $N
+json '.hits >= 100 and .engine == "user"' "-c ends the count"
+
+# --- the kernel engine where this kernel has no hist triggers: refused
+if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
+	"$U" hist --engine kernel "$W" upc_size 'v=$arg1' -- "$W" 10 >"$work/out" 2>"$work/err"
+	check [ $? = 2 ]
+	check grep -q "no hist triggers (CONFIG_HIST_TRIGGERS)" "$work/err"
+	check [ "$(wc -l <"$work/err")" = 1 ]
+	check left_alone
+fi
+"$U" count --engine kernel -p $$ "$W" upc_size >"$work/out" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q "need the user engine" "$work/err"
+check left_alone
+
+# --- against bpftrace on the same workload
+command -v bpftrace >/dev/null || skip "no bpftrace (toolchain/install-deps.sh test installs it)"
+timeout 120 bpftrace -f json -e "uprobe:$W:upc_size { @h = hist(arg0); @c[comm] = count(); @v[arg0] = count(); }" \
+	-c "$W $N" >"$work/bpf.all" 2>"$work/bpf.err" || ko "bpftrace: $(cat "$work/bpf.err")"
+grep '^{' "$work/bpf.all" >"$work/bpf"
+jq -r 'select(.type == "hist") | .data["@h"][] | "\(.min) \(.count)"' "$work/bpf" >"$work/bpf.h"
+"$U" hist --json "$W" upc_size 'v=$arg1' -- "$W" $N >"$work/out" 2>/dev/null
+report | jq -r '.buckets[] | "\(.lo) \(.count)"' >"$work/upc.h"
+check [ -s "$work/bpf.h" ]
+check cmp -s "$work/bpf.h" "$work/upc.h"
+jq -r 'select(.type == "map") | .data["@c"] // empty | to_entries[] | "\(.key) \(.value)"' \
+	"$work/bpf" >"$work/bpf.c"
+"$U" count --json --by comm "$W" upc_size -- "$W" $N >"$work/out" 2>/dev/null
+report | jq -r '.counts[] | "\(.key) \(.count)"' >"$work/upc.c"
+check [ -s "$work/bpf.c" ]
+check cmp -s "$work/bpf.c" "$work/upc.c"
+jq -r 'select(.type == "map") | .data["@v"] // empty | to_entries[] | "\(.key) \(.value)"' \
+	"$work/bpf" | sort -n >"$work/bpf.v"
+"$U" count --json --by v "$W" upc_size 'v=$arg1:u32' -- "$W" $N >"$work/out" 2>/dev/null
+report | jq -r '.counts[] | "\(.key) \(.count)"' | sort -n >"$work/upc.v"
+check [ -s "$work/bpf.v" ]
+check cmp -s "$work/bpf.v" "$work/upc.v"
+check left_alone
+finish
