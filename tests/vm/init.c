@@ -16,7 +16,11 @@
  *   upc.apply     set up probes with 'uprobectl apply --enable FILE' instead
  *   upc.bench=N   also report the peak RSS of add, and of stream over N
  *                 records
+ *   upc.answers   count, hist and latency of /tmp/workload with both
+ *                 engines, which must agree (the kernel's: hist triggers and
+ *                 synthetic events), and nothing left behind
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -263,6 +267,168 @@ static int scenario(bool applied)
 	return 0;
 }
 
+/* The JSON array after "KEY":[ in a report, into buf ("" when absent). */
+static void json_array(const char *out, const char *key, char *buf, size_t len)
+{
+	char pat[64];
+	const char *p, *q;
+	int depth = 0;
+
+	buf[0] = '\0';
+	snprintf(pat, sizeof(pat), "\"%s\":[", key);
+	if (!(p = strstr(out, pat)))
+		return;
+	p += strlen(pat) - 1;
+	for (q = p; *q; q++) {
+		depth += *q == '[' ? 1 : *q == ']' ? -1 : 0;
+		if (!depth)
+			break;
+	}
+	if (*q && (size_t)(q - p + 1) < len)
+		snprintf(buf, len, "%.*s", (int)(q - p + 1), p);
+}
+
+/* Has the answer of uprobectl pid armed its probes? What it writes last:
+ * latency's synthetic hist, else a hist trigger, else (the hit counter)
+ * its instance. */
+static bool armed(pid_t pid, const char *kind, const char *event)
+{
+	char path[256];
+	const char *t;
+
+	if (!strcmp(kind, "latency"))
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/synthetic/upc_lat_%d/trigger",
+			 (int)pid);
+	else if (!strcmp(kind, "count-probe"))
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/instances/uprobectl-%d/tracing_on",
+			 (int)pid);
+	else
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/upc_ans_%d/%s/trigger",
+			 (int)pid, event);
+	t = read_file(path);
+	return t && (!strcmp(kind, "count-probe") ? t[0] == '0' : strstr(t, "hist:") != NULL);
+}
+
+/* The kernel engine counts every process for -d seconds: start it, wait
+ * until its probes are armed, run the workload, and wait for its report. */
+static void kernel_answer(const char *kind, const char *event, char *const argv[])
+{
+	int fd = open("/tmp/answer.out", O_WRONLY | O_CREAT | O_TRUNC, 0644), st = 0;
+	pid_t pid = fork();
+	const char *t;
+
+	if (pid == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		alarm(60);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd);
+	for (int i = 0; i < 200 && !armed(pid, kind, event); i++)
+		usleep(50000);
+	check(armed(pid, kind, event), "%s: the kernel engine armed its probes", kind);
+	run(&R, 60, (char *const[]){ "/tmp/workload", "1000", NULL });
+	waitpid(pid, &st, 0);
+	t = read_file("/tmp/answer.out");
+	snprintf(R.out, OUT_MAX, "%s", t ? t : "");
+	R.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	show(kind);
+}
+
+/* The count of the bucket starting at lo in a JSON array of buckets, or 0. */
+static int bucket_count(const char *b, unsigned long lo)
+{
+	char pat[48];
+	const char *p, *c;
+
+	snprintf(pat, sizeof(pat), "{\"lo\":%lu,", lo);
+	if (!(p = strstr(b, pat)) || !(c = strstr(p, "\"count\":")))
+		return 0;
+	return atoi(c + 8);
+}
+
+static bool no_instances(void)
+{
+	DIR *d = opendir("/sys/kernel/tracing/instances");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return false;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n == 0;
+}
+
+/* Both engines on the same workload: equal counts and buckets. */
+static void answers(void)
+{
+	static char k[8192], u[8192];
+	char *bucket;
+
+	/* per probe: the kernel's hit counter */
+	kernel_answer("count-probe", "upc_size", (char *const[]){ "/bin/uprobectl", "count",
+		      "--json", "--engine", "kernel", "-d", "4", "/tmp/workload", "upc_size",
+		      "upc_sleep", NULL });
+	json_array(R.out, "counts", k, sizeof(k));
+	check(R.status == 0 && strstr(R.out, "\"engine\":\"kernel\"") &&
+	      !strcmp(k, "[{\"key\":\"upc_size\",\"count\":1010},{\"key\":\"upc_sleep\",\"count\":9}]"),
+	      "count per probe, kernel engine: %s", k);
+	U("count", "--json", "--engine", "user", "/tmp/workload", "upc_size", "upc_sleep", "--",
+	  "/tmp/workload", "1000");
+	json_array(R.out, "counts", u, sizeof(u));
+	check(R.status == 0 && !strcmp(k, u), "count per probe, user engine the same: %s", u);
+
+	/* per argument value: hist triggers */
+	kernel_answer("count", "upc_size", (char *const[]){ "/bin/uprobectl", "count", "--json",
+		      "--engine", "kernel", "-d", "4", "--by", "v", "/tmp/workload", "upc_size",
+		      "v=$arg1:u32", NULL });
+	json_array(R.out, "counts", k, sizeof(k));
+	check(R.status == 0 && strstr(R.out, "\"dropped\":0") && strlen(k) > 100,
+	      "count --by v, kernel engine: %.60s...", k);
+	U("count", "--json", "--engine", "user", "--by", "v", "/tmp/workload", "upc_size",
+	  "v=$arg1:u32", "--", "/tmp/workload", "1000");
+	json_array(R.out, "counts", u, sizeof(u));
+	check(R.status == 0 && !strcmp(k, u), "count --by v, user engine the same");
+
+	/* a log2 histogram */
+	kernel_answer("hist", "upc_size", (char *const[]){ "/bin/uprobectl", "hist", "--json",
+		      "--engine", "kernel", "-d", "4", "/tmp/workload", "upc_size", "v=$arg1",
+		      NULL });
+	json_array(R.out, "buckets", k, sizeof(k));
+	check(R.status == 0 && strstr(k, "{\"lo\":256,\"hi\":512,\"count\":144}"),
+	      "hist, kernel engine: %s", k);
+	U("hist", "--json", "--engine", "user", "/tmp/workload", "upc_size", "v=$arg1", "--",
+	  "/tmp/workload", "1000");
+	json_array(R.out, "buckets", u, sizeof(u));
+	check(R.status == 0 && !strcmp(k, u), "hist, user engine the same: %s", u);
+
+	/* latency: 1 ms x3, 10 and 12 ms x5, 100 ms x1, in both engines */
+	kernel_answer("latency", "upc_sleep", (char *const[]){ "/bin/uprobectl", "latency",
+		      "--json", "--engine", "kernel", "-d", "4", "/tmp/workload", "upc_sleep",
+		      NULL });
+	json_array(R.out, "buckets", k, sizeof(k));
+	U("latency", "--json", "--engine", "user", "/tmp/workload", "upc_sleep", "--",
+	  "/tmp/workload", "1000");
+	json_array(R.out, "buckets", u, sizeof(u));
+	for (int e = 0; e < 2; e++) {
+		const char *b = e ? u : k, *name = e ? "user" : "kernel";
+
+		check(bucket_count(b, 8192) == 5, "latency, %s engine: 10 and 12 ms in [8K, 16K)",
+		      name);
+		check(bucket_count(b, 65536) == 1, "latency, %s engine: 100 ms in [64K, 128K)",
+		      name);
+		check(bucket_count(b, 1024) + bucket_count(b, 2048) == 3,
+		      "latency, %s engine: 1 ms in [1K, 2K) (or [2K, 4K))", name);
+	}
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "answers: no probe left");
+	check(no_instances(), "answers: no instance left");
+	bucket = read_file("/sys/kernel/tracing/synthetic_events");
+	check(bucket && !strstr(bucket, "upc_lat"), "answers: no synthetic event left");
+}
+
 static void thumb(void)
 {
 	U("add", "/tmp/registers-thumb", "wrapper_strerror");
@@ -318,6 +484,8 @@ int main(void)
 	scenario(strstr(cmdline, "upc.apply") != NULL);
 	if (strstr(cmdline, "upc.thumb"))
 		thumb();
+	if (strstr(cmdline, "upc.answers"))
+		answers();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 

@@ -7,12 +7,15 @@ $(O)/vm/init: tests/vm/init.c | $(O)/.deps
 $(O)/vm/registers: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall $(ARCH_CFLAGS) -static -o $@ $<
+$(O)/vm/workload: tests/progs/workload.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O0 -Wall -pthread $(ARCH_CFLAGS) -static -o $@ $<
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
 
 VM_ARCHES ?= aarch64 armhf riscv64
 check-vm:
@@ -20,5 +23,6 @@ check-vm:
 	$(Q)for a in $(VM_ARCHES); do $(SUITE) vm-$$a tests/vm/run-vm.sh $$a; done
 	$(Q)$(SUITE) vm-aarch64-apply env UPC_CONF=tests/vm/uprobectl.conf \
 		tests/vm/run-vm.sh aarch64 upc.apply
+	$(Q)$(SUITE) vm-aarch64-answers tests/vm/run-vm.sh aarch64 upc.answers
 
 .PHONY: vm-progs check-vm
