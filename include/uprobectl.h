@@ -487,6 +487,14 @@ int upc_read_file(const char *path, size_t max, bool regular, char **buf, size_t
 int upc_kconfig_load(char **text, size_t *len, char *source, size_t srclen);
 const char *upc_kconfig_get(const char *text, const char *name, char *buf, size_t len);
 
+/* What the kernel engine of answers needs: hist triggers on events, and
+ * synthetic events (CONFIG_HIST_TRIGGERS, CONFIG_SYNTH_EVENTS). */
+enum upc_tracefs_feature {
+	UPC_HIST_TRIGGERS = 1 << 0,
+	UPC_SYNTH_EVENTS = 1 << 1,
+};
+unsigned upc_tracefs_features(const struct upc_tracefs *t);
+
 /* Can the running kernel probe a file of ARCH? Refusals are explained. */
 int upc_kernel_can_probe(const struct upc_tracefs *t, const struct upc_arch *arch,
 			 const char *file);

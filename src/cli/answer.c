@@ -167,14 +167,13 @@ static int define_probes(struct answer *a)
 /* Does the kernel have what the kernel engine needs? */
 static const char *kernel_lacks(struct answer *a)
 {
-	char rel[2 * UPC_NAME_MAX + 32];
+	unsigned f = upc_tracefs_features(a->s.t);
 
 	if (a->kind == ANSWER_COUNT && !a->by)
 		return NULL;	/* uprobe_profile: every kernel */
-	snprintf(rel, sizeof(rel), "events/%s/%s/hist", a->group, a->probes.v[0]);
-	if (!upc_tracefs_exists(a->s.t, rel))
+	if (!(f & UPC_HIST_TRIGGERS))
 		return "this kernel has no hist triggers (CONFIG_HIST_TRIGGERS)";
-	if (a->kind == ANSWER_LATENCY && !upc_tracefs_exists(a->s.t, "synthetic_events"))
+	if (a->kind == ANSWER_LATENCY && !(f & UPC_SYNTH_EVENTS))
 		return "this kernel has no synthetic events (CONFIG_SYNTH_EVENTS)";
 	return NULL;
 }

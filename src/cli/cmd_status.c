@@ -129,6 +129,14 @@ static int status(int argc, char **argv)
 			 ev.n == 1 ? "" : "s", on, ev.n ? ": " : "", line);
 		kv(&j, "group", path);
 	}
+	r = (int)upc_tracefs_features(t);
+	snprintf(line, sizeof(line), "kernel: hit counts%s%s; user: everything%s",
+		 r & UPC_HIST_TRIGGERS ? ", keys and histograms" : "",
+		 r & UPC_HIST_TRIGGERS && r & UPC_SYNTH_EVENTS ? ", latency" : "",
+		 (r & (UPC_HIST_TRIGGERS | UPC_SYNTH_EVENTS)) == (UPC_HIST_TRIGGERS | UPC_SYNTH_EVENTS)
+			 ? "" : r & UPC_HIST_TRIGGERS ? " (no CONFIG_SYNTH_EVENTS: latency in user space)"
+			 : " (no CONFIG_HIST_TRIGGERS: keys, histograms and latency in user space)");
+	kv(&j, "engines", line);
 	upc_tracefs_path(t, "uprobe_events", path, sizeof(path));
 	usable = !access(path, W_OK);
 	kv(&j, "verdict", usable ? "ready: uprobes can be defined here" :

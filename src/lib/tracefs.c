@@ -607,3 +607,48 @@ int upc_kernel_can_probe(const struct upc_tracefs *t, const struct upc_arch *arc
 	       t->machine, arch->refusal ? arch->refusal : "it cannot run (or be probed) here");
 	return -ENOEXEC;
 }
+
+/* ---- what this kernel's tracefs offers ---------------------------------------- */
+
+/* Does the first event found have a file of that name (every event has
+ * "hist" when the kernel has hist triggers)? */
+static bool events_have(const struct upc_tracefs *t, const char *file)
+{
+	char path[PATH_MAX], sub[PATH_MAX];
+	struct dirent *g, *e;
+	bool found = false, any = false;
+	DIR *gd, *ed;
+
+	if (upc_tracefs_path(t, "events", path, sizeof(path)) || !(gd = opendir(path)))
+		return false;
+	while (!any && (g = readdir(gd))) {
+		if (g->d_name[0] == '.' || g->d_type != DT_DIR)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, g->d_name);
+		if (!(ed = opendir(sub)))
+			continue;
+		while (!any && (e = readdir(ed))) {
+			char f[PATH_MAX + 128];
+
+			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+				continue;
+			any = true;
+			snprintf(f, sizeof(f), "%s/%s/%s", sub, e->d_name, file);
+			found = !access(f, F_OK);
+		}
+		closedir(ed);
+	}
+	closedir(gd);
+	return found;
+}
+
+unsigned upc_tracefs_features(const struct upc_tracefs *t)
+{
+	unsigned f = 0;
+
+	if (events_have(t, "hist"))
+		f |= UPC_HIST_TRIGGERS;
+	if (upc_tracefs_exists(t, "synthetic_events"))
+		f |= UPC_SYNTH_EVENTS;
+	return f;
+}

@@ -100,6 +100,8 @@ json '.hits >= 100 and .engine == "user"' "-c ends the count"
 
 # --- the kernel engine where this kernel has no hist triggers: refused
 if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
+	"$U" status >"$work/out" 2>&1
+	check grep -q "^engines *kernel: hit counts; user: everything (no CONFIG_HIST_TRIGGERS" "$work/out"
 	"$U" hist --engine kernel "$W" upc_size 'v=$arg1' -- "$W" 10 >"$work/out" 2>"$work/err"
 	check [ $? = 2 ]
 	check grep -q "no hist triggers (CONFIG_HIST_TRIGGERS)" "$work/err"

@@ -368,6 +368,9 @@ static void answers(void)
 	static char k[8192], u[8192];
 	char *bucket;
 
+	U("status");
+	check(R.status == 0 && strstr(R.out, "kernel: hit counts, keys and histograms, latency;"),
+	      "status: this kernel has both engines");
 	/* per probe: the kernel's hit counter */
 	kernel_answer("count-probe", "upc_size", (char *const[]){ "/bin/uprobectl", "count",
 		      "--json", "--engine", "kernel", "-d", "4", "/tmp/workload", "upc_size",
