@@ -301,6 +301,13 @@ int upc_probe_parse(const char *line, size_t len, struct upc_probe *p);
  * argument K is listed as argK=). */
 bool upc_probe_equal(const struct upc_probe *a, const struct upc_probe *b);
 
+/* Check an event filter for p's event as the kernel would parse it:
+ * FIELD OP VALUE predicates (fields: p's arguments and the common ones)
+ * joined by && ||, with ! and parentheses. Explained. */
+int upc_filter_check(const struct upc_probe *p, const char *expr);
+/* Is NAME a field of p's event (one of its arguments, or a common one)? */
+bool upc_probe_has_field(const struct upc_probe *p, const char *name);
+
 /* ---- group locks ---------------------------------------------------------- */
 
 /* One uprobectl run at a time changes a group: an exclusive lock for a
@@ -359,9 +366,9 @@ int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_
 int upc_probe_create(const struct upc_tracefs *t, const struct upc_probe *p,
 		     struct upc_kernel_error *kerr);
 /* Delete EVENT of GROUP (NULL: every event of the group). force first
- * disables it at the top level and in every instance (the kernel refuses
- * to delete an event enabled anywhere). Silent; -ENOENT when there is no
- * such event. */
+ * disables it at the top level and in every instance and removes its
+ * triggers (the kernel refuses to delete an event in use). Silent; -ENOENT
+ * when there is no such event. */
 int upc_probe_destroy(const struct upc_tracefs *t, const char *group, const char *event,
 		      bool force, struct upc_kernel_error *kerr);
 /* Hits of an event's probes from uprobe_profile. */
@@ -374,6 +381,19 @@ int upc_event_get_enable(const struct upc_tracefs *t, const char *instance,
 			 const char *group, const char *event);
 int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
 			 const char *group, const char *event, bool on);
+/* events/GROUP/EVENT/trigger: add (or with !, remove) one trigger; list
+ * the triggers there, one per line, without " [active]". */
+int upc_event_trigger(const struct upc_tracefs *t, const char *group, const char *event,
+		      const char *trigger, bool on);
+int upc_event_triggers(const struct upc_tracefs *t, const char *group, const char *event,
+		       char *buf, size_t len);
+/* events/GROUP/EVENT/filter: read (empty when none), or set (NULL or "":
+ * clear). Check a filter with upc_filter_check() first. */
+int upc_event_filter(const struct upc_tracefs *t, const char *group, const char *event,
+		     char *buf, size_t len);
+int upc_event_set_filter(const struct upc_tracefs *t, const char *group, const char *event,
+			 const char *expr);
+
 /* tracing_on: on = 0 or 1 sets it, -1 reads it. */
 int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on);
 

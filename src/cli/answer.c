@@ -201,16 +201,13 @@ static int choose_engine(struct answer *a)
 
 /* ---- the kernel engine ------------------------------------------------------ */
 
-static int trigger(struct answer *a, const char *event_rel, const char *text, bool on)
+static int trigger(struct answer *a, const char *group, const char *event, const char *text,
+		   bool on)
 {
-	char rel[2 * UPC_NAME_MAX + 48], line[512];
-	int err;
+	int err = upc_event_trigger(a->s.t, group, event, text, on);
 
-	snprintf(rel, sizeof(rel), "%s/trigger", event_rel);
-	snprintf(line, sizeof(line), "%s%s", on ? "" : "!", text);
-	err = upc_tracefs_append(a->s.t, rel, line, NULL);
 	if (err && on)
-		cli_err("%s: the kernel refused the trigger '%s': %s", event_rel, text,
+		cli_err("%s/%s: the kernel refused the trigger '%s': %s", group, event, text,
 			strerror(-err));
 	return err;
 }
@@ -225,7 +222,7 @@ static const char *hist_key(const struct answer *a)
 
 static int kernel_start(struct answer *a)
 {
-	char rel[2 * UPC_NAME_MAX + 32], text[512], synth_def[96];
+	char text[512], synth_def[96], ret[UPC_NAME_MAX + 8];
 	pid_t me = getpid();
 	int err;
 
@@ -250,8 +247,7 @@ static int kernel_start(struct answer *a)
 		snprintf(text, sizeof(text), "hist:keys=%s:vals=hitcount:size=%d", hist_key(a),
 			 HIST_SIZE);
 		for (int i = 0; i < a->probes.n; i++) {
-			snprintf(rel, sizeof(rel), "events/%s/%s", a->group, a->probes.v[i]);
-			if ((err = trigger(a, rel, text, true)))
+			if ((err = trigger(a, a->group, a->probes.v[i], text, true)))
 				return err;
 			if (!(a->triggers[i] = strdup(text)))
 				return cli_explain(-ENOMEM, "triggers");
@@ -264,21 +260,21 @@ static int kernel_start(struct answer *a)
 	snprintf(synth_def, sizeof(synth_def), "%s u64 lat", a->synth);
 	if ((err = upc_tracefs_append(a->s.t, "synthetic_events", synth_def, NULL)))
 		return cli_explain(err, "synthetic_events");
-	snprintf(rel, sizeof(rel), "events/%s/%s", a->group, a->probes.v[0]);
 	snprintf(text, sizeof(text), "hist:keys=common_pid:upc_ts_%ld=common_timestamp.usecs",
 		 (long)me);
-	if ((err = trigger(a, rel, text, true)) || !(a->triggers[0] = strdup(text)))
+	if ((err = trigger(a, a->group, a->probes.v[0], text, true)) ||
+	    !(a->triggers[0] = strdup(text)))
 		return err ? err : cli_explain(-ENOMEM, "triggers");
-	snprintf(rel, sizeof(rel), "events/%s/%s_ret", a->group, a->probes.v[0]);
+	snprintf(ret, sizeof(ret), "%s_ret", a->probes.v[0]);
 	snprintf(text, sizeof(text),
 		 "hist:keys=common_pid:upc_lat_%ld=common_timestamp.usecs-$upc_ts_%ld:"
 		 "onmatch(%s.%s).%s($upc_lat_%ld)", (long)me, (long)me, a->group,
 		 a->probes.v[0], a->synth, (long)me);
-	if ((err = trigger(a, rel, text, true)) || !(a->triggers[1] = strdup(text)))
+	if ((err = trigger(a, a->group, ret, text, true)) || !(a->triggers[1] = strdup(text)))
 		return err ? err : cli_explain(-ENOMEM, "triggers");
-	snprintf(rel, sizeof(rel), "events/synthetic/%s", a->synth);
 	snprintf(text, sizeof(text), "hist:keys=lat:vals=hitcount:size=%d", HIST_SIZE);
-	if ((err = trigger(a, rel, text, true)) || !(a->triggers[2] = strdup(text)))
+	if ((err = trigger(a, "synthetic", a->synth, text, true)) ||
+	    !(a->triggers[2] = strdup(text)))
 		return err ? err : cli_explain(-ENOMEM, "triggers");
 	return 0;
 }
@@ -349,29 +345,25 @@ static int kernel_read(struct answer *a)
 /* Take back every trigger and the synthetic event, newest first. */
 static void kernel_end(struct answer *a)
 {
-	char rel[2 * UPC_NAME_MAX + 32], synth_def[96];
+	char synth_def[96], ret[UPC_NAME_MAX + 8];
 
 	if (!a->triggers)
 		return;
 	if (a->kind == ANSWER_LATENCY) {
-		snprintf(rel, sizeof(rel), "events/synthetic/%s", a->synth);
+		snprintf(ret, sizeof(ret), "%s_ret", a->probes.v[0]);
 		if (a->triggers[2])
-			trigger(a, rel, a->triggers[2], false);
-		snprintf(rel, sizeof(rel), "events/%s/%s_ret", a->group, a->probes.v[0]);
+			trigger(a, "synthetic", a->synth, a->triggers[2], false);
 		if (a->triggers[1])
-			trigger(a, rel, a->triggers[1], false);
-		snprintf(rel, sizeof(rel), "events/%s/%s", a->group, a->probes.v[0]);
+			trigger(a, a->group, ret, a->triggers[1], false);
 		if (a->triggers[0])
-			trigger(a, rel, a->triggers[0], false);
+			trigger(a, a->group, a->probes.v[0], a->triggers[0], false);
 		snprintf(synth_def, sizeof(synth_def), "!%s u64 lat", a->synth);
 		if (a->synth[0] && upc_tracefs_append(a->s.t, "synthetic_events", synth_def, NULL))
 			cli_warn("synthetic event %s could not be removed", a->synth);
 	} else {
-		for (int i = 0; i < a->probes.n; i++) {
-			snprintf(rel, sizeof(rel), "events/%s/%s", a->group, a->probes.v[i]);
+		for (int i = 0; i < a->probes.n; i++)
 			if (a->triggers[i])
-				trigger(a, rel, a->triggers[i], false);
-		}
+				trigger(a, a->group, a->probes.v[i], a->triggers[i], false);
 	}
 	for (int i = 0; i < a->probes.n + 2; i++)
 		free(a->triggers[i]);

@@ -57,7 +57,7 @@ int cli_status(int ret);
 enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_TRACEFS, OPT_ENABLE, OPT_FORCE, OPT_ALL, OPT_INSTANCE, OPT_STACK,
        OPT_DISABLE, OPT_CHECK, OPT_WAIT, OPT_ENGINE, OPT_BY, OPT_LOG2, OPT_LINEAR,
-       OPT_UNIT };
+       OPT_UNIT, OPT_FILTER, OPT_COUNT, OPT_HIST, OPT_TEXTFILE };
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
 

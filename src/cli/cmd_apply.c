@@ -33,7 +33,12 @@ static const char apply_usage[] =
 	"kernel puts everything back as it was.\n"
 	"\n"
 	"FILE has one probe per line, written like the arguments of 'uprobectl add':\n"
-	"  [-r] [-e EVENT] [--args N] FILE SYMBOL [FETCHARG...]\n"
+	"  [-r] [-e EVENT] [--args N] [--filter EXPR] [--count] [--hist NAME]\n"
+	"  FILE SYMBOL [FETCHARG...]\n"
+	"--filter keeps only the calls EXPR matches (the event's filter: FIELD OP\n"
+	"VALUE joined by && ||; checked before the kernel sees it); --count and\n"
+	"--hist NAME keep, from boot, the calls per process and the values of the\n"
+	"fetch argument NAME in the kernel (hist triggers), for 'uprobectl metrics'.\n"
 	"'#' starts a comment; blank lines are ignored; '...' and \"...\" quote;\n"
 	"lines may end in CRLF. A file with no probe lines (empty, or only\n"
 	"comments) deletes every event of the group. FILE must be a regular file;\n"
@@ -57,14 +62,21 @@ struct want {
 	int line;
 	char *argv[MAX_TOKENS];		/* argv[0] is getopt's: not a token */
 	char text[4096];		/* the tokens, NUL-separated */
-	enum { KEEP, CREATE, REPLACE } action;
-	bool was_enabled, created;
+	enum { KEEP, CREATE, REPLACE, EXTRAS } action;
+	bool was_enabled, created, retuned;
+	int have;			/* its event in the group as it is, or -1 */
+	/* what the kernel keeps for the event besides its definition */
+	struct extras {
+		char filter[512];
+		char triggers[512];	/* one per line */
+	} x;
 };
 
 /* A probe of the group as it is. */
 struct have {
 	struct upc_probe p;
 	bool wanted, deleted, enabled;
+	struct extras x;
 };
 
 struct state {
@@ -80,7 +92,7 @@ struct apply {
 	int nw;
 	struct state first;		/* before the file was resolved */
 	struct state s;			/* just before the plan is made */
-	int created, replaced, deleted, kept;
+	int created, replaced, deleted, kept, updated;
 };
 
 static int collect_have(const struct upc_probe *p, void *ctx)
@@ -99,15 +111,57 @@ static int collect_have(const struct upc_probe *p, void *ctx)
 	return 0;
 }
 
-/* The group's probes and their enabled states. */
+/* An event's filter and triggers as the kernel has them. */
+static void read_extras(struct upc_tracefs *t, const char *group, const char *event,
+			struct extras *x)
+{
+	if (upc_event_filter(t, group, event, x->filter, sizeof(x->filter)) < 0)
+		x->filter[0] = '\0';
+	if (upc_event_triggers(t, group, event, x->triggers, sizeof(x->triggers)) < 0)
+		x->triggers[0] = '\0';
+}
+
+static bool same_extras(const struct extras *a, const struct extras *b)
+{
+	return !strcmp(a->filter, b->filter) && !strcmp(a->triggers, b->triggers);
+}
+
+/* Give the event these extras: old triggers out, the filter, new ones in. */
+static int set_extras(struct upc_tracefs *t, const char *group, const char *event,
+		      const struct extras *from, const struct extras *to)
+{
+	char trig[sizeof(to->triggers)];
+	int err = 0;
+
+	snprintf(trig, sizeof(trig), "%s", from ? from->triggers : "");
+	for (char *l = trig, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
+		*nl = '\0';
+		upc_event_trigger(t, group, event, l, false);
+	}
+	if ((from && from->filter[0]) || to->filter[0])
+		err = upc_event_set_filter(t, group, event, to->filter);
+	snprintf(trig, sizeof(trig), "%s", to->triggers);
+	for (char *l = trig, *nl; !err && (nl = strchr(l, '\n')); l = nl + 1) {
+		*nl = '\0';
+		err = upc_event_trigger(t, group, event, l, true);
+	}
+	if (err)
+		cli_err("%s/%s: the kernel refused its %s: %s", group, event,
+			to->filter[0] ? "filter or trigger" : "trigger", strerror(-err));
+	return err;
+}
+
+/* The group's probes, their enabled states, filters and triggers. */
 static int read_state(struct upc_tracefs *t, const char *group, struct state *st)
 {
 	int err;
 
 	st->n = 0;
 	err = upc_probe_foreach(t, group, collect_have, st);
-	for (int i = 0; err >= 0 && i < st->n; i++)
+	for (int i = 0; err >= 0 && i < st->n; i++) {
 		st->v[i].enabled = upc_event_get_enable(t, NULL, group, st->v[i].p.event) > 0;
+		read_extras(t, group, st->v[i].p.event, &st->v[i].x);
+	}
 	return err < 0 ? err : 0;
 }
 
@@ -120,7 +174,7 @@ static bool group_is(struct upc_tracefs *t, const char *group, const struct stat
 
 	for (int i = 0; same && i < s->n; i++)
 		same = upc_probe_equal(&now->v[i].p, &s->v[i].p) &&
-		       now->v[i].enabled == s->v[i].enabled;
+		       now->v[i].enabled == s->v[i].enabled && same_extras(&now->v[i].x, &s->v[i].x);
 	return same;
 }
 
@@ -209,11 +263,17 @@ static int tokenize(const char *line, struct want *w)
 	return n;
 }
 
-/* [-r] [-e EVENT] [--args N] FILE SYMBOL [FETCHARG...], as add takes them */
-static int parse_want(struct want *w, int argc)
+/* [-r] [-e EVENT] [--args N] [--filter EXPR] [--count] [--hist NAME] FILE
+ * SYMBOL [FETCHARG...]: add's arguments, and what the kernel keeps for the
+ * event (checked once the probe is known, in plan_line) */
+static int parse_want(struct want *w, int argc, const char **filter, bool *count,
+		      const char **hist)
 {
 	static const struct option longopts[] = {
 		{ "args", 1, NULL, OPT_ARGS },
+		{ "filter", 1, NULL, OPT_FILTER },
+		{ "count", 0, NULL, OPT_COUNT },
+		{ "hist", 1, NULL, OPT_HIST },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -221,12 +281,21 @@ static int parse_want(struct want *w, int argc)
 	optind = 0;	/* getopt starts afresh on every line */
 	opterr = 0;
 	while ((opt = getopt_long(argc, w->argv, "+:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
-		r = opt == '?' || opt == ':' ? 0 : probe_opt(&w->q, opt, optarg);
+		r = 1;
+		if (opt == OPT_FILTER)
+			*filter = optarg;
+		else if (opt == OPT_COUNT)
+			*count = true;
+		else if (opt == OPT_HIST)
+			*hist = optarg;
+		else
+			r = opt == '?' || opt == ':' ? 0 : probe_opt(&w->q, opt, optarg);
 		if (r < 0)
 			return r;
 		if (!r) {
-			cli_err("'%s': a probe line takes -r, -e EVENT and --args N, then FILE "
-				"SYMBOL [FETCHARG...]", w->argv[optind - 1]);
+			cli_err("'%s': a probe line takes -r, -e EVENT, --args N, --filter EXPR, "
+				"--count and --hist NAME, then FILE SYMBOL [FETCHARG...]",
+				w->argv[optind - 1]);
 			return -EINVAL;
 		}
 	}
@@ -238,10 +307,45 @@ static int parse_want(struct want *w, int argc)
 	return 0;
 }
 
+/* The filter and the kept counts a line asks for, checked against its
+ * probe: the kernel sees nothing it would refuse. */
+static int want_extras(struct apply *ap, struct want *w, const char *filter, bool count,
+		       const char *hist)
+{
+	int err;
+
+	if (filter) {
+		if ((err = upc_filter_check(&w->p, filter)))
+			return err;
+		snprintf(w->x.filter, sizeof(w->x.filter), "%s", filter);
+	}
+	if (!count && !hist)
+		return 0;
+	if (!(upc_tracefs_features(ap->t) & UPC_HIST_TRIGGERS)) {
+		cli_err("--count and --hist keep their counts in the kernel, and this kernel has "
+			"no hist triggers (CONFIG_HIST_TRIGGERS); 'uprobectl count' counts in "
+			"user space");
+		return -EINVAL;
+	}
+	if (hist && !upc_probe_has_field(&w->p, hist)) {
+		cli_err("--hist %s: the probe fetches no argument named %s (add '%s=EXPR')", hist,
+			hist, hist);
+		return -EINVAL;
+	}
+	/* written as the kernel lists them, so a second apply finds them the same */
+	snprintf(w->x.triggers, sizeof(w->x.triggers), "%s%s%s%s",
+		 count ? "hist:keys=common_pid.execname:vals=hitcount:sort=hitcount:size=2048\n" : "",
+		 hist ? "hist:keys=" : "", hist ? hist : "",
+		 hist ? ":vals=hitcount:sort=hitcount:size=16384\n" : "");
+	return 0;
+}
+
 static int plan_line(struct apply *ap, char *l, int lineno)
 {
 	struct want *x = &ap->w[ap->nw];
 	int n = tokenize(l, x), err;
+	const char *filter = NULL, *hist = NULL;
+	bool count = false;
 
 	if (n == 1)
 		return 0;
@@ -257,7 +361,9 @@ static int plan_line(struct apply *ap, char *l, int lineno)
 	x->q = (struct probe_req)PROBE_REQ_INIT;
 	x->q.elf = ap->elf;
 	x->q.opts.group = ap->group;
-	if ((err = parse_want(x, n)) || (err = probe_describe(&x->q, ap->t, &x->p, NULL)))
+	if ((err = parse_want(x, n, &filter, &count, &hist)) ||
+	    (err = probe_describe(&x->q, ap->t, &x->p, NULL)) ||
+	    (err = want_extras(ap, x, filter, count, hist)))
 		return err;
 	for (int k = 0; k < ap->nw; k++)
 		if (!strcmp(ap->w[k].p.event, x->p.event)) {
@@ -300,13 +406,16 @@ static void diff(struct apply *ap)
 			if (!strcmp(s->v[k].p.event, w->p.event) && count++ == 0)
 				first = k;
 		w->action = CREATE;
+		w->have = first;
 		if (first < 0)
 			continue;
 		w->action = count == 1 && upc_probe_equal(&w->p, &s->v[first].p) ? KEEP : REPLACE;
+		if (w->action == KEEP && !same_extras(&w->x, &s->v[first].x))
+			w->action = EXTRAS;	/* the same probe, another filter or trigger */
 		w->was_enabled = s->v[first].enabled;
 		for (int k = 0; k < s->n; k++)
 			if (!strcmp(s->v[k].p.event, w->p.event))
-				s->v[k].wanted = w->action == KEEP;
+				s->v[k].wanted = w->action == KEEP || w->action == EXTRAS;
 	}
 	for (int i = 0; i < ap->nw; i++)
 		ap->kept += ap->w[i].action == KEEP;
@@ -323,11 +432,19 @@ static bool print_diff(const struct apply *ap)
 			printf("- %s\n", def_of(&ap->s.v[i].p, def));
 			same = false;
 		}
-	for (int i = 0; i < ap->nw; i++)
-		if (ap->w[i].action != KEEP) {
-			printf("+ %s\n", def_of(&ap->w[i].p, def));
-			same = false;
-		}
+	for (int i = 0; i < ap->nw; i++) {
+		const struct extras *x = &ap->w[i].x;
+
+		if (ap->w[i].action == KEEP)
+			continue;
+		printf("%c %s", ap->w[i].action == EXTRAS ? '~' : '+', def_of(&ap->w[i].p, def));
+		if (x->filter[0])
+			printf("  [filter: %s]", x->filter);
+		for (const char *t = x->triggers; *t; t += strcspn(t, "\n") + 1)
+			printf("  [%.*s]", (int)strcspn(t, "\n"), t);
+		putchar('\n');
+		same = false;
+	}
 	return same;
 }
 
@@ -343,15 +460,23 @@ static bool rollback(struct apply *ap)
 	char def[UPC_DEF_MAX];
 	bool same;
 
-	for (int i = 0; i < ap->nw; i++)
+	for (int i = 0; i < ap->nw; i++) {
 		if (ap->w[i].created)
 			upc_probe_destroy(ap->t, ap->group, ap->w[i].p.event, true, NULL);
+		if (ap->w[i].retuned)
+			set_extras(ap->t, ap->group, ap->w[i].p.event, &ap->w[i].x,
+				   &s->v[ap->w[i].have].x);
+	}
 	for (int i = 0; i < s->n; i++) {
 		if (!s->v[i].deleted)
 			continue;
-		if (upc_probe_create(ap->t, &s->v[i].p, NULL))
+		if (upc_probe_create(ap->t, &s->v[i].p, NULL)) {
 			cli_err("putting back '%s' failed", def_of(&s->v[i].p, def));
-		else if (s->v[i].enabled)
+			continue;
+		}
+		if (first_of(s, i))
+			set_extras(ap->t, ap->group, s->v[i].p.event, NULL, &s->v[i].x);
+		if (s->v[i].enabled)
 			upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, true);
 	}
 	same = group_is(ap->t, ap->group, s, &now);
@@ -389,6 +514,7 @@ static int commit(struct apply *ap)
 		 * instance (a stream), the kernel refuses and all is undone */
 		if (s->v[i].enabled)
 			upc_event_set_enable(ap->t, NULL, ap->group, s->v[i].p.event, false);
+		set_extras(ap->t, ap->group, s->v[i].p.event, &s->v[i].x, &(struct extras){ "", "" });
 		err = upc_probe_destroy(ap->t, ap->group, s->v[i].p.event, false, &k);
 		if (err) {
 			err = cli_destroy_error(ap->group, s->v[i].p.event, err, &k);
@@ -408,12 +534,21 @@ static int commit(struct apply *ap)
 			continue;
 		snprintf(ctx, sizeof(ctx), "%s:%d: ", ap->file, w->line);
 		cli_set_context(ctx);
-		err = probe_create(ap->t, &w->q, &w->p);
+		if (w->action == EXTRAS) {
+			err = set_extras(ap->t, ap->group, w->p.event, &s->v[w->have].x, &w->x);
+			w->retuned = true;
+			ap->updated++;
+		} else {
+			err = probe_create(ap->t, &w->q, &w->p);
+			w->created = !err;
+			if (!err && (w->x.filter[0] || w->x.triggers[0]))
+				err = set_extras(ap->t, ap->group, w->p.event, NULL, &w->x);
+			if (!err)
+				w->action == CREATE ? ap->created++ : ap->replaced++;
+		}
 		cli_set_context(NULL);
 		if (err)
 			return fail_rolled_back(ap, err);
-		w->created = true;
-		w->action == CREATE ? ap->created++ : ap->replaced++;
 	}
 	/* a replaced event was deleted above and is counted there */
 	ap->deleted -= ap->replaced;
@@ -526,8 +661,9 @@ static int apply(int argc, char **argv)
 		set_enabled(&ap, enable, disable);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (status == EXIT_OK && !cli_quiet)
-		printf("%s: %d created, %d replaced, %d deleted, %d unchanged\n", ap.file,
-		       ap.created, ap.replaced, ap.deleted, ap.kept);
+		printf("%s: %d created, %d replaced, %d deleted, %d unchanged, %d with new filters "
+		       "or counts\n", ap.file, ap.created, ap.replaced, ap.deleted, ap.kept,
+		       ap.updated);
 out:
 	free(conf);
 	free(ap.w);

@@ -318,3 +318,169 @@ int upc_probe_describe(struct upc_elf *elf, const char *spec, char *const fetcha
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	return upc_explained(describe(elf, spec, fetchargs, &o, p), mark, spec);
 }
+
+/* ---- event filters ------------------------------------------------------------ */
+
+/* Is NAME (n bytes) a field of p's event, and is it a string? */
+static bool filter_field(const struct upc_probe *p, const char *name, size_t n, bool *string)
+{
+	static const char *const common[] = {
+		"common_pid", "common_type", "common_flags", "common_preempt_count",
+		"__probe_ip", "CPU", "COMM", "comm",
+	};
+	char an[UPC_MAX_ARGNAME + 16];
+	const char *a = p->args;
+
+	*string = false;
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (strlen(common[i]) == n && !memcmp(common[i], name, n)) {
+			*string = !strcmp(common[i], "COMM") || !strcmp(common[i], "comm");
+			return true;
+		}
+	for (int k = 1; *a; k++) {
+		size_t len = strcspn(a, " "), ln = upc_fetcharg_name(a, len, k, an, sizeof(an));
+		const char *colon = memchr(a, ':', len);
+
+		if (ln == n && !memcmp(an, name, n)) {
+			*string = colon && ((a + len - colon == 7 && !memcmp(colon, ":string", 7)) ||
+					    (a + len - colon == 8 && !memcmp(colon, ":ustring", 8)));
+			return true;
+		}
+		a += len;
+		a += strspn(a, " ");
+	}
+	return false;
+}
+
+/* The event's fields, for a message. */
+static void field_list(const struct upc_probe *p, char *buf, size_t len)
+{
+	char an[UPC_MAX_ARGNAME + 16];
+	size_t used = (size_t)snprintf(buf, len, "common_pid, comm, CPU");
+	const char *a = p->args;
+
+	for (int k = 1; *a && used < len; k++) {
+		size_t l = strcspn(a, " ");
+
+		upc_fetcharg_name(a, l, k, an, sizeof(an));
+		used += (size_t)snprintf(buf + used, len - used, ", %s", an);
+		a += l;
+		a += strspn(a, " ");
+	}
+}
+
+/*
+ * An event filter, as the kernel parses it: predicates FIELD OP VALUE
+ * joined by && and ||, negated with !, grouped with parentheses. OP is ==
+ * != < <= > >= or & for numbers, == != or ~ (a glob) for strings; a string
+ * value is quoted. Checked here so a boot never writes one the kernel
+ * would refuse, and nothing can end the line or start a comment.
+ */
+int upc_filter_check(const struct upc_probe *p, const char *expr)
+{
+	const char *s = expr;
+	int depth = 0, preds = 0;
+	char fields[1024];
+
+	for (const char *c = expr; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f || *c == '#') {
+			pr_err("filter '%s': control characters and '#' cannot be written", expr);
+			return -EINVAL;
+		}
+	for (;;) {
+		const char *name, *op;
+		size_t n, opn;
+		bool string;
+
+		while (*s == ' ')
+			s++;
+		while (*s == '!' || *s == '(') {
+			depth += *s == '(';
+			s++;
+			while (*s == ' ')
+				s++;
+		}
+		for (name = s; upc_ident_char(*s, s == name); s++)
+			;
+		n = (size_t)(s - name);
+		if (!n) {
+			pr_err("filter '%s': a field name is expected at '%s'", expr, s);
+			return -EINVAL;
+		}
+		if (!filter_field(p, name, n, &string)) {
+			field_list(p, fields, sizeof(fields));
+			pr_err("filter '%s': %s/%s has no field '%.*s' (it has: %s)", expr, p->group,
+			       p->event, (int)n, name, fields);
+			return -EINVAL;
+		}
+		while (*s == ' ')
+			s++;
+		op = s;
+		opn = strspn(s, "=!<>&~");
+		s += opn;
+		if (!((opn == 2 && (!memcmp(op, "==", 2) || !memcmp(op, "!=", 2) ||
+				    !memcmp(op, "<=", 2) || !memcmp(op, ">=", 2))) ||
+		      (opn == 1 && strchr("<>&~", *op)))) {
+			pr_err("filter '%s': '%.*s' is not an operator (== != < <= > >= & ~)", expr,
+			       (int)(opn ? opn : 1), op);
+			return -EINVAL;
+		}
+		if (string ? !(*op == '~' || (opn == 2 && (*op == '=' || *op == '!'))) : *op == '~') {
+			pr_err("filter '%s': '%.*s' does not apply to %s '%.*s' (%s)", expr, (int)opn,
+			       op, string ? "the string" : "the number", (int)n, name,
+			       string ? "== != ~" : "== != < <= > >= &");
+			return -EINVAL;
+		}
+		while (*s == ' ')
+			s++;
+		if (string) {
+			const char *q;
+
+			if (*s != '"' || !(q = strchr(s + 1, '"'))) {
+				pr_err("filter '%s': a string value is quoted: \"...\"", expr);
+				return -EINVAL;
+			}
+			s = q + 1;
+		} else {
+			size_t vn = strspn(s, "0123456789abcdefxABCDEFX-");
+			char num[32];
+			uint64_t v;
+
+			snprintf(num, sizeof(num), "%.*s", (int)(vn < sizeof(num) ? vn : 0), s);
+			if (!vn || vn >= sizeof(num) ||
+			    upc_parse_number(num + (num[0] == '-'), &v)) {
+				pr_err("filter '%s': a number is expected at '%s'", expr, s);
+				return -EINVAL;
+			}
+			s += vn;
+		}
+		preds++;
+		while (*s == ' ' || *s == ')') {
+			if (*s == ')' && --depth < 0) {
+				pr_err("filter '%s': a ')' closes nothing", expr);
+				return -EINVAL;
+			}
+			s++;
+		}
+		if (!*s)
+			break;
+		if ((s[0] == '&' && s[1] == '&') || (s[0] == '|' && s[1] == '|')) {
+			s += 2;
+			continue;
+		}
+		pr_err("filter '%s': && or || is expected at '%s'", expr, s);
+		return -EINVAL;
+	}
+	if (depth) {
+		pr_err("filter '%s': a '(' is not closed", expr);
+		return -EINVAL;
+	}
+	return preds ? 0 : -EINVAL;
+}
+
+bool upc_probe_has_field(const struct upc_probe *p, const char *name)
+{
+	bool string;
+
+	return filter_field(p, name, strlen(name), &string);
+}

@@ -459,6 +459,18 @@ static int disable_everywhere(const struct upc_tracefs *t, const char *group,
 	return err;
 }
 
+static void remove_triggers(const struct upc_tracefs *t, const char *group, const char *event)
+{
+	char *buf = malloc(8192);
+
+	if (buf && upc_event_triggers(t, group, event, buf, 8192) > 0)
+		for (char *l = buf, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
+			*nl = '\0';
+			upc_event_trigger(t, group, event, l, false);
+		}
+	free(buf);
+}
+
 struct event_names {
 	char (*v)[UPC_NAME_MAX + 1];
 	size_t n, cap;
@@ -502,6 +514,9 @@ int upc_probe_destroy(const struct upc_tracefs *t, const char *group, const char
 	}
 	if (force && (err = disable_everywhere(t, group, event)))
 		goto out;
+	/* an event with triggers is in use: ours go first, when forced */
+	for (size_t i = 0; force && i < (event ? 1 : e.n); i++)
+		remove_triggers(t, group, event ? event : e.v[i]);
 	if (event) {
 		err = delete_event(t, group, event, kerr);
 		goto out;
@@ -547,6 +562,74 @@ int upc_event_set_enable(const struct upc_tracefs *t, const char *instance,
 	int r = event_file(rel, sizeof(rel), instance, group, event, "enable");
 
 	return r ? r : upc_tracefs_write(t, rel, on ? "1" : "0");
+}
+
+int upc_event_trigger(const struct upc_tracefs *t, const char *group, const char *event,
+		      const char *trigger, bool on)
+{
+	char rel[512], line[1024];
+	int n, r = event_file(rel, sizeof(rel), NULL, group, event, "trigger");
+
+	if (r)
+		return r;
+	n = snprintf(line, sizeof(line), "%s%s", on ? "" : "!", trigger);
+	if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(trigger, "\n#"))
+		return -EINVAL;
+	return upc_tracefs_append(t, rel, line, NULL);
+}
+
+int upc_event_triggers(const struct upc_tracefs *t, const char *group, const char *event,
+		       char *buf, size_t len)
+{
+	char rel[512], *text;
+	size_t n, used = 0;
+	int r = event_file(rel, sizeof(rel), NULL, group, event, "trigger");
+
+	if (r || (r = upc_tracefs_read_alloc(t, rel, &text, &n)))
+		return r;
+	buf[0] = '\0';
+	/* "# Available triggers:" when there are none; "TRIGGER [active]" */
+	for (char *l = text, *nl; *l; l = nl ? nl + 1 : l + strlen(l)) {
+		char *sp;
+
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*l == '#' || !*l)
+			continue;
+		if ((sp = strstr(l, " [")))
+			*sp = '\0';
+		used += (size_t)snprintf(buf + used, len > used ? len - used : 0, "%s\n", l);
+	}
+	free(text);
+	return used < len ? (int)used : -E2BIG;
+}
+
+int upc_event_filter(const struct upc_tracefs *t, const char *group, const char *event,
+		     char *buf, size_t len)
+{
+	char rel[512];
+	int r = event_file(rel, sizeof(rel), NULL, group, event, "filter");
+
+	if (r || (r = upc_tracefs_read(t, rel, buf, len)) < 0)
+		return r;
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!strcmp(buf, "none"))
+		buf[0] = '\0';
+	return (int)strlen(buf);
+}
+
+int upc_event_set_filter(const struct upc_tracefs *t, const char *group, const char *event,
+			 const char *expr)
+{
+	char rel[512];
+	int r = event_file(rel, sizeof(rel), NULL, group, event, "filter");
+
+	if (r)
+		return r;
+	if (strpbrk(expr ? expr : "", "\n#"))
+		return -EINVAL;
+	return upc_tracefs_write(t, rel, expr && *expr ? expr : "0");
 }
 
 int upc_tracing_on(const struct upc_tracefs *t, const char *instance, int on)

@@ -228,6 +228,41 @@ static void test_probe_object(void **state)
 	assert_false(upc_probe_equal(&a, &b));
 }
 
+/* Filters are checked against the event's fields before the kernel sees
+ * them. */
+static void test_filters(void **state)
+{
+	static struct upc_probe p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.kind = 'p';
+	strcpy(p.group, "g");
+	strcpy(p.event, "malloc");
+	strcpy(p.args, "size=%di:u64 %si name=+0(%dx):string");
+	assert_int_equal(upc_filter_check(&p, "size > 4096"), 0);
+	assert_int_equal(upc_filter_check(&p, "size >= 0x1000 && (common_pid == 7 || !arg2 & 4)"), 0);
+	assert_int_equal(upc_filter_check(&p, "name ~ \"lib*\" || comm == \"sshd\""), 0);
+	assert_int_equal(upc_filter_check(&p, "size == -1"), 0);
+	last_err[0] = '\0';
+	assert_int_equal(upc_filter_check(&p, "bytes > 1"), -EINVAL);
+	assert_non_null(strstr(last_err, "no field 'bytes'"));
+	assert_non_null(strstr(last_err, "size, arg2, name"));
+	assert_int_equal(upc_filter_check(&p, "size => 1"), -EINVAL);
+	assert_non_null(strstr(last_err, "not an operator"));
+	assert_int_equal(upc_filter_check(&p, "size ~ 1"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "name > \"a\""), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "name == lib"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "size > x"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "(size > 1"), -EINVAL);
+	assert_non_null(strstr(last_err, "not closed"));
+	assert_int_equal(upc_filter_check(&p, "size > 1)"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "size > 1 and size < 9"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "size > 1\n"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, "size > 1 # c"), -EINVAL);
+	assert_int_equal(upc_filter_check(&p, ""), -EINVAL);
+}
+
 /* create writes one definition; destroy deletes only what was named, and
  * with force disables it wherever it is enabled first. */
 static void test_probe_create_destroy(void **state)
@@ -651,6 +686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_uprobe_events, setup, teardown),
 		cmocka_unit_test(test_parse_lines),
 		cmocka_unit_test(test_probe_object),
+		cmocka_unit_test(test_filters),
 		cmocka_unit_test_setup_teardown(test_probe_create_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test(test_error_log),
