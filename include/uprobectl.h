@@ -464,9 +464,10 @@ struct upc_bucket {
 int upc_agg_buckets(const struct upc_agg *a, enum upc_bucketing how, uint64_t step,
 		    struct upc_bucket **out, size_t *n);
 
-/* Of the values (negative ones count as 0): nearest-rank percentiles. */
+/* Of the values (negative ones count as 0): nearest-rank percentiles, and
+ * the sum (UINT64_MAX when it overflows). */
 struct upc_agg_stats {
-	uint64_t count, min, max, p50, p90, p99;
+	uint64_t count, min, max, p50, p90, p99, sum;
 };
 int upc_agg_stats(const struct upc_agg *a, struct upc_agg_stats *st);
 

@@ -77,7 +77,7 @@ int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 		if (r < 0)
 			return r;
 		if (!r)
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (a->cmd && a->s.pid > 0)
 		return cli_usage("-p and -- COMMAND exclude each other");

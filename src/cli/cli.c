@@ -7,6 +7,7 @@
  * options and numbers every command parses alike.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,6 +116,12 @@ int cli_usage(const char *fmt, ...)
 	cli_err("%s (see 'uprobectl %s%s--help')", buf, cli_cmd ? cli_cmd : "",
 		cli_cmd ? " " : "");
 	return -EINVAL;
+}
+
+int cli_bad_option(char *const argv[])
+{
+	/* getopt says nothing itself (opterr is 0): one line, from here */
+	return cli_usage("unknown option, or one without its value: '%s'", argv[optind - 1]);
 }
 
 int cli_explain(int err, const char *what)

@@ -46,6 +46,8 @@ void cli_set_context(const char *ctx);
  */
 /* Usage error: the message and a pointer to --help; returns -EINVAL. */
 int cli_usage(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+/* What getopt returned '?' for; returns -EINVAL. */
+int cli_bad_option(char *const argv[]);
 /* Explain err as "what: strerror" (for a silent library call); returns it. */
 int cli_explain(int err, const char *what);
 /* The one mapping of what a command returned to an exit status: itself

@@ -79,7 +79,7 @@ static int add(int argc, char **argv)
 		if (r < 0)
 			return r;
 		if (!r)
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (argc - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...]");

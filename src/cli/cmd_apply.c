@@ -597,7 +597,7 @@ static int apply(int argc, char **argv)
 		else if (opt == OPT_CHECK)
 			check = true;
 		else if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
-			return r ? r : cli_usage("unknown option");
+			return r ? r : cli_bad_option(argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage("expected one FILE");

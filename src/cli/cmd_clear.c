@@ -30,7 +30,7 @@ static int clear(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
-			return r ? r : cli_usage("unknown option");
+			return r ? r : cli_bad_option(argv);
 	if (optind != argc)
 		return cli_usage("clear takes no arguments (to delete some events: del)");
 	group = a.group;

@@ -61,7 +61,7 @@ static int del(int argc, char **argv)
 		else if (opt == OPT_ALL)
 			all = true;
 		else if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
-			return r ? r : cli_usage("unknown option");
+			return r ? r : cli_bad_option(argv);
 	}
 	if (all == (optind < argc))
 		return cli_usage(all ? "--all takes no EVENT" : "expected EVENT... or --all");

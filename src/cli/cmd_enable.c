@@ -38,7 +38,7 @@ static int switch_events(int argc, char **argv, bool on)
 
 	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
-			return r ? r : cli_usage("unknown option");
+			return r ? r : cli_bad_option(argv);
 	group = a.group;
 	a.lock = CLI_LOCK_WRITE;
 	status = cli_open_group(&a, argc - optind, argv + optind, &t, &ev);

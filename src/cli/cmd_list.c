@@ -110,7 +110,7 @@ static int list(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
-			return r ? r : cli_usage("unknown option");
+			return r ? r : cli_bad_option(argv);
 	if (optind != argc)
 		return cli_usage("list takes no arguments");
 	a.lock = CLI_LOCK_READ;

@@ -43,7 +43,7 @@ static int parse(int argc, char **argv)
 		if (opt == OPT_JSON)
 			w.json = true;
 		else if (!cli_common_opt(opt))
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (argc - optind > 1)
 		return cli_usage("expected at most one FILE");

@@ -84,7 +84,7 @@ static int resolve(int argc, char **argv)
 		else if (opt == 'g')
 			q.opts.group = optarg;
 		else
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (argc - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...]");

@@ -75,7 +75,7 @@ static int stream(int argc, char **argv)
 		if (r < 0)
 			return r;
 		if (!r)
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (optind != argc)
 		return cli_usage("stream takes no arguments");

@@ -163,7 +163,7 @@ static int syms(int argc, char **argv)
 		if (opt == OPT_JSON)
 			cli_json = true;
 		else
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage("expected FILE [GLOB]");

@@ -81,7 +81,7 @@ static int trace(int argc, char **argv)
 		if (r < 0)
 			return r;
 		if (!r)
-			return cli_usage("unknown option");
+			return cli_bad_option(argv);
 	}
 	if (nargs - optind < 2)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...] [-- COMMAND...]");

@@ -12,11 +12,11 @@
 /* The subcommands, each defined in its file cmd_NAME.c. */
 extern const struct cmd cmd_syms, cmd_resolve, cmd_add, cmd_del, cmd_enable, cmd_disable,
 	cmd_clear, cmd_list, cmd_status, cmd_doctor, cmd_stream, cmd_trace, cmd_parse,
-	cmd_apply, cmd_count, cmd_hist, cmd_latency;
+	cmd_apply, cmd_count, cmd_hist, cmd_latency, cmd_metrics;
 static const struct cmd *const cmds[] = {
 	&cmd_syms, &cmd_resolve, &cmd_add, &cmd_del, &cmd_enable, &cmd_disable, &cmd_clear,
 	&cmd_list, &cmd_status, &cmd_doctor, &cmd_stream, &cmd_trace, &cmd_parse, &cmd_apply,
-	&cmd_count, &cmd_hist, &cmd_latency,
+	&cmd_count, &cmd_hist, &cmd_latency, &cmd_metrics,
 };
 
 static void main_help(FILE *f)
@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 			}
 		}
 		optind = 1;
+		opterr = 0;	/* cli_bad_option() says it, in one line */
 		status = cli_status(cmds[k]->fn(argc - i, argv + i));
 		if (sigbus_seen()) {
 			cli_err("a file shrank while it was read (SIGBUS): what was printed "

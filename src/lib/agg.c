@@ -310,6 +310,10 @@ int upc_agg_stats(const struct upc_agg *a, struct upc_agg_stats *st)
 	for (size_t i = 0; i < a->vn; i++)
 		total += s[i].count;
 	st->count = total;
+	for (size_t i = 0; i < a->vn; i++)
+		if (!s[i].neg)
+			st->sum = s[i].v > (UINT64_MAX - st->sum) / s[i].count ? UINT64_MAX
+									: st->sum + s[i].v * s[i].count;
 	st->min = s[0].neg ? 0 : s[0].v;
 	st->max = s[a->vn - 1].neg ? 0 : s[a->vn - 1].v;
 	/* nearest rank: the smallest value with at least p% of the hits at

@@ -122,11 +122,13 @@ static void test_linear_buckets_and_stats(void **state)
 	assert_int_equal(st.p50, 50);
 	assert_int_equal(st.p90, 90);
 	assert_int_equal(st.p99, 99);
+	assert_int_equal(st.sum, 5050);
 	/* weights count: one value with most of the hits is the median */
 	assert_int_equal(upc_agg_value(a, 1000, false, 200), 0);
 	assert_int_equal(upc_agg_stats(a, &st), 0);
 	assert_int_equal(st.p50, 1000);
 	assert_int_equal(st.max, 1000);
+	assert_int_equal(st.sum, 5050 + 200 * 1000);
 	upc_agg_free(a);
 }
 
