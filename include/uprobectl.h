@@ -472,10 +472,11 @@ struct upc_agg_stats {
 int upc_agg_stats(const struct upc_agg *a, struct upc_agg_stats *st);
 
 /* A kernel hist file's entries ("{ KEY: VALUE } hitcount: N") into a: as
- * numbers (upc_agg_value) or as text (upc_agg_key); *dropped is its
- * "Dropped:" count, the hits its table had no room for. */
-int upc_hist_read(const char *text, size_t len, struct upc_agg *a, bool numeric,
-		  uint64_t *dropped);
+ * numbers (upc_agg_value) or as text (upc_agg_key), of the histogram whose
+ * trigger has these keys (NULL: every one); *dropped is its "Dropped:"
+ * count, the hits its table had no room for. */
+int upc_hist_read(const char *text, size_t len, const char *keys, struct upc_agg *a,
+		  bool numeric, uint64_t *dropped);
 
 /* Entries and returns paired per thread with a stack of entry times, so
  * recursion and nested calls pair right. */

@@ -75,6 +75,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(SAN_BIN) tests/progs/registers.c
 	$(Q)$(SUITE) live-lock tests/live/test_lock.sh $(SAN_BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-answers tests/live/test_answers.sh $(SAN_BIN) $(TEST_O)/workload
+	$(Q)$(SUITE) live-metrics tests/live/test_metrics.sh $(SAN_BIN) $(TEST_O)/registers
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h

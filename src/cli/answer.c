@@ -291,7 +291,7 @@ static int read_hits(struct answer *a, uint64_t *hits)
 	return 0;
 }
 
-static int read_hist(struct answer *a, const char *rel, struct upc_agg *agg)
+static int read_hist(struct answer *a, const char *rel, const char *keys, struct upc_agg *agg)
 {
 	bool numeric = a->kind != ANSWER_COUNT || !strcmp(a->by, "pid");
 	uint64_t dropped = 0;
@@ -300,7 +300,7 @@ static int read_hist(struct answer *a, const char *rel, struct upc_agg *agg)
 	int err = upc_tracefs_read_alloc(a->s.t, rel, &text, &len);
 
 	if (!err)
-		err = upc_hist_read(text, len, agg, numeric, &dropped);
+		err = upc_hist_read(text, len, keys, agg, numeric, &dropped);
 	free(text);
 	a->dropped += dropped;
 	return err;
@@ -326,11 +326,11 @@ static int kernel_read(struct answer *a)
 		free(hits);
 	} else if (a->kind == ANSWER_LATENCY) {
 		snprintf(rel, sizeof(rel), "events/synthetic/%s/hist", a->synth);
-		err = read_hist(a, rel, agg);
+		err = read_hist(a, rel, "lat", agg);
 	} else {
 		for (int i = 0; !err && i < a->probes.n; i++) {
 			snprintf(rel, sizeof(rel), "events/%s/%s/hist", a->group, a->probes.v[i]);
-			err = read_hist(a, rel, agg);
+			err = read_hist(a, rel, hist_key(a), agg);
 		}
 	}
 	if (err) {

@@ -95,7 +95,7 @@ static int kept(struct ctx *c, const struct upc_probe *p, const char *key, bool 
 		return err;
 	err = upc_tracefs_read_alloc(c->t, rel, &text, &len);
 	if (!err)
-		err = upc_hist_read(text, len, *agg, numeric, &dropped);
+		err = upc_hist_read(text, len, key, *agg, numeric, &dropped);
 	free(text);
 	return err;
 }

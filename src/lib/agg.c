@@ -415,15 +415,18 @@ uint64_t upc_pairing_unmatched(const struct upc_pairing *p)
 /* ---- the kernel's histograms ------------------------------------------------ */
 
 /*
- * A hist file, one entry per line:
+ * A hist file, one histogram per trigger (each after its "# trigger info:
+ * hist:keys=KEYS:..." line), one entry per line:
  *   { size:       4096 } hitcount:          2
  *   { comm: registers                } hitcount:          5
  * and at the end "Dropped: N" (entries the table had no room for).
  */
-int upc_hist_read(const char *text, size_t len, struct upc_agg *a, bool numeric,
-		  uint64_t *dropped)
+int upc_hist_read(const char *text, size_t len, const char *keys, struct upc_agg *a,
+		  bool numeric, uint64_t *dropped)
 {
+	static const char info[] = "# trigger info: hist:keys=";
 	const char *end = text + len;
+	bool mine = !keys;
 	int err = 0;
 
 	*dropped = 0;
@@ -435,6 +438,15 @@ int upc_hist_read(const char *text, size_t len, struct upc_agg *a, bool numeric,
 		nl = memchr(l, '\n', (size_t)(end - l));
 		if (!nl)
 			nl = end;
+		/* a file holds one histogram per hist trigger of the event */
+		if (keys && (size_t)(nl - l) > sizeof(info) - 1 && !memcmp(l, info, sizeof(info) - 1)) {
+			n = strlen(keys);
+			l += sizeof(info) - 1;
+			mine = (size_t)(nl - l) > n && !memcmp(l, keys, n) && l[n] == ':';
+			continue;
+		}
+		if (!mine)
+			continue;
 		p = l;
 		if (upc_token(&p, nl, &tok, &n) && n == 8 && !memcmp(tok, "Dropped:", 8) &&
 		    upc_token(&p, nl, &tok, &n) && !upc_parse_u64(tok, n, &v)) {

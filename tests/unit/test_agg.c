@@ -176,6 +176,18 @@ static void test_hist_file(void **state)
 		"{ comm: registers                                     } hitcount:         10\n"
 		"{ comm: sh                                            } hitcount:          1\n"
 		"    Dropped: 0\n";
+	static const char two[] =
+		"# event histogram\n#\n"
+		"# trigger info: hist:keys=common_pid.execname:vals=hitcount:sort=hitcount:size=2048 [active]\n"
+		"#\n\n"
+		"{ common_pid: workload        [       200] } hitcount:       1000\n"
+		"\nTotals:\n    Hits: 1000\n    Entries: 1\n    Dropped: 0\n"
+		"\n# event histogram\n#\n"
+		"# trigger info: hist:keys=size:vals=hitcount:sort=hitcount:size=16384 [active]\n"
+		"#\n\n"
+		"{ size:          7 } hitcount:          2\n"
+		"{ size:         12 } hitcount:          1\n"
+		"\nTotals:\n    Hits: 3\n    Entries: 2\n    Dropped: 1\n";
 	struct upc_agg_entry *e;
 	struct upc_agg_stats st;
 	struct upc_agg *a;
@@ -184,7 +196,7 @@ static void test_hist_file(void **state)
 
 	(void)state;
 	assert_int_equal(upc_agg_new(&a), 0);
-	assert_int_equal(upc_hist_read(num, strlen(num), a, true, &dropped), 0);
+	assert_int_equal(upc_hist_read(num, strlen(num), NULL, a, true, &dropped), 0);
 	assert_int_equal(dropped, 4);
 	assert_int_equal(upc_agg_hits(a), 8);
 	assert_int_equal(upc_agg_stats(a, &st), 0);
@@ -193,7 +205,7 @@ static void test_hist_file(void **state)
 	assert_int_equal(st.p50, 32);
 	upc_agg_free(a);
 	assert_int_equal(upc_agg_new(&a), 0);
-	assert_int_equal(upc_hist_read(str, strlen(str), a, false, &dropped), 0);
+	assert_int_equal(upc_hist_read(str, strlen(str), NULL, a, false, &dropped), 0);
 	assert_int_equal(dropped, 0);
 	assert_int_equal(upc_agg_keys(a, &e, &n), 0);
 	assert_int_equal(n, 2);
@@ -202,7 +214,23 @@ static void test_hist_file(void **state)
 	assert_string_equal(e[1].key, "sh");
 	free(e);
 	/* a line cut short is refused, not guessed */
-	assert_int_equal(upc_hist_read("{ a: 1 } hitcount: x\n", 21, a, false, &dropped), -EINVAL);
+	assert_int_equal(upc_hist_read("{ a: 1 } hitcount: x\n", 21, NULL, a, false, &dropped),
+			 -EINVAL);
+	upc_agg_free(a);
+	/* two triggers on one event: each histogram read on its own */
+	assert_int_equal(upc_agg_new(&a), 0);
+	assert_int_equal(upc_hist_read(two, strlen(two), "size", a, true, &dropped), 0);
+	assert_int_equal(upc_agg_hits(a), 3);
+	assert_int_equal(dropped, 1);
+	upc_agg_free(a);
+	assert_int_equal(upc_agg_new(&a), 0);
+	assert_int_equal(upc_hist_read(two, strlen(two), "common_pid.execname", a, false,
+				       &dropped), 0);
+	assert_int_equal(upc_agg_keys(a, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].key, "workload        [       200]");
+	assert_int_equal(dropped, 0);
+	free(e);
 	upc_agg_free(a);
 }
 

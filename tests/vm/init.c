@@ -428,6 +428,35 @@ static void answers(void)
 	}
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "answers: no probe left");
 	check(no_instances(), "answers: no instance left");
+
+	/* kept from boot by apply, read by metrics */
+	{
+		int fd = open("/tmp/keep.conf", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		static const char conf[] = "--count --hist v /tmp/workload upc_size v=$arg1:u32\n";
+
+		check(fd >= 0 && write(fd, conf, sizeof(conf) - 1) == sizeof(conf) - 1 && !close(fd),
+		      "keep.conf written");
+	}
+	U("apply", "-g", "kept", "/tmp/keep.conf");
+	show("uprobectl apply -g kept /tmp/keep.conf");
+	check(R.status == 0 && strstr(R.out, "1 created"), "apply --count --hist");
+	U("apply", "-g", "kept", "/tmp/keep.conf");
+	check(R.status == 0 && strstr(R.out, "1 unchanged, 0 with new"),
+	      "apply again: the kept counts are found the same");
+	run(&R, 60, (char *const[]){ "/tmp/workload", "1000", NULL });
+	U("metrics", "-g", "kept");
+	show("uprobectl metrics -g kept");
+	check(R.status == 0 && strstr(R.out, "uprobectl_probe_hits_total{group=\"kept\",event=\"upc_size\","
+				       "file=\"/tmp/workload\"} 1010\n"), "metrics: hits");
+	check(strstr(R.out, "uprobectl_probe_calls_total{group=\"kept\",event=\"upc_size\","
+			    "comm=\"workload\"} 1010\n") != NULL, "metrics: calls per process name");
+	check(strstr(R.out, "arg=\"v\",le=\"0\"} 4\n") && strstr(R.out, "arg=\"v\",le=\"511\"} 1010\n") &&
+	      strstr(R.out, "arg=\"v\",le=\"+Inf\"} 1010\n") &&
+	      strstr(R.out, "uprobectl_probe_value_sum{group=\"kept\",event=\"upc_size\",arg=\"v\"} 147910\n"),
+	      "metrics: the kept histogram, cumulative, and its sum");
+	U("clear", "-g", "kept");
+	check(R.status == 0 && file_empty("/sys/kernel/tracing/uprobe_events"),
+	      "clear takes the probe with its triggers");
 	bucket = read_file("/sys/kernel/tracing/synthetic_events");
 	check(bucket && !strstr(bucket, "upc_lat"), "answers: no synthetic event left");
 }
