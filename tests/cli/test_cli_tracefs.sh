@@ -245,12 +245,42 @@ run 2 "$U" apply
 run 1 "$U" apply /nonexistent.conf
 check other_intact
 
-# --- help for every command
-for c in add del enable disable clear list status doctor apply stream trace parse; do
+# --- answers and metrics: refusals before anything is written
+save
+run 2 "$U" count
+run 2 "$U" count "$PIE"
+run 2 "$U" count --engine bogus "$PIE" fx_global
+has_err "--engine is kernel, user or auto"
+run 2 "$U" count --by size "$PIE" fx_global
+has_err "no fetch argument is named size"
+one_err_line
+run 2 "$U" hist "$PIE" fx_global
+run 2 "$U" hist "$PIE" fx_global 'a=$arg1' 'b=$arg2'
+run 2 "$U" hist --linear 0 "$PIE" fx_global 'a=$arg1'
+run 2 "$U" latency -r "$PIE" fx_global
+run 2 "$U" latency "$PIE" fx_global fx_local
+run 2 "$U" latency --unit s "$PIE" fx_global
+run 2 "$U" count -p 1 "$PIE" fx_global -- true
+check unchanged
+# metrics: the kernel's hit counter per probe, in the Prometheus format
+printf '  /bin/true keep                                         7\n' >"$T/uprobe_profile"
+run 0 "$U" metrics -g other
+check grep -q '^uprobectl_probe_hits_total{group="other",event="keep",file="/bin/true"} 7$' "$out"
+promtool check metrics <"$out" >/dev/null 2>&1 && ok || ko "promtool check metrics"
+run 0 "$U" metrics -g other --textfile "$T.prom"
+check grep -q 'event="keep"' "$T.prom"
+check [ ! -e "$T.prom.tmp" ]
+run 1 "$U" metrics -g other --textfile /nonexistent/dir/x.prom
+one_err_line
+rm -f "$T.prom"
+: >"$T/uprobe_profile"
+
+# --- help for every command the main help lists, and the alias
+for c in $("$U" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } /^$/ { on = 0 }') doctor; do
 	run 0 "$U" "$c" --help
-	check grep -q "Usage: uprobectl" "$out"
-	check grep -q "Exit status\|GROUP" "$out"
+	check grep -q "^Usage: uprobectl $c" "$out"
 done
+check [ "$("$U" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { n++ } /^$/ { on = 0 } END { print n }')" -ge 18 ]
 
 echo "cli-tracefs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
