@@ -200,6 +200,7 @@ bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/registers
 	tests/bench/bench_parse.sh $(BIN) $(TEST_O)/measure $(TEST_O)/bench 1000000 || \
 		failed="$$failed parse"; \
 	tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed live"; \
+	tests/bench/bench_answers.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed answers"; \
 	tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000 || \
 		failed="$$failed footprint"; \
 	if [ -n "$$failed" ]; then echo "bench: failed:$$failed"; exit 1; fi
