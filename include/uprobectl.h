@@ -356,7 +356,8 @@ int upc_tracefs_append(const struct upc_tracefs *t, const char *rel, const char 
 
 typedef int (*upc_probe_cb)(const struct upc_probe *p, void *ctx);
 /* Each probe of GROUP (NULL: of every group) in uprobe_events; a non-zero
- * return of cb stops the walk and is returned. Explained. */
+ * return of cb stops the walk and is returned (as it is: the callback
+ * explains its own failures). Explained. */
 int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_cb cb,
 		      void *ctx);
 /* Define p in one write, after checking its file is still the one that

@@ -82,8 +82,9 @@ int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 	if (a->cmd && a->s.pid > 0)
 		return cli_usage("-p and -- COMMAND exclude each other");
 	if (a->nevents) {
-		if (optind != nargs)
-			return cli_usage("-e names events already defined: no FILE SYMBOL");
+		/* events already defined: what follows names their fields */
+		for (int i = optind; i < nargs && a->nsymbols < ANSWER_MAX_PROBES; i++)
+			a->symbols[a->nsymbols++] = argv[i];
 		return 0;
 	}
 	if (nargs - optind < 2)
@@ -234,6 +235,8 @@ static int kernel_start(struct answer *a)
 		snprintf(a->instance, sizeof(a->instance), "uprobectl-%ld", (long)me);
 		a->s.instance = a->instance;
 		a->s.group = a->group;
+		if (a->nevents)
+			a->s.only = &a->probes;
 		if ((err = session_start(&a->s)))
 			return err;
 		close(a->s.fd);
@@ -507,6 +510,8 @@ static int user_start(struct answer *a)
 	snprintf(a->instance, sizeof(a->instance), "uprobectl-%ld", (long)getpid());
 	a->s.instance = a->instance;
 	a->s.group = a->group;
+	if (a->nevents)
+		a->s.only = &a->probes;	/* not the rest of somebody's group */
 	return session_start(&a->s);
 }
 
@@ -743,14 +748,25 @@ static int find_events(struct answer *a)
 	return err;
 }
 
+/* Each probe's file, for its hit counter; and the field asked for (hist,
+ * count --by NAME) must be one of its events'. */
 static int path_of(const struct upc_probe *p, void *ctx)
 {
 	struct answer *a = ctx;
+	const char *field = a->kind == ANSWER_HIST ? a->field : a->by;
 
-	for (int i = 0; i < a->probes.n; i++)
-		if (!a->paths[i] && !strcmp(p->event, a->probes.v[i]) &&
-		    !(a->paths[i] = strdup(p->path)))
-			return -ENOMEM;
+	for (int i = 0; i < a->probes.n; i++) {
+		if (strcmp(p->event, a->probes.v[i]))
+			continue;
+		if (field && strcmp(field, "comm") && strcmp(field, "pid") &&
+		    !upc_probe_has_field(p, field)) {
+			cli_err("%s/%s has no field '%s' ('uprobectl list -g %s' shows its "
+				"arguments)", p->group, p->event, field, p->group);
+			return -EINVAL;
+		}
+		if (!a->paths[i] && !(a->paths[i] = strdup(p->path)))
+			return cli_explain(-ENOMEM, "probes");
+	}
 	return 0;
 }
 

@@ -103,7 +103,7 @@ static int collect_have(const struct upc_probe *p, void *ctx)
 		void *nv = realloc(s->v, (size_t)(s->cap = s->cap ? s->cap * 2 : 16) * sizeof(*s->v));
 
 		if (!nv)
-			return -ENOMEM;
+			return cli_explain(-ENOMEM, "the group's probes");
 		s->v = nv;
 	}
 	memset(&s->v[s->n], 0, sizeof(s->v[0]));

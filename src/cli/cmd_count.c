@@ -45,6 +45,8 @@ static int count(int argc, char **argv)
 
 	if (err)
 		return err;
+	if (a.nevents && a.nsymbols)
+		return cli_usage("-e names events already defined: no FILE SYMBOL");
 	if (a.by && strcmp(a.by, "comm") && strcmp(a.by, "pid")) {
 		bool named = false;
 

@@ -52,6 +52,13 @@ static int hist(int argc, char **argv)
 
 	if (err)
 		return err;
+	if (a.nevents) {
+		if (a.nsymbols != 1)
+			return cli_usage("-e EVENT... NAME: the events' field to count the values of");
+		a.field = a.symbols[0];
+		a.nsymbols = 0;
+		return answer_run(&a);
+	}
 	if (a.nsymbols > 1 || !a.fetchargs[0] || a.fetchargs[1])
 		return cli_usage("expected FILE SYMBOL NAME=FETCHARG: one symbol, one value");
 	eq = strchr(a.fetchargs[0], '=');

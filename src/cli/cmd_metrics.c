@@ -118,9 +118,19 @@ static bool kept_value(struct ctx *c, const struct upc_probe *p, char *name, siz
 	return false;
 }
 
-static int one_probe(const struct upc_probe *p, void *ctx_)
+static int probe_metrics(struct ctx *c, const struct upc_probe *p);
+
+/* The metrics of one probe; what fails is said here (the walk does not). */
+static int one_probe(const struct upc_probe *p, void *ctx)
 {
-	struct ctx *c = ctx_;
+	char what[2 * UPC_NAME_MAX + 16];
+
+	snprintf(what, sizeof(what), "metrics of %s/%s", p->group, p->event);
+	return cli_explain(probe_metrics(ctx, p), what);
+}
+
+static int probe_metrics(struct ctx *c, const struct upc_probe *p)
+{
 	struct upc_agg_entry *e;
 	struct upc_bucket *b;
 	struct upc_agg_stats st;
@@ -264,7 +274,7 @@ static int metrics(int argc, char **argv)
 		return err;
 	put(&all, "# HELP uprobectl_probe_hits_total Calls of the probed function (the kernel's "
 	    "hit counter).\n# TYPE uprobectl_probe_hits_total counter\n");
-	err = upc_probe_foreach(c.t, a.group, one_probe, &c);	/* explained */
+	err = upc_probe_foreach(c.t, a.group, one_probe, &c);
 	if (!err) {
 		put(&all, "%.*s", (int)c.hits.n, c.hits.buf ? c.hits.buf : "");
 		if (c.calls.n)

@@ -36,7 +36,7 @@ static void kv(struct json *j, const char *key, const char *val)
 
 static int add_name(const struct upc_probe *p, void *ctx)
 {
-	return names_add(ctx, p->event);
+	return cli_explain(names_add(ctx, p->event), "events");
 }
 
 static int status(int argc, char **argv)

@@ -76,7 +76,7 @@ int cli_lock_group(const char *group, bool exclusive, double wait)
 
 static int add_name(const struct upc_probe *p, void *ctx)
 {
-	return names_add(ctx, p->event);
+	return cli_explain(names_add(ctx, p->event), "events");
 }
 
 int cli_open_group(const struct tfs_args *a, int nevents, char *const events[],

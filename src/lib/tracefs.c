@@ -368,12 +368,30 @@ static int probe_foreach(const struct upc_tracefs *t, const char *group, upc_pro
 	return err;
 }
 
+struct outer_cb {
+	upc_probe_cb cb;
+	void *ctx;
+	bool stopped;
+};
+
+static int outer(const struct upc_probe *p, void *ctx)
+{
+	struct outer_cb *o = ctx;
+	int r = o->cb(p, o->ctx);
+
+	o->stopped = r != 0;
+	return r;
+}
+
 int upc_probe_foreach(const struct upc_tracefs *t, const char *group, upc_probe_cb cb,
 		      void *ctx)
 {
+	struct outer_cb o = { cb, ctx, false };
 	unsigned mark = upc_log_errors();
-	int err = probe_foreach(t, group, cb, ctx);
+	int err = probe_foreach(t, group, outer, &o);
 
+	if (o.stopped)
+		return err;	/* the callback's own: it explains it */
 	if (err == -ENOENT && upc_log_errors() == mark)
 		pr_err("%s/uprobe_events does not exist: this kernel was built without "
 		       "CONFIG_UPROBE_EVENTS", t->root);

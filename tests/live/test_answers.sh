@@ -98,6 +98,40 @@ check [ "$(grep -c ' calls in ' "$work/out")" -ge 4 ]
 run "count -c" count --json -c 100 "$W" upc_size -- "$W" $N
 json '.hits >= 100 and .engine == "user"' "-c ends the count"
 
+# --- -e: events already defined in a group of the user's, counted and
+# left as they were (definitions, enabled states)
+"$U" -q add -g upc_ans_test -e sz "$W" upc_size 'v=$arg1:u32' || ko "add sz"
+"$U" -q add -g upc_ans_test -e other "$W" upc_recurse || ko "add other"
+cat "$T/uprobe_events" >"$work/events"
+for e in kernel user; do
+	"$U" count --json --engine $e -d 3 -g upc_ans_test -e sz >"$work/out" 2>"$work/err" &
+	cpid=$!
+	wait_for_instance || ko "count -e made no instance"
+	"$W" $N >/dev/null
+	wait $cpid || ko "count -e ($e): exit $?, $(cat "$work/err")"
+	json '.counts == [{"key": "sz", "count": 1010}]' "count -e sz, $e engine"
+	check [ "$(cat "$T/events/upc_ans_test/sz/enable")" = 0 ]
+	cat "$T/uprobe_events" | cmp -s "$work/events" - && ok || ko "count -e changed the group"
+done
+"$U" hist --json -d 3 -g upc_ans_test -e sz v >"$work/out" 2>"$work/err" &
+cpid=$!
+wait_for_instance
+"$W" $N >/dev/null
+wait $cpid || ko "hist -e: exit $?, $(cat "$work/err")"
+json '.hits == 1010 and (.buckets | length) == 10' "hist -e sz v"
+"$U" -q clear -g upc_ans_test
+
+# --- SIGINT ends a count with its report, and everything goes
+"$U" count "$W" upc_size >"$work/out" 2>"$work/err" &
+cpid=$!
+wait_for_instance
+"$W" 100 >/dev/null
+kill -INT $cpid
+wait $cpid
+check [ $? = 0 ]
+check grep -q "^110 calls in .* (kernel engine, none dropped)" "$work/out"
+check left_alone
+
 # --- the kernel engine where this kernel has no hist triggers: refused
 if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
 	"$U" status >"$work/out" 2>&1
@@ -135,5 +169,13 @@ jq -r 'select(.type == "map") | .data["@v"] // empty | to_entries[] | "\(.key) \
 report | jq -r '.counts[] | "\(.key) \(.count)"' | sort -n >"$work/upc.v"
 check [ -s "$work/bpf.v" ]
 check cmp -s "$work/bpf.v" "$work/upc.v"
+timeout 120 bpftrace -f json -e "uprobe:$W:upc_size,uprobe:$W:upc_sleep,uprobe:$W:upc_recurse { @p[probe] = count(); }" \
+	-c "$W $N" 2>"$work/bpf.err" | grep '^{' >"$work/bpf" || ko "bpftrace per probe: $(cat "$work/bpf.err")"
+jq -r 'select(.type == "map") | .data["@p"] | to_entries[] | "\(.key | sub(".*:"; "")) \(.value)"' \
+	"$work/bpf" | sort >"$work/bpf.p"
+"$U" count --json "$W" upc_size upc_sleep upc_recurse -- "$W" $N >"$work/out" 2>/dev/null
+report | jq -r '.counts[] | "\(.key) \(.count)"' | sort >"$work/upc.p"
+check [ "$(wc -l <"$work/bpf.p")" = 3 ]
+check cmp -s "$work/bpf.p" "$work/upc.p"
 check left_alone
 finish
