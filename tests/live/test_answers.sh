@@ -132,6 +132,23 @@ check [ $? = 0 ]
 check grep -q "^110 calls in .* (kernel engine, none dropped)" "$work/out"
 check left_alone
 
+# --- losses are said: the instance's buffer shrunk to 4 KiB under a burst
+burst() {	# burst ARGS...: count ARGS while 100000 calls come, tiny buffer
+	"$U" count --engine user -d 4 "$@" "$W" upc_size >"$work/out" 2>"$work/err" &
+	cpid=$!
+	i=0
+	until [ -d "$T/instances/uprobectl-$cpid" ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.3
+	echo 4 >"$T/instances/uprobectl-$cpid/buffer_size_kb"
+	"$W" 100000 >/dev/null
+	wait $cpid || ko "count under a burst: exit $?, $(cat "$work/err")"
+}
+burst --json
+json '.lost > 0 and .hits + .lost == 100010' "what was lost is counted: hits + lost = calls"
+burst
+check grep -q "^[0-9]* calls in .* (user engine; [0-9]* EVENTS LOST: counts are low" "$work/out"
+check left_alone
+
 # --- the kernel engine where this kernel has no hist triggers: refused
 if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
 	"$U" status >"$work/out" 2>&1
