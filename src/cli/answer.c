@@ -36,6 +36,16 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void answer_init(struct answer *a, enum answer_kind kind)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->how = UPC_LOG2;
+	a->req = (struct probe_req)PROBE_REQ_INIT;
+	a->tfs = (struct tfs_args)TFS_ARGS_INIT;
+	a->s = (struct session)SESSION_INIT;
+}
+
 int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 		const struct option *longopts, int (*own_opt)(struct answer *, int, const char *))
 {

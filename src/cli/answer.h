@@ -55,6 +55,8 @@ struct answer {
 	double started;
 };
 
+/* An answer of that kind with every option at its default. */
+void answer_init(struct answer *a, enum answer_kind kind);
 /* Parse an answer command's arguments; 0 or -errno (explained). */
 int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 		const struct option *longopts, int (*own_opt)(struct answer *, int, const char *));

@@ -39,10 +39,12 @@ static int count(int argc, char **argv)
 		{ "by", 1, NULL, OPT_BY },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct answer a = { .kind = ANSWER_COUNT, .req = PROBE_REQ_INIT,
-				   .tfs = TFS_ARGS_INIT, .s = SESSION_INIT };
-	int err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, count_opt);
+	/* on the stack: a static one with initializers would be data in the file */
+	struct answer a;
+	int err;
 
+	answer_init(&a, ANSWER_COUNT);
+	err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, count_opt);
 	if (err)
 		return err;
 	if (a.nevents && a.nsymbols)

@@ -44,10 +44,13 @@ static int hist(int argc, char **argv)
 		{ "linear", 1, NULL, OPT_LINEAR },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct answer a = { .kind = ANSWER_HIST, .how = UPC_LOG2, .req = PROBE_REQ_INIT,
-				   .tfs = TFS_ARGS_INIT, .s = SESSION_INIT };
+	/* on the stack: a static one with initializers would be data in the file */
+	struct answer a;
 	static char field[UPC_MAX_ARGNAME + 1];
-	int err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, hist_opt);
+	int err;
+
+	answer_init(&a, ANSWER_HIST);
+	err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, hist_opt);
 	const char *eq;
 
 	if (err)

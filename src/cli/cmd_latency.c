@@ -44,11 +44,14 @@ static int latency(int argc, char **argv)
 		{ "unit", 1, NULL, OPT_UNIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct answer a = { .kind = ANSWER_LATENCY, .how = UPC_LOG2, .unit = 1000,
-				   .unit_name = "us", .req = PROBE_REQ_INIT, .tfs = TFS_ARGS_INIT,
-				   .s = SESSION_INIT };
-	int err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, latency_opt);
+	/* on the stack: a static one with initializers would be data in the file */
+	struct answer a;
+	int err;
 
+	answer_init(&a, ANSWER_LATENCY);
+	a.unit = 1000;
+	a.unit_name = "us";
+	err = answer_args(&a, argc, argv, ANSWER_SHORT_OPTS, longopts, latency_opt);
 	if (err)
 		return err;
 	if (a.nevents)
