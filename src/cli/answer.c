@@ -737,6 +737,7 @@ static void cleanup(struct answer *a)
 	for (int i = 0; i < ANSWER_MAX_PROBES; i++)
 		free(a->paths[i]);
 	names_free(&a->probes);
+	upc_tracefs_close(a->s.t);
 }
 
 /* -e EVENT: the group's events, already defined. */
