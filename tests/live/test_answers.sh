@@ -85,8 +85,10 @@ run "latency" latency --json "$W" upc_sleep -- "$W" 10
 json '.count == 9 and .unit == "us" and .min >= 1000' "nine calls, none shorter than it slept"
 json '[.buckets[] | select(.lo == 8192) | .count] == [5]' "10 ms and 12 ms sleeps in [8K, 16K)"
 json '[.buckets[] | select(.lo == 65536) | .count] == [1]' "100 ms in [64K, 128K)"
-json '[.buckets[] | select(.lo == 1024 or .lo == 2048) | .count] | add == 3' \
-	"1 ms sleeps in [1K, 2K) (or [2K, 4K) with timer slack)"
+# a 1 ms sleep wakes within a few ms even with both cores busy (check-load):
+# its bucket is [1K, 2K), or one of the next two
+json '[.buckets[] | select(.lo == 1024 or .lo == 2048 or .lo == 4096) | .count] | add == 3' \
+	"1 ms sleeps in [1K, 2K) (or up to [4K, 8K) with timer slack and load)"
 run "latency recursive" latency --json --unit ms "$W" upc_recurse -- "$W" 10
 json '[.buckets[] | select(.count > 0) | [.lo, .count]] == [[8, 1], [16, 1], [32, 1]]' \
 	"recursion: 12, 24 and 36 ms, each call paired with its own entry"
