@@ -388,6 +388,8 @@ int upc_event_trigger(const struct upc_tracefs *t, const char *group, const char
 		      const char *trigger, bool on);
 int upc_event_triggers(const struct upc_tracefs *t, const char *group, const char *event,
 		       char *buf, size_t len);
+/* Remove every trigger of an event (of a group of ours). */
+void upc_event_clear_triggers(const struct upc_tracefs *t, const char *group, const char *event);
 /* events/GROUP/EVENT/filter: read (empty when none), or set (NULL or "":
  * clear). Check a filter with upc_filter_check() first. */
 int upc_event_filter(const struct upc_tracefs *t, const char *group, const char *event,

@@ -133,11 +133,8 @@ static int set_extras(struct upc_tracefs *t, const char *group, const char *even
 	char trig[sizeof(to->triggers)];
 	int err = 0;
 
-	snprintf(trig, sizeof(trig), "%s", from ? from->triggers : "");
-	for (char *l = trig, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
-		*nl = '\0';
-		upc_event_trigger(t, group, event, l, false);
-	}
+	if (from && from->triggers[0])
+		upc_event_clear_triggers(t, group, event);	/* the group is ours */
 	if ((from && from->filter[0]) || to->filter[0])
 		err = upc_event_set_filter(t, group, event, to->filter);
 	snprintf(trig, sizeof(trig), "%s", to->triggers);

@@ -477,7 +477,7 @@ static int disable_everywhere(const struct upc_tracefs *t, const char *group,
 	return err;
 }
 
-static void remove_triggers(const struct upc_tracefs *t, const char *group, const char *event)
+void upc_event_clear_triggers(const struct upc_tracefs *t, const char *group, const char *event)
 {
 	char *buf = malloc(8192);
 
@@ -534,7 +534,7 @@ int upc_probe_destroy(const struct upc_tracefs *t, const char *group, const char
 		goto out;
 	/* an event with triggers is in use: ours go first, when forced */
 	for (size_t i = 0; force && i < (event ? 1 : e.n); i++)
-		remove_triggers(t, group, event ? event : e.v[i]);
+		upc_event_clear_triggers(t, group, event ? event : e.v[i]);
 	if (event) {
 		err = delete_event(t, group, event, kerr);
 		goto out;
