@@ -75,61 +75,74 @@ struct ctx {
 	struct out hits, calls, values;
 };
 
-/* A kept trigger's hist of this event into a fresh agg. */
-static int kept(struct ctx *c, const struct upc_probe *p, const char *key, bool numeric,
-		struct upc_agg **agg)
+/* What apply --count and --hist keep on an event, read once: its triggers
+ * and, when it has any, its hist file (one histogram per trigger). */
+struct kept_text {
+	char trig[1024];
+	char *hist;
+	size_t len;
+};
+
+static int read_kept(struct ctx *c, const struct upc_probe *p, struct kept_text *k)
 {
-	char trig[1024], rel[2 * UPC_NAME_MAX + 32], *text;
+	char rel[2 * UPC_NAME_MAX + 32];
+
+	k->hist = NULL;
+	if (upc_event_triggers(c->t, p->group, p->event, k->trig, sizeof(k->trig)) <= 0) {
+		k->trig[0] = '\0';
+		return 0;
+	}
+	snprintf(rel, sizeof(rel), "events/%s/%s/hist", p->group, p->event);
+	return upc_tracefs_read_alloc(c->t, rel, &k->hist, &k->len);
+}
+
+/* The histogram of the kept trigger on key into a fresh agg (none: NULL). */
+static int kept(const struct kept_text *k, const char *key, bool numeric, struct upc_agg **agg)
+{
 	char want[UPC_MAX_ARGNAME + 48];
 	uint64_t dropped;
-	size_t len;
 	int err;
 
 	*agg = NULL;
 	snprintf(want, sizeof(want), "hist:keys=%s:", key);
-	if (upc_event_triggers(c->t, p->group, p->event, trig, sizeof(trig)) < 0 ||
-	    !strstr(trig, want))
+	if (!k->hist || !strstr(k->trig, want))
 		return 0;
-	snprintf(rel, sizeof(rel), "events/%s/%s/hist", p->group, p->event);
 	if ((err = upc_agg_new(agg)))
 		return err;
-	err = upc_tracefs_read_alloc(c->t, rel, &text, &len);
-	if (!err)
-		err = upc_hist_read(text, len, key, *agg, numeric, &dropped);
-	free(text);
-	return err;
+	return upc_hist_read(k->hist, k->len, key, *agg, numeric, &dropped);
 }
 
 /* The NAME of a kept "hist:keys=NAME:" other than the per-process one. */
-static bool kept_value(struct ctx *c, const struct upc_probe *p, char *name, size_t len)
+static bool kept_value(const struct kept_text *k, char *name, size_t len)
 {
-	char trig[1024];
+	for (const char *l = k->trig; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		size_t n = strcspn(l + 10, ":\n");
 
-	if (upc_event_triggers(c->t, p->group, p->event, trig, sizeof(trig)) < 0)
-		return false;
-	for (const char *l = trig; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
-		size_t k = strcspn(l + 10, ":\n");
-
-		if (!strncmp(l, "hist:keys=", 10) && strncmp(l + 10, "common_pid", 10) && k < len) {
-			snprintf(name, len, "%.*s", (int)k, l + 10);
+		if (!strncmp(l, "hist:keys=", 10) && strncmp(l + 10, "common_pid", 10) && n < len) {
+			snprintf(name, len, "%.*s", (int)n, l + 10);
 			return true;
 		}
 	}
 	return false;
 }
 
-static int probe_metrics(struct ctx *c, const struct upc_probe *p);
+static int probe_metrics(struct ctx *c, const struct upc_probe *p, const struct kept_text *k);
 
 /* The metrics of one probe; what fails is said here (the walk does not). */
 static int one_probe(const struct upc_probe *p, void *ctx)
 {
 	char what[2 * UPC_NAME_MAX + 16];
+	struct kept_text k;
+	int err = read_kept(ctx, p, &k);
 
+	if (!err)
+		err = probe_metrics(ctx, p, &k);
+	free(k.hist);
 	snprintf(what, sizeof(what), "metrics of %s/%s", p->group, p->event);
-	return cli_explain(probe_metrics(ctx, p), what);
+	return cli_explain(err, what);
 }
 
-static int probe_metrics(struct ctx *c, const struct upc_probe *p)
+static int probe_metrics(struct ctx *c, const struct upc_probe *p, const struct kept_text *k)
 {
 	struct upc_agg_entry *e;
 	struct upc_bucket *b;
@@ -150,7 +163,7 @@ static int probe_metrics(struct ctx *c, const struct upc_probe *p)
 		put(&c->hits, "\"} %llu\n", (unsigned long long)hits);
 	}
 	/* --count: "{ common_pid: sshd [ 1234] }" per process, summed by name */
-	if ((err = kept(c, p, "common_pid.execname", false, &agg)) || !agg) {
+	if ((err = kept(k, "common_pid.execname", false, &agg)) || !agg) {
 		upc_agg_free(agg);
 		if (err)
 			return err;
@@ -186,9 +199,9 @@ static int probe_metrics(struct ctx *c, const struct upc_probe *p)
 			return err;
 	}
 	/* --hist NAME: cumulative buckets, le the highest value of each */
-	if (!kept_value(c, p, name, sizeof(name)))
+	if (!kept_value(k, name, sizeof(name)))
 		return 0;
-	if ((err = kept(c, p, name, true, &agg)) || !agg ||
+	if ((err = kept(k, name, true, &agg)) || !agg ||
 	    (err = upc_agg_buckets(agg, UPC_LOG2, 0, &b, &n)) ||
 	    (err = upc_agg_stats(agg, &st))) {
 		upc_agg_free(agg);
