@@ -19,7 +19,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,14 +26,6 @@
 #include "json.h"
 
 #define HIST_SIZE 16384		/* entries of a kernel histogram */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void answer_init(struct answer *a, enum answer_kind kind)
 {
@@ -247,12 +238,9 @@ static int kernel_start(struct answer *a)
 		a->s.group = a->group;
 		if (a->nevents)
 			a->s.only = &a->probes;
+		a->s.arm_only = true;
 		if ((err = session_start(&a->s)))
 			return err;
-		close(a->s.fd);
-		a->s.fd = -1;
-		if ((err = upc_instance_write(a->s.inst, "tracing_on", "0")))
-			return cli_explain(err, "tracing_on of our instance");
 		a->base = calloc((size_t)a->probes.n, sizeof(*a->base));
 		return a->base ? 0 : cli_explain(-ENOMEM, "count");
 	}
@@ -535,7 +523,7 @@ static const char *engine_name(const struct answer *a)
 /* "1.234 s" without floating point in our printf */
 static void elapsed(const struct answer *a, char *buf, size_t len)
 {
-	uint64_t ms = (uint64_t)((now() - a->started) * 1000);
+	uint64_t ms = (uint64_t)((session_clock() - a->started) * 1000);
 
 	snprintf(buf, len, "%llu.%03llu s", (unsigned long long)(ms / 1000),
 		 (unsigned long long)(ms % 1000));
@@ -598,7 +586,7 @@ static void print_buckets(const struct upc_bucket *b, size_t n)
 
 static void json_losses(const struct answer *a, struct json *j)
 {
-	uint64_t ms = (uint64_t)((now() - a->started) * 1000);
+	uint64_t ms = (uint64_t)((session_clock() - a->started) * 1000);
 
 	json_kv_str(j, "engine", engine_name(a));
 	json_kv_u64(j, "ms", ms);
@@ -818,7 +806,7 @@ int answer_run(struct answer *a)
 	if (!err)
 		err = session_child_release(&child, true);
 	if (!err) {
-		a->started = now();
+		a->started = session_clock();
 		if (!cli_quiet && a->engine == ENGINE_KERNEL && a->kind == ANSWER_LATENCY)
 			cli_warn("kernel engine: a nested or recursive call of %s pairs with the "
 				 "innermost entry; --engine user pairs every call right",

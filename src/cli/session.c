@@ -129,6 +129,9 @@ int session_start(struct session *s)
 				"no user stack traces)", strerror(-err));
 			return err;
 		}
+		/* arm only: the kernel counts hits, the buffer keeps nothing */
+		if (s->arm_only && (err = upc_instance_write(s->inst, "tracing_on", "0")))
+			return cli_explain(err, "tracing_on of our instance");
 		err = switch_events(s, true);
 		if (err) {
 			cli_err("enabling %s events in instance %s: %s", s->group, s->instance,
@@ -137,6 +140,8 @@ int session_start(struct session *s)
 		}
 		s->enabled = true;
 	}
+	if (s->arm_only)
+		return 0;	/* nothing to read */
 	s->fd = upc_instance_pipe(s->inst);
 	if (s->fd < 0) {
 		err = s->fd;
@@ -219,7 +224,7 @@ static bool group_exists(const struct session *s)
 	return upc_tracefs_exists(s->t, rel);
 }
 
-static double now(void)
+double session_clock(void)
 {
 	struct timespec ts;
 
@@ -251,8 +256,8 @@ void session_run(struct session *s, const struct session_sink *k,
 {
 	static char buf[1 << 17];
 	size_t have = 0;
-	double end = l->seconds > 0 ? now() + l->seconds : 0;
-	double tick = l->interval > 0 ? now() + l->interval : 0;
+	double end = l->seconds > 0 ? session_clock() + l->seconds : 0;
+	double tick = l->interval > 0 ? session_clock() + l->interval : 0;
 	bool child_done = child <= 0, draining = false;
 	double next_check = 0;	/* when to look for the processes and the group */
 
@@ -262,14 +267,14 @@ void session_run(struct session *s, const struct session_sink *k,
 		ssize_t r;
 
 		if (end) {
-			double left = end - now();
+			double left = end - session_clock();
 
 			if (left <= 0)
 				break;
 			if (left * 1000 < timeout)
 				timeout = (int)(left * 1000) + 1;
 		}
-		if (tick && now() >= tick) {
+		if (tick && session_clock() >= tick) {
 			tick += l->interval;
 			k->tick(k->ctx);
 		}
@@ -277,8 +282,8 @@ void session_run(struct session *s, const struct session_sink *k,
 			child_done = true;
 			draining = true;	/* what it did is in the buffer: read it all */
 		}
-		if (!draining && now() >= next_check) {
-			next_check = now() + 0.1;
+		if (!draining && session_clock() >= next_check) {
+			next_check = session_clock() + 0.1;
 			if (child <= 0 && s->pid > 0 && followed_gone(s)) {
 				draining = true;	/* -p: the processes exited */
 				if (!cli_quiet)

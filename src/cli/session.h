@@ -21,6 +21,9 @@ struct session {
 	bool enabled;			/* we enabled events in it */
 	bool stack;			/* userstacktrace */
 	bool task_events;		/* task events enabled for comms */
+	bool arm_only;			/* an instance that records nothing: the
+					 * probes are armed, the kernel counts hits,
+					 * and there is no trace_pipe to read */
 	long pid;			/* follow this process, or -1 */
 	int fd;				/* trace_pipe */
 };
@@ -37,6 +40,9 @@ struct session_limits {
 /* One of those options: 1 taken, 0 not one of them, -EINVAL after
  * explaining a bad value. */
 int session_opt(struct session *s, struct session_limits *l, int opt, const char *arg);
+
+/* Seconds on the monotonic clock: what -d and -i are measured against. */
+double session_clock(void);
 
 /* SIGINT, SIGTERM and SIGHUP end the session; the one that did, or 0. */
 void session_signals(void);

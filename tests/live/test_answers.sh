@@ -42,10 +42,10 @@ json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9,
 check left_alone
 "$U" count --json -d 3 "$W" upc_size upc_sleep >"$work/out" 2>"$work/err" &
 cpid=$!
-# the workload once the probes are armed: our instance exists
-wait_for_instance() { i=0; until ls "$T/instances" | grep -q '^uprobectl-'; do
-	[ $i -lt 200 ] || return 1; sleep 0.05; i=$((i + 1)); done; }
-wait_for_instance || ko "count made no instance"
+# wait_armed GROUP [EVENT]: the workload once count $cpid has the events
+# enabled in its instance (up to 10 s)
+wait_armed() { wait_for "$T/instances/uprobectl-$cpid/events/$1${2:+/$2}/enable" 1; }
+wait_armed upc_ans_$cpid || ko "count armed no probe"
 "$W" $N >/dev/null
 wait $cpid || ko "count -d: exit $?"
 json '.engine == "kernel" and .dropped == 0' "kernel engine (hit counter) without -p"
@@ -108,7 +108,7 @@ cat "$T/uprobe_events" >"$work/events"
 for e in kernel user; do
 	"$U" count --json --engine $e -d 3 -g upc_ans_test -e sz >"$work/out" 2>"$work/err" &
 	cpid=$!
-	wait_for_instance || ko "count -e made no instance"
+	wait_armed upc_ans_test sz || ko "count -e armed no probe"
 	"$W" $N >/dev/null
 	wait $cpid || ko "count -e ($e): exit $?, $(cat "$work/err")"
 	json '.counts == [{"key": "sz", "count": 1010}]' "count -e sz, $e engine"
@@ -117,7 +117,7 @@ for e in kernel user; do
 done
 "$U" hist --json -d 3 -g upc_ans_test -e sz v >"$work/out" 2>"$work/err" &
 cpid=$!
-wait_for_instance
+wait_armed upc_ans_test sz || ko "hist -e armed no probe"
 "$W" $N >/dev/null
 wait $cpid || ko "hist -e: exit $?, $(cat "$work/err")"
 json '.hits == 1010 and (.buckets | length) == 10' "hist -e sz v"
@@ -126,7 +126,7 @@ json '.hits == 1010 and (.buckets | length) == 10' "hist -e sz v"
 # --- SIGINT ends a count with its report, and everything goes
 "$U" count "$W" upc_size >"$work/out" 2>"$work/err" &
 cpid=$!
-wait_for_instance
+wait_armed upc_ans_$cpid || ko "count armed no probe"
 "$W" 100 >/dev/null
 kill -INT $cpid
 wait $cpid
@@ -138,9 +138,7 @@ check left_alone
 burst() {	# burst ARGS...: count ARGS while 100000 calls come, tiny buffer
 	"$U" count --engine user -d 4 "$@" "$W" upc_size >"$work/out" 2>"$work/err" &
 	cpid=$!
-	i=0
-	until [ -d "$T/instances/uprobectl-$cpid" ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	sleep 0.3
+	wait_armed upc_ans_$cpid || ko "count armed no probe"
 	echo 4 >"$T/instances/uprobectl-$cpid/buffer_size_kb"
 	"$W" 100000 >/dev/null
 	wait $cpid || ko "count under a burst: exit $?, $(cat "$work/err")"

@@ -290,7 +290,7 @@ static void json_array(const char *out, const char *key, char *buf, size_t len)
 
 /* Has the answer of uprobectl pid armed its probes? What it writes last:
  * latency's synthetic hist, else a hist trigger, else (the hit counter)
- * its instance. */
+ * the events enabled in its instance. */
 static bool armed(pid_t pid, const char *kind, const char *event)
 {
 	char path[256];
@@ -300,13 +300,14 @@ static bool armed(pid_t pid, const char *kind, const char *event)
 		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/synthetic/upc_lat_%d/trigger",
 			 (int)pid);
 	else if (!strcmp(kind, "count-probe"))
-		snprintf(path, sizeof(path), "/sys/kernel/tracing/instances/uprobectl-%d/tracing_on",
-			 (int)pid);
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/tracing/instances/uprobectl-%d/events/upc_ans_%d/enable",
+			 (int)pid, (int)pid);
 	else
 		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/upc_ans_%d/%s/trigger",
 			 (int)pid, event);
 	t = read_file(path);
-	return t && (!strcmp(kind, "count-probe") ? t[0] == '0' : strstr(t, "hist:") != NULL);
+	return t && (!strcmp(kind, "count-probe") ? t[0] == '1' : strstr(t, "hist:") != NULL);
 }
 
 /* The kernel engine counts every process for -d seconds: start it, wait
