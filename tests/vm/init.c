@@ -416,6 +416,7 @@ static void answers(void)
 	json_array(R.out, "buckets", k, sizeof(k));
 	U("latency", "--json", "--engine", "user", "/tmp/workload", "upc_sleep", "--",
 	  "/tmp/workload", "1000");
+	show("latency --engine user");
 	json_array(R.out, "buckets", u, sizeof(u));
 	for (int e = 0; e < 2; e++) {
 		const char *b = e ? u : k, *name = e ? "user" : "kernel";
