@@ -55,7 +55,8 @@ ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static -Wl$(comma)-
 LIB_SRCS := $(sort $(wildcard src/lib/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
-CLI_OBJS := $(CLI_SRCS:src/%.c=$(O)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:src/%.c=$(O)/obj/%.o) $(O)/obj/cli/help_gz.o
+HELP_TXTS := $(sort $(wildcard src/cli/help/*.txt))
 HDRS := $(wildcard include/*.h src/cli/*.h targets/*/abi.h)
 
 LIB := $(O)/libuprobectl.a
@@ -70,6 +71,22 @@ $(O)/.deps: toolchain/install-deps.sh toolchain/$(TARGET).mk
 	@touch $@
 
 $(O)/obj/%.o: src/%.c $(HDRS) Makefile toolchain/$(TARGET).mk | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The help texts, gzipped into one blob (NAME, newline, text, NUL each) that
+# help.c inflates; gzip and od are in every Debian.
+$(O)/gen/help.gz: $(HELP_TXTS)
+	@mkdir -p $(@D)
+	$(call msg,GZIP,$@)for f in $^; do n=$${f##*/}; printf '%s\n' "$${n%.txt}"; cat "$$f"; \
+		printf '\0'; done > $(@:.gz=) && gzip -9nf $(@:.gz=)
+$(O)/gen/help_gz.c: $(O)/gen/help.gz
+	$(call msg,GEN,$@){ printf '%s\n' '/* made by the Makefile from src/cli/help/ */' \
+		'#include <stddef.h>' 'extern const unsigned char cli_help_gz[];' \
+		'extern const size_t cli_help_gz_len;' 'const unsigned char cli_help_gz[] = {'; \
+		od -An -v -tu1 $< | sed 's/^ *//; s/  */,/g; s/$$/,/'; \
+		printf '%s\n' '};' 'const size_t cli_help_gz_len = sizeof(cli_help_gz);'; } > $@
+$(O)/obj/cli/help_gz.o: $(O)/gen/help_gz.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -235,10 +235,6 @@ bool upc_is_ident(const char *s, size_t n);
  * NAME=EXPR, else argK. a is n bytes; returns the name's length. */
 size_t upc_fetcharg_name(const char *a, size_t n, int k, char *buf, size_t len);
 
-/* Decompress a gzip stream into a malloc'd NUL-terminated buffer of at most
- * max bytes. */
-int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
-
 int upc_parse_hex(const char *s, size_t len, uint64_t *v);
 /* The next blank-separated token of [*p, end): its start and length;
  * false at the end. Advances *p past it. */

@@ -46,6 +46,14 @@ typedef void (*upc_print_fn)(enum upc_print_level level, const char *fmt,
 /* Install fn (NULL: discard every message); returns the previous one. */
 upc_print_fn upc_set_print(upc_print_fn fn);
 
+/* ---- gzip ------------------------------------------------------------------ */
+
+/* Decompress the gzip stream in (len bytes) into a malloc'd, NUL-terminated
+ * buffer of at most max bytes (the kernel's /proc/config.gz, the CLI's help
+ * texts). Returns 0, -EINVAL for a damaged stream, -EFBIG beyond max or
+ * -ENOMEM; nothing is read or written outside the buffers. */
+int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
+
 /* ---- architectures ------------------------------------------------------ */
 
 struct upc_arch;

@@ -19,13 +19,16 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
-/* A subcommand: its file defines one of these, main.c lists them. */
+/* A subcommand: its file defines one of these, main.c lists them, and its
+ * --help is src/cli/help/NAME.txt (listed in help/uprobectl.txt). */
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;	/* NULL: an alias, not listed in --help */
-	const char *usage;	/* full --help text of the command */
+	const char *help;	/* NULL: the help text named like the command */
 };
+
+/* Print the help text NAME (a command, or "uprobectl" for the main one). */
+int cli_help(FILE *f, const char *name);
 
 extern bool cli_json;		/* --json: errors too become JSON */
 extern int cli_verbose;		/* -v: debug messages */

@@ -16,42 +16,6 @@
 #include "group.h"
 #include "probe_args.h"
 
-static const char add_usage[] =
-	"Usage: uprobectl add [-r] [-g GROUP] [-e EVENT] [--args N] [--enable] [-q]\n"
-	"                     [--tracefs DIR] [--wait S] [--sysroot DIR] [--debug-dir DIR]\n"
-	"                     FILE SYMBOL [FETCHARG...]\n"
-	"\n"
-	"Resolve SYMBOL in FILE (an absolute path) and define a uprobe on it in\n"
-	"uprobe_events, in GROUP (default " UPC_DEFAULT_GROUP "). Prints the definition.\n"
-	"\n"
-	"SYMBOL is NAME, NAME@VER, NAME@@VER, NAME@0xADDR, NAME+OFF or 0xFILEOFFSET.\n"
-	"Without FETCHARGs the probe records the first four integer arguments and\n"
-	"the return address (arg1..arg4, ra) in the registers of FILE's\n"
-	"architecture; -r records the return value (ret=$retval).\n"
-	"\n"
-	"FETCHARG is [NAME=]EXPR[:TYPE], with the kernel's EXPR syntax plus\n"
-	"arch-neutral names translated for FILE's architecture:\n"
-	"  $argN             integer argument N (a register or a stack slot)\n"
-	"  $ra  $sp          return address at entry, stack pointer\n"
-	"  $retval           return value (-r only)\n"
-	"  %REG @ADDR @+OFF $stackN $comm +OFF(EXPR) \\IMM   as the kernel has them\n"
-	"TYPE: u8..u64 s8..s64 x8..x64 char string ustring bW@O/C TYPE[N]\n"
-	"Examples: 'name=+0($arg1):string' 'len=$arg4:u32' 'ret=$retval:s32'\n"
-	"\n"
-	"  -r                a return probe\n"
-	"  -g GROUP          event group (default " UPC_DEFAULT_GROUP ")\n"
-	"  -e EVENT          event name (default: from the symbol)\n"
-	"  --args N          record N arguments by default (default 4)\n"
-	"  --enable          enable the event (and tracing_on) right away\n"
-	"  -q                print nothing but errors\n"
-	"  --tracefs DIR     tracefs root (default: found, or mounted)\n"
-	"  --sysroot DIR     read FILE below DIR (the definition still names FILE)\n"
-	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
-	"\n"
-	"An identical definition already present is left alone (exit 0). Exit\n"
-	"status: 0 defined (or already so), 1 failure (the kernel's reason is\n"
-	"shown), 2 usage or validation error (nothing was written).\n";
-
 static int add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -117,4 +81,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_add = { "add", add, "define a probe on a symbol", add_usage };
+const struct cmd cmd_add = { "add", add };

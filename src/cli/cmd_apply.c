@@ -21,36 +21,6 @@
 #include "group.h"
 #include "probe_args.h"
 
-static const char apply_usage[] =
-	"Usage: uprobectl apply [-g GROUP] [--enable|--disable] [--check] [-q]\n"
-	"                       [--tracefs DIR] [--wait S] [--sysroot DIR] [--debug-dir DIR] FILE\n"
-	"\n"
-	"Make the events of GROUP (default " UPC_DEFAULT_GROUP ") exactly what FILE says:\n"
-	"create what is missing, replace what changed (a new offset after the\n"
-	"binary was rebuilt, other arguments), delete what FILE no longer has, and\n"
-	"leave identical events alone with their enabled state. All or nothing:\n"
-	"every line is resolved before anything changes, and a refusal by the\n"
-	"kernel puts everything back as it was.\n"
-	"\n"
-	"FILE has one probe per line, written like the arguments of 'uprobectl add':\n"
-	"  [-r] [-e EVENT] [--args N] [--filter EXPR] [--count] [--hist NAME]\n"
-	"  FILE SYMBOL [FETCHARG...]\n"
-	"--filter keeps only the calls EXPR matches (the event's filter: FIELD OP\n"
-	"VALUE joined by && ||; checked before the kernel sees it); --count and\n"
-	"--hist NAME keep, from boot, the calls per process and the values of the\n"
-	"fetch argument NAME in the kernel (hist triggers), for 'uprobectl metrics'.\n"
-	"'#' starts a comment; blank lines are ignored; '...' and \"...\" quote;\n"
-	"lines may end in CRLF. A file with no probe lines (empty, or only\n"
-	"comments) deletes every event of the group. FILE must be a regular file;\n"
-	"one that cannot be read whole, or holds a NUL byte, changes nothing.\n"
-	"\n"
-	"  --enable          enable every event of the group (and tracing_on)\n"
-	"  --disable         disable every event of the group\n"
-	"  --check           change nothing: print the difference, exit 0 when in\n"
-	"                    sync and 1 when not\n"
-	"Exit status: 0 applied (or in sync), 1 failure or not in sync (--check),\n"
-	"2 usage error or a bad line (nothing changed).\n";
-
 #define MAX_LINES 1024
 #define MAX_TOKENS 140
 #define MAX_FILE (16u << 20)
@@ -671,5 +641,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_apply = { "apply", apply,
-	"make the group what a probe file says (boot-time use)", apply_usage };
+const struct cmd cmd_apply = { "apply", apply };

@@ -7,14 +7,6 @@
 #include "cli.h"
 #include "group.h"
 
-static const char clear_usage[] =
-	"Usage: uprobectl clear [-g GROUP] [-q] [--tracefs DIR] [--wait S]\n"
-	"\n"
-	"Disable and delete every event of GROUP (default " UPC_DEFAULT_GROUP "). Other\n"
-	"groups, other tools' probes and the trace buffers are left alone. A group\n"
-	"with no events is fine.\n"
-	"Exit status: 0 cleared, 1 failure, 2 usage error.\n";
-
 static int clear(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -50,5 +42,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_clear = { "clear", clear, "disable and delete the whole group",
-	clear_usage };
+const struct cmd cmd_clear = { "clear", clear };

@@ -7,16 +7,6 @@
 #include "cli.h"
 #include "group.h"
 
-static const char del_usage[] =
-	"Usage: uprobectl del [-g GROUP] [--force] [-q] [--tracefs DIR] [--wait S] EVENT...\n"
-	"       uprobectl del [-g GROUP] [--force] --all\n"
-	"\n"
-	"Delete EVENTs (or, with --all, every event) of GROUP (default\n"
-	UPC_DEFAULT_GROUP "). Events of other groups are never touched. An enabled\n"
-	"event is refused unless --force, which disables it first.\n"
-	"Exit status: 0 deleted, 1 failure (no such event, enabled, busy),\n"
-	"2 usage error.\n";
-
 /* Delete one event; explains failures. */
 static int del_one(const struct upc_tracefs *t, const char *group, const char *event,
 		   bool force)
@@ -85,4 +75,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_del = { "del", del, "delete events of the group", del_usage };
+const struct cmd cmd_del = { "del", del };

@@ -9,21 +9,6 @@
 #include "cli.h"
 #include "group.h"
 
-static const char enable_usage[] =
-	"Usage: uprobectl enable [-g GROUP] [-q] [--tracefs DIR] [--wait S] [EVENT...]\n"
-	"\n"
-	"Enable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
-	"none is named, and turn tracing_on on. Enabling what is enabled is fine.\n"
-	"Exit status: 0 enabled, 1 failure (no such event or group), 2 usage error.\n";
-
-static const char disable_usage[] =
-	"Usage: uprobectl disable [-g GROUP] [-q] [--tracefs DIR] [--wait S] [EVENT...]\n"
-	"\n"
-	"Disable EVENTs of GROUP (default " UPC_DEFAULT_GROUP "), or the whole group when\n"
-	"none is named. tracing_on is left as it is. Disabling what is disabled,\n"
-	"or a group with no events, is fine.\n"
-	"Exit status: 0 disabled, 1 failure (no such event), 2 usage error.\n";
-
 static int switch_events(int argc, char **argv, bool on)
 {
 	static const struct option longopts[] = {
@@ -98,6 +83,5 @@ static int disable(int argc, char **argv)
 	return switch_events(argc, argv, false);
 }
 
-const struct cmd cmd_enable = { "enable", enable, "enable events (and tracing_on)",
-	enable_usage };
-const struct cmd cmd_disable = { "disable", disable, "disable events", disable_usage };
+const struct cmd cmd_enable = { "enable", enable };
+const struct cmd cmd_disable = { "disable", disable };

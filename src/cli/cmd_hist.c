@@ -6,19 +6,6 @@
 #include "cli.h"
 #include "answer.h"
 
-static const char hist_usage[] =
-	"Usage: uprobectl hist [--log2 | --linear STEP] [-p PID] [-d S] [-i S] [-c N] [--json]\n"
-	"                      [--engine kernel|user|auto] [-r] [--sysroot DIR] [--tracefs DIR]\n"
-	"                      FILE SYMBOL NAME=FETCHARG [-- COMMAND [ARGS...]]\n"
-	"       uprobectl hist [options] [-g GROUP] -e EVENT NAME\n"
-	"\n"
-	"The distribution of a value fetched at each call of SYMBOL (e.g.\n"
-	"'size=$arg1', or with -r 'ret=$retval'), as bpftrace's hist() draws it:\n"
-	"log2 buckets [0], [1], [2, 4), [4, 8) ... (the default), or linear ones\n"
-	"STEP wide. The kernel engine keeps the exact values in a hist trigger\n"
-	"(CONFIG_HIST_TRIGGERS); the user engine reads them from records. Options\n"
-	"as for count.\n";
-
 static int hist_opt(struct answer *a, int opt, const char *arg)
 {
 	uint64_t step;
@@ -72,4 +59,4 @@ static int hist(int argc, char **argv)
 	return answer_run(&a);
 }
 
-const struct cmd cmd_hist = { "hist", hist, "the distribution of a fetched value", hist_usage };
+const struct cmd cmd_hist = { "hist", hist };

@@ -6,20 +6,6 @@
 #include "cli.h"
 #include "answer.h"
 
-static const char latency_usage[] =
-	"Usage: uprobectl latency [--unit ns|us|ms] [-p PID] [-d S] [-i S] [-c N] [--json]\n"
-	"                         [--engine kernel|user|auto] [--sysroot DIR] [--tracefs DIR]\n"
-	"                         FILE SYMBOL [-- COMMAND [ARGS...]]\n"
-	"\n"
-	"The time from each entry of SYMBOL to its return, per thread: count, min,\n"
-	"p50, p90, p99, max and a log2 histogram, in --unit (default us; the\n"
-	"kernel's clock gives microseconds). The user engine pairs entries and\n"
-	"returns with a stack per thread, so recursive and nested calls are\n"
-	"right. The kernel engine (hist triggers and synthetic events) keeps one\n"
-	"entry time per thread: a nested or recursive call pairs with the\n"
-	"innermost entry, so use --engine user for such functions. Options as\n"
-	"for count.\n";
-
 static int latency_opt(struct answer *a, int opt, const char *arg)
 {
 	static const struct { const char *name; uint64_t ns; } units[] = {
@@ -63,5 +49,4 @@ static int latency(int argc, char **argv)
 	return answer_run(&a);
 }
 
-const struct cmd cmd_latency = { "latency", latency,
-	"how long each call of a function takes", latency_usage };
+const struct cmd cmd_latency = { "latency", latency };

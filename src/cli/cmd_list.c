@@ -10,13 +10,6 @@
 #include "group.h"
 #include "json.h"
 
-static const char list_usage[] =
-	"Usage: uprobectl list [-g GROUP] [--json] [--tracefs DIR] [--wait S]\n"
-	"\n"
-	"List the probes of GROUP (default " UPC_DEFAULT_GROUP "): event, kind (entry or\n"
-	"return), file and offset, the symbol at that offset, enabled or not, hits\n"
-	"(from uprobe_profile) and fetch arguments.\n";
-
 struct list_ctx {
 	const struct upc_tracefs *t;
 	struct json j;
@@ -132,4 +125,4 @@ static int list(int argc, char **argv)
 	return err;
 }
 
-const struct cmd cmd_list = { "list", list, "list the group's probes", list_usage };
+const struct cmd cmd_list = { "list", list };

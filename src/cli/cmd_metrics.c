@@ -16,19 +16,6 @@
 #include "cli.h"
 #include "group.h"
 
-static const char metrics_usage[] =
-	"Usage: uprobectl metrics [-g GROUP] [--textfile FILE] [--tracefs DIR] [--wait S]\n"
-	"\n"
-	"Print the numbers of GROUP (default " UPC_DEFAULT_GROUP ") in the Prometheus text\n"
-	"format: uprobectl_probe_hits_total per probe (the kernel's hit counter,\n"
-	"while the probe is enabled or kept), and what 'apply --count' and\n"
-	"'apply --hist NAME' keep: uprobectl_probe_calls_total per process name and\n"
-	"the histogram uprobectl_probe_value of NAME (log2 buckets).\n"
-	"\n"
-	"  --textfile FILE   write FILE atomically instead (a temporary file renamed\n"
-	"                    over it), for node_exporter's textfile collector\n"
-	"Exit status: 0 written, 1 failure, 2 usage error.\n";
-
 struct out {
 	char *buf;
 	size_t n, cap;
@@ -313,5 +300,4 @@ static int metrics(int argc, char **argv)
 	return err;
 }
 
-const struct cmd cmd_metrics = { "metrics", metrics,
-	"the group's numbers in the Prometheus text format", metrics_usage };
+const struct cmd cmd_metrics = { "metrics", metrics };

@@ -12,16 +12,6 @@
 #include "cli.h"
 #include "recout.h"
 
-static const char parse_usage[] =
-	"Usage: uprobectl parse [--json] [FILE|-]\n"
-	"\n"
-	"Read saved trace or trace_pipe text (standard input without FILE or with -)\n"
-	"and print one record per line, as text or, with --json, as JSON objects:\n"
-	"time, comm, pid, cpu, event, kind (entry, return, lost, stack, other),\n"
-	"addresses and the arguments with their types. User stack traces are\n"
-	"attached to their record; lines not understood are kept as kind other.\n"
-	"Exit status: 0 read, 1 unreadable file, 2 usage error.\n";
-
 static int parse(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -113,4 +103,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_parse = { "parse", parse, "records from saved trace text", parse_usage };
+const struct cmd cmd_parse = { "parse", parse };

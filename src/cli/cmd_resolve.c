@@ -10,28 +10,6 @@
 #include "json.h"
 #include "probe_args.h"
 
-static const char resolve_usage[] =
-	"Usage: uprobectl resolve [--json] [-r] [-g GROUP] [-e EVENT] [--args N]\n"
-	"                         [--sysroot DIR] [--debug-dir DIR] FILE SYMBOL [FETCHARG...]\n"
-	"\n"
-	"Print the file offset of SYMBOL in FILE (an absolute path) and the probe\n"
-	"definition 'uprobectl add' would write with the same arguments: the\n"
-	"default fetch args of FILE's architecture (arg1..argN and the return\n"
-	"address ra; ret for -r), or the FETCHARGs translated as add does.\n"
-	"Needs no tracefs: works on a build host for a board's files.\n"
-	"\n"
-	"SYMBOL is NAME, NAME@VER, NAME@@VER, NAME@0xADDR (one of several\n"
-	"definitions), NAME+OFF (checked against its size) or 0xFILEOFFSET.\n"
-	"\n"
-	"  --json            print {file, symbol, arch, offset, address, definition}\n"
-	"  -r                a return probe (ret=<return register>)\n"
-	"  -g GROUP          event group (default " UPC_DEFAULT_GROUP ")\n"
-	"  -e EVENT          event name (default: from the symbol)\n"
-	"  --args N          fetch N integer arguments (default 4)\n"
-	"  --sysroot DIR     FILE and debug files are below DIR (a board's rootfs)\n"
-	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
-	"  --no-debug-file   do not look for a separate debug file\n";
-
 static void print_json(const struct probe_req *q, const struct upc_probe *p, const char *def)
 {
 	struct json j = JSON_INIT(stdout);
@@ -115,5 +93,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_resolve = { "resolve", resolve,
-	"print the file offset and probe definition of a symbol", resolve_usage };
+const struct cmd cmd_resolve = { "resolve", resolve };

@@ -11,16 +11,6 @@
 #include "group.h"
 #include "json.h"
 
-static const char status_usage[] =
-	"Usage: uprobectl status [-g GROUP] [--json] [--tracefs DIR] [--wait S]\n"
-	"       uprobectl doctor ...\n"
-	"\n"
-	"Where tracefs is and how it was found, the kernel and its uprobe-related\n"
-	"configuration (from /proc/config.gz or /boot/config-*), whether\n"
-	"uprobe_events exists and is writable, tracing_on, the buffer size and the\n"
-	"events of GROUP (default " UPC_DEFAULT_GROUP ").\n"
-	"Exit status: 0 when uprobes can be used, 1 when not (the reason is shown).\n";
-
 static const char *const config_opts[] = {
 	"CONFIG_UPROBES", "CONFIG_UPROBE_EVENTS", "CONFIG_TRACING", "CONFIG_FTRACE",
 	"CONFIG_DYNAMIC_EVENTS", "CONFIG_IKCONFIG_PROC",
@@ -152,6 +142,5 @@ out:
 	return usable ? EXIT_OK : EXIT_FAIL;
 }
 
-const struct cmd cmd_status = { "status", status, "can uprobes be used here? (alias: doctor)",
-	status_usage };
-const struct cmd cmd_doctor = { "doctor", status, NULL, status_usage };
+const struct cmd cmd_status = { "status", status };
+const struct cmd cmd_doctor = { "doctor", status, "status" };

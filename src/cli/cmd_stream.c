@@ -10,31 +10,6 @@
 #include "group.h"
 #include "session.h"
 
-static const char stream_usage[] =
-	"Usage: uprobectl stream [--json] [-g GROUP] [-e EVENT]... [-p PID] [-c COUNT]\n"
-	"                        [-d SECONDS] [--instance NAME] [--stack] [--tracefs DIR]\n"
-	"\n"
-	"Read trace_pipe and print the records of GROUP's events (default\n"
-	UPC_DEFAULT_GROUP "), one per line, flushed as they come: readable text, or\n"
-	"with --json one JSON object per line. Lost events are always shown, and\n"
-	"counted in the summary printed on stderr at the end.\n"
-	"\n"
-	"  -e EVENT          only this event (repeatable)\n"
-	"  -p PID            only this process, its threads and its children; the\n"
-	"                    stream ends once they have all exited\n"
-	"  -c COUNT          stop after COUNT records\n"
-	"  -d SECONDS        stop after SECONDS\n"
-	"  --instance NAME   read a tracefs instance of its own, with only these\n"
-	"                    events enabled there, so the top-level buffer and other\n"
-	"                    tracers are untouched (created if absent, removed at exit)\n"
-	"  --stack           attach the user stack to each record, symbolized while\n"
-	"                    the process lives\n"
-	"Without --instance, -p or --stack, the top-level trace_pipe is read and the\n"
-	"events must be enabled ('uprobectl enable'); -p and --stack use an\n"
-	"instance of their own. SIGINT, SIGTERM, a closed pipe, -c and -d all end\n"
-	"the stream with everything set up for it removed.\n"
-	"Exit status: 0 streamed, 1 failure, 2 usage error.\n";
-
 static int stream(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -122,5 +97,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_stream = { "stream", stream,
-	"print the group's records from trace_pipe, live", stream_usage };
+const struct cmd cmd_stream = { "stream", stream };

@@ -7,20 +7,6 @@
 #include "cli.h"
 #include "json.h"
 
-static const char syms_usage[] =
-	"Usage: uprobectl syms [--json] [--sysroot DIR] [--debug-dir DIR] FILE [GLOB]\n"
-	"\n"
-	"List the function symbols of FILE (an executable or shared library of any\n"
-	"architecture) whose name matches the shell pattern GLOB: address, size, file\n"
-	"offset (what a uprobe needs), type, binding and NAME[@VERSION] (@@ marks the\n"
-	"default version). Static functions come from .symtab, or from a separate\n"
-	"debug file found by build-id or .gnu_debuglink when FILE is stripped.\n"
-	"\n"
-	"  --json            a JSON array of objects instead of a table\n"
-	"  --sysroot DIR     FILE and debug files are below DIR (a board's rootfs)\n"
-	"  --debug-dir DIR   look for debug files in DIR before /usr/lib/debug\n"
-	"  --no-debug-file   do not look for a separate debug file\n";
-
 /*
  * Shell patterns over symbol names: *, ?, [set], [!set] with ranges, and \
  * to quote. Our own rather than fnmatch(3), whose locale tables would be a
@@ -200,4 +186,4 @@ static int syms(int argc, char **argv)
 	return EXIT_OK;
 }
 
-const struct cmd cmd_syms = { "syms", syms, "list the function symbols of a file", syms_usage };
+const struct cmd cmd_syms = { "syms", syms };

@@ -17,24 +17,6 @@
 #include "probe_args.h"
 #include "session.h"
 
-static const char trace_usage[] =
-	"Usage: uprobectl trace [-r] [-e EVENT] [--args N] [--json] [-p PID] [-c COUNT]\n"
-	"                       [-d SECONDS] [--stack] [--tracefs DIR] [--wait S] [--sysroot DIR]\n"
-	"                       FILE SYMBOL [FETCHARG...] [-- COMMAND [ARGS...]]\n"
-	"\n"
-	"Probe SYMBOL in FILE (as 'uprobectl add' does), stream its records (as\n"
-	"'uprobectl stream' does) and remove everything at the end. The probe has\n"
-	"a group of its own and is enabled only in a tracefs instance of its own:\n"
-	"the top-level buffer and other tracers are untouched.\n"
-	"\n"
-	"  -- COMMAND        start COMMAND, trace only it and its children, end when\n"
-	"                    it exits, and exit with its status\n"
-	"  -p PID            trace only this running process (and its children)\n"
-	"  -c COUNT, -d SECONDS, --json, --stack   as for stream\n"
-	"  -r, -e EVENT, --args N, FETCHARG        as for add\n"
-	"Exit status: COMMAND's status with -- COMMAND; else 0 traced, 1 failure,\n"
-	"2 usage or validation error.\n";
-
 static int trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -151,5 +133,4 @@ out:
 	return status;
 }
 
-const struct cmd cmd_trace = { "trace", trace,
-	"probe, stream and clean up in one go (-- COMMAND)", trace_usage };
+const struct cmd cmd_trace = { "trace", trace };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * uprobectl: dispatch on the first word through the table of subcommands,
- * one file each (cmd_NAME.c defines cmd_NAME). A new subcommand is its file
- * and a line in this table, nothing else.
+ * one file each (cmd_NAME.c defines cmd_NAME). A new subcommand is its file,
+ * its help (help/NAME.txt, and a line in help/uprobectl.txt) and a line in
+ * this table, nothing else.
  */
 #include <getopt.h>
 #include <string.h>
@@ -19,32 +20,6 @@ static const struct cmd *const cmds[] = {
 	&cmd_count, &cmd_hist, &cmd_latency, &cmd_metrics,
 };
 
-static void main_help(FILE *f)
-{
-	fprintf(f,
-		"Usage: uprobectl [-v] [-q] COMMAND [ARGS...]\n"
-		"       uprobectl COMMAND --help | --help | --version\n"
-		"\n"
-		"Configure Linux user-space probes (uprobes) through tracefs, with no\n"
-		"shell, no LLVM and no binutils: symbols are resolved from the ELF file\n"
-		"itself, for any architecture.\n"
-		"\nCommands:\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (cmds[i]->summary)
-			fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f,
-		"\nOptions:\n"
-		"  -v, --verbose  say what is looked up and why\n"
-		"  -q, --quiet    print nothing but errors\n"
-		"\nA command that changes a group (add, del, enable, disable, clear, apply,\n"
-		"trace) holds the group's lock while it runs, and one that reads it whole\n"
-		"(list, status, apply --check) shares it; --wait S (default 5) bounds how\n"
-		"long it waits for another uprobectl, then it exits 1 naming that pid.\n"
-		"\nEnvironment: UPROBECTL_TRACEFS (tracefs root, like --tracefs),\n"
-		"UPROBECTL_LOCK_DIR (where group locks live; default /run/uprobectl).\n"
-		"\nExit status: 0 success, 1 failure, 2 usage or validation error.\n");
-}
-
 int main(int argc, char **argv)
 {
 	int i = 1, status;
@@ -57,8 +32,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			cli_quiet = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			main_help(stdout);
-			return EXIT_OK;
+			return cli_status(cli_help(stdout, "uprobectl"));
 		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
 			printf("uprobectl %s\n", UPC_VERSION);
 			return EXIT_OK;
@@ -67,7 +41,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		main_help(stderr);
+		cli_help(stderr, "uprobectl");
 		return EXIT_USAGE;
 	}
 	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
@@ -76,8 +50,8 @@ int main(int argc, char **argv)
 		cli_cmd = cmds[k]->name;
 		for (int j = i + 1; j < argc && strcmp(argv[j], "--"); j++) {
 			if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
-				fputs(cmds[k]->usage, stdout);
-				return EXIT_OK;
+				return cli_status(cli_help(stdout, cmds[k]->help ?
+							   cmds[k]->help : cmds[k]->name));
 			}
 		}
 		optind = 1;
