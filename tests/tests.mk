@@ -10,7 +10,8 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) -Iinclude -Itests/un
 RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
-UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus
+UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
+	test_malloc
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a
@@ -36,6 +37,12 @@ $(TEST_O)/tests/%: tests/unit/%.c tests/unit/fake_elf.c tests/unit/oracle.c \
 $(TEST_O)/tests/test_sigbus: tests/unit/test_sigbus.c src/cli/sigbus.c src/cli/cli.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -Itargets -o $@ $< src/cli/sigbus.c -lcmocka
+
+# the board binaries' allocator, under other names beside the host's
+$(TEST_O)/tests/test_malloc: tests/unit/test_malloc.c src/cli/malloc.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) '-DMALLOC_NAME(f)=t_##f' -o $@ $< \
+		src/cli/malloc.c -lcmocka
 
 $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a

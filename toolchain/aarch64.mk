@@ -9,4 +9,6 @@ ifeq ($(origin CC),default)
 CC := $(if $(filter 1,$(MUSL)),aarch64-linux-musl-gcc,$(CROSS_COMPILE)gcc)
 endif
 STATIC ?= 1
+# With musl, our small allocator (src/cli/malloc.c) instead of mallocng.
+OWN_MALLOC := $(MUSL)
 OPT ?= -Os -flto=auto $(BOARD_OPT)
