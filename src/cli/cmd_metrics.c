@@ -83,16 +83,25 @@ static int read_kept(struct ctx *c, const struct upc_probe *p, struct kept_text 
 	return upc_tracefs_read_alloc(c->t, rel, &k->hist, &k->len);
 }
 
+/* The next line of triggers after l. */
+static const char *next_line(const char *l)
+{
+	return l + strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0);
+}
+
 /* The histogram of the kept trigger on key into a fresh agg (none: NULL). */
 static int kept(const struct kept_text *k, const char *key, bool numeric, struct upc_agg **agg)
 {
 	char want[UPC_MAX_ARGNAME + 48];
+	const char *l = k->trig;
 	uint64_t dropped;
-	int err;
+	int err, n;
 
 	*agg = NULL;
-	snprintf(want, sizeof(want), "hist:keys=%s:", key);
-	if (!k->hist || !strstr(k->trig, want))
+	n = snprintf(want, sizeof(want), "hist:keys=%s:", key);
+	while (*l && strncmp(l, want, (size_t)n))
+		l = next_line(l);
+	if (!k->hist || !*l)
 		return 0;
 	if ((err = upc_agg_new(agg)))
 		return err;
@@ -102,7 +111,7 @@ static int kept(const struct kept_text *k, const char *key, bool numeric, struct
 /* The NAME of a kept "hist:keys=NAME:" other than the per-process one. */
 static bool kept_value(const struct kept_text *k, char *name, size_t len)
 {
-	for (const char *l = k->trig; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+	for (const char *l = k->trig; *l; l = next_line(l)) {
 		size_t n = strcspn(l + 10, ":\n");
 
 		if (!strncmp(l, "hist:keys=", 10) && strncmp(l + 10, "common_pid", 10) && n < len) {

@@ -450,7 +450,7 @@ int session_child_start(struct session_child *c, char **cmd)
 	if (pipe(sync))
 		return cli_explain(-errno, "pipe");
 	fflush(NULL);
-	c->pid = fork();
+	c->pid = _Fork();
 	if (c->pid < 0) {
 		close(sync[0]);
 		close(sync[1]);

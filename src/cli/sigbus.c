@@ -44,7 +44,7 @@ void sigbus_catch(void)
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
-	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+	page_size = (uintptr_t)getpagesize();
 	sigaction(SIGBUS, &sa, NULL);
 }
 

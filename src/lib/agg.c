@@ -181,7 +181,7 @@ int upc_agg_keys(const struct upc_agg *a, struct upc_agg_entry **out, size_t *n)
 	for (size_t i = 0; i < a->kcap; i++)
 		if (a->k[i].key)
 			e[k++] = (struct upc_agg_entry){ a->k[i].key, a->k[i].len, a->k[i].count };
-	qsort(e, k, sizeof(*e), by_count);
+	upc_sort(e, k, sizeof(*e), by_count);
 	*out = e;
 	*n = k;
 	return 0;
@@ -209,7 +209,7 @@ static struct vslot *sorted_values(const struct upc_agg *a)
 	for (size_t i = 0; i < a->vcap; i++)
 		if (a->v[i].count)
 			s[k++] = a->v[i];
-	qsort(s, k, sizeof(*s), by_value);
+	upc_sort(s, k, sizeof(*s), by_value);
 	return s;
 }
 

@@ -446,7 +446,7 @@ static int index_verdefs(struct upc_elf *e)
 		off += next;
 	}
 	if (e->nverdefs)
-		qsort(e->verdefs, e->nverdefs, sizeof(*e->verdefs), cmp_verent);
+		upc_sort(e->verdefs, e->nverdefs, sizeof(*e->verdefs), cmp_verent);
 	return 0;
 }
 
@@ -480,7 +480,7 @@ static int index_verneeds(struct upc_elf *e)
 		off += upc_rd32(img, vn + 12);
 	}
 	if (e->nverneeds)
-		qsort(e->verneeds, e->nverneeds, sizeof(*e->verneeds), cmp_verent);
+		upc_sort(e->verneeds, e->nverneeds, sizeof(*e->verneeds), cmp_verent);
 	return 0;
 }
 

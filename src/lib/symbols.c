@@ -103,7 +103,7 @@ static int build_index(const struct upc_img *img, const struct upc_symtab *t,
 	for (uint64_t i = 1; i < t->count; i++)
 		if (!upc_get_sym(img, t, i, &s) && keep(&s))
 			(*out)[(*n)++] = (struct seen){ s.value, i, s.name };
-	qsort(*out, *n, sizeof(**out), cmp_seen);
+	upc_sort(*out, *n, sizeof(**out), cmp_seen);
 	return 0;
 }
 

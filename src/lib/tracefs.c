@@ -66,16 +66,20 @@ static void unescape(char *s)
 
 static int from_mounts(struct upc_tracefs *t)
 {
-	char line[4096], dbg[PATH_MAX] = "";
-	FILE *f = fopen("/proc/mounts", "re");
+	char dbg[PATH_MAX] = "", *text, *line, *next;
+	size_t len;
+	int found = -ENOENT;
 
-	if (!f)
+	if (upc_read_file("/proc/mounts", 16u << 20, false, &text, &len))
 		return -ENOENT;
-	while (fgets(line, sizeof(line), f)) {
-		const char *p = line, *end = line + strlen(line), *dev, *m, *ty;
+	for (line = text; found && line < text + len; line = next) {
+		const char *p = line, *end, *dev, *m, *ty;
 		size_t dl, ml, tl;
 		char mnt[PATH_MAX / 2], type[64];
 
+		end = memchr(line, '\n', len - (size_t)(line - text));
+		end = end ? end : text + len;
+		next = (char *)end + 1;
 		if (!upc_token(&p, end, &dev, &dl) || !upc_token(&p, end, &m, &ml) ||
 		    !upc_token(&p, end, &ty, &tl) || ml >= sizeof(mnt) || tl >= sizeof(type))
 			continue;
@@ -85,19 +89,18 @@ static int from_mounts(struct upc_tracefs *t)
 		if (!strcmp(type, "tracefs") && is_dir(mnt)) {
 			snprintf(t->root, sizeof(t->root), "%s", mnt);
 			snprintf(t->how, sizeof(t->how), "tracefs in /proc/mounts");
-			fclose(f);
-			return 0;
-		}
-		if (!strcmp(type, "debugfs") && !dbg[0])
+			found = 0;
+		} else if (!strcmp(type, "debugfs") && !dbg[0]) {
 			snprintf(dbg, sizeof(dbg), "%s/tracing", mnt);
+		}
 	}
-	fclose(f);
-	if (dbg[0] && is_dir(dbg)) {
+	free(text);
+	if (found && dbg[0] && is_dir(dbg)) {
 		snprintf(t->root, sizeof(t->root), "%s", dbg);
 		snprintf(t->how, sizeof(t->how), "debugfs in /proc/mounts");
-		return 0;
+		found = 0;
 	}
-	return -ENOENT;
+	return found;
 }
 
 static int mount_tracefs(struct upc_tracefs *t)
@@ -264,6 +267,16 @@ int upc_tracefs_write(const struct upc_tracefs *t, const char *rel, const char *
 
 /* ---- error_log ----------------------------------------------------------- */
 
+/* Where w first occurs in s, or NULL: a plain search, as error_log holds a
+ * few KB (and musl's two-way strstr is 1 KB of a static binary). */
+static const char *find(const char *s, const char *w)
+{
+	for (size_t n = strlen(w); *s; s++)
+		if (!strncmp(s, w, n))
+			return s;
+	return NULL;
+}
+
 /* Fill k from the last entry of log:
  *   [  377.123456] trace_uprobe: error: Invalid register name
  *     Command: p:grp/e1 /path/prog:0x10 %rax
@@ -275,7 +288,7 @@ void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k)
 
 	memset(k, 0, sizeof(*k));
 	k->caret = -1;
-	while ((p = strstr(p, "error: "))) {
+	while ((p = find(p, "error: "))) {
 		e = p;
 		p += 7;
 	}
@@ -284,7 +297,7 @@ void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k)
 	msg = e + 7;
 	nl = strchr(msg, '\n');
 	snprintf(k->msg, sizeof(k->msg), "%.*s", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
-	cmd = nl ? strstr(nl, "Command: ") : NULL;
+	cmd = nl ? find(nl, "Command: ") : NULL;
 	if (!cmd)
 		return;
 	for (line = cmd; line > log && line[-1] != '\n'; line--)
@@ -615,8 +628,8 @@ int upc_event_triggers(const struct upc_tracefs *t, const char *group, const cha
 			*nl = '\0';
 		if (*l == '#' || !*l)
 			continue;
-		if ((sp = strstr(l, " [")))
-			*sp = '\0';
+		if ((sp = strrchr(l, '[')) && sp > l && sp[-1] == ' ')
+			sp[-1] = '\0';
 		used += (size_t)snprintf(buf + used, len > used ? len - used : 0, "%s\n", l);
 	}
 	free(text);

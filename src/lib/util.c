@@ -176,3 +176,39 @@ out:
 	*len = n;
 	return 0;
 }
+
+static void swap(unsigned char *a, unsigned char *b, size_t size)
+{
+	while (size--) {
+		unsigned char t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* Move the element at i down the heap of n elements until its children are
+ * no greater. */
+static void sift(unsigned char *base, size_t i, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && cmp(base + c * size, base + (c + 1) * size) < 0)
+			c++;
+		if (cmp(base + i * size, base + c * size) >= 0)
+			return;
+		swap(base + i * size, base + c * size, size);
+	}
+}
+
+void upc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char *b = base;
+
+	for (size_t i = n / 2; i-- > 0;)
+		sift(b, i, n, size, cmp);
+	while (n > 1) {
+		swap(b, b + --n * size, size);
+		sift(b, 0, n, size, cmp);
+	}
+}
