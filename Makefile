@@ -35,7 +35,6 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-comma := ,
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 # Board builds (the toolchain fragments add it to OPT): no unwind tables,
@@ -43,11 +42,19 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 BOARD_OPT := -fno-asynchronous-unwind-tables -fno-unwind-tables
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
+	$(if $(filter 1,$(OWN_MALLOC)),-DUPC_OWN_MALLOC) \
 	-ffunction-sections -fdata-sections -Iinclude -Itargets $(EXTRA_CFLAGS)
+# The command's own objects are only ever linked into its binary: in a
+# static one, position-dependent (with LTO the whole program follows, and
+# its tables of pointers need no relocation); the library stays PIE.
+CLI_CFLAGS := $(if $(filter 1,$(STATIC)),-fno-pie)
 # Static builds: no RELRO (nothing is relocated at run time in a static
 # binary, and its page alignment would pad the file by up to 64 KiB on
-# arm64).
-ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),-static -Wl$(comma)-z$(comma)norelro) \
+# arm64), and the data segment right after the code in the file rather
+# than at the next 4 KiB (common-page-size; the kernel's congruence of file
+# offset and address, modulo the largest page size, is kept).
+STATIC_LDFLAGS := -static -Wl,-z,norelro -Wl,-z,common-page-size=16
+ALL_LDFLAGS := -Wl,--gc-sections $(if $(filter 1,$(STATIC)),$(STATIC_LDFLAGS)) \
 	$(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # The library (src/lib) never sees the CLI's headers (src/cli); every file of
@@ -72,7 +79,7 @@ $(O)/.deps: toolchain/install-deps.sh toolchain/$(TARGET).mk
 
 $(O)/obj/%.o: src/%.c $(HDRS) Makefile toolchain/$(TARGET).mk | $(O)/.deps
 	@mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) $(if $(filter cli/%,$*),$(CLI_CFLAGS)) -c -o $@ $<
 
 # The help texts, gzipped into one blob (NAME, newline, text, NUL each) that
 # help.c inflates; gzip and od are in every Debian.
@@ -88,7 +95,7 @@ $(O)/gen/help_gz.c: $(O)/gen/help.gz
 		printf '%s\n' '};' 'const size_t cli_help_gz_len = sizeof(cli_help_gz);'; } > $@
 $(O)/obj/cli/help_gz.o: $(O)/gen/help_gz.c | $(O)/.deps
 	@mkdir -p $(@D)
-	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)rm -f $@ && $(AR) rcs $@ $^
