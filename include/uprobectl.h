@@ -500,6 +500,66 @@ int upc_pairing_entry(struct upc_pairing *p, long tid, uint64_t ts);
 int upc_pairing_return(struct upc_pairing *p, long tid, uint64_t ts, uint64_t *elapsed);
 uint64_t upc_pairing_unmatched(const struct upc_pairing *p);
 
+/* ---- leaks: allocations not yet freed ------------------------------------------ */
+
+/* The allocator's functions, as probed. */
+enum upc_alloc_fn {
+	UPC_AF_MALLOC, UPC_AF_CALLOC, UPC_AF_REALLOC, UPC_AF_REALLOCARRAY, UPC_AF_FREE,
+	UPC_AF_ALIGNED_ALLOC, UPC_AF_MEMALIGN, UPC_AF_VALLOC, UPC_AF_PVALLOC,
+	UPC_AF_POSIX_MEMALIGN, UPC_AF_MMAP, UPC_AF_MUNMAP, UPC_AF_COUNT
+};
+/* "malloc" ... "munmap", or NULL. */
+const char *upc_alloc_fn_name(enum upc_alloc_fn fn);
+
+/* One call as its entry probe saw it: the arguments in the order of the C
+ * prototype (free: the pointer; mmap: addr, len, prot, flags, fd; munmap:
+ * addr, len), and the caller's return address. */
+struct upc_alloc_call {
+	enum upc_alloc_fn fn;
+	long tgid, tid;
+	uint64_t ts;			/* nanoseconds */
+	uint64_t args[5];
+	uint64_t site;
+};
+
+/* Calls paired with their returns per thread (a call from inside another
+ * allocator function is part of the outer one), and the allocations left:
+ * at most max of them (then upc_leaks_return fails with -ENOSPC), each
+ * costing upc_leaks_slot_bytes() in a table at most 3/4 full. */
+struct upc_leaks;
+int upc_leaks_new(size_t max, struct upc_leaks **out);
+void upc_leaks_free(struct upc_leaks *l);
+size_t upc_leaks_slot_bytes(void);
+/* An entry; free and munmap (which have no return probe) settle here. */
+int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c);
+/* A return of thread tid's latest unreturned call of fn, with its value. */
+int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t ret);
+
+struct upc_leaks_totals {
+	uint64_t calls;				/* entries */
+	uint64_t allocs, alloc_bytes;		/* allocations made */
+	uint64_t frees, freed_bytes;		/* of those, freed */
+	uint64_t outstanding, outstanding_bytes;
+	uint64_t unknown_frees;		/* of memory allocated before tracing */
+	uint64_t untracked, untracked_bytes;	/* allocations whose pointer no
+						 * probe sees (glibc's
+						 * posix_memalign) */
+	uint64_t unpaired;		/* entries or returns missing their
+					 * other half (lost, or begun earlier) */
+};
+void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t);
+
+/* Outstanding allocations made at or before time `before`, per process and
+ * call site, most bytes first, in a malloc'd array. */
+struct upc_leak_site {
+	long tgid;
+	uint64_t site;
+	uint64_t bytes, count;
+	uint64_t oldest;		/* when the oldest was made */
+};
+int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_site **out,
+		    size_t *n);
+
 /* ---- files and processes ----------------------------------------------------- */
 
 /* In the text of a /proc/PID/maps, the file mapped at addr (into path) and

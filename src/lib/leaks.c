@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Leaks: the allocations a process made and has not freed, from the entry
+ * and return records of its allocator's functions.
+ *
+ * Calls pair with their returns per thread, on a stack: an allocator
+ * function called from inside another (glibc's realloc(NULL, n) calling
+ * malloc, musl's calloc calling malloc and its posix_memalign calling
+ * aligned_alloc, malloc's own mmap) is part of the outer call and counted
+ * only as that. The outer call's return settles it: an allocation of the
+ * size its arguments asked for at the pointer it returned (posix_memalign:
+ * at the pointer an inner call returned, when one did), realloc a free and
+ * an allocation. A free with no allocation seen (made before tracing began,
+ * or its record lost) is counted apart, never an error.
+ *
+ * Outstanding allocations live in an open-addressing table keyed by
+ * (process, pointer), linear probing with backward-shift deletion (no
+ * tombstones, however many frees), at most three quarters full.
+ */
+#include <stdlib.h>
+
+#include "upc_internal.h"
+
+#define MAX_DEPTH 8
+
+struct slot {
+	uint64_t ptr;		/* 0: empty */
+	uint64_t size;
+	uint64_t ts;
+	uint64_t site;
+	int32_t tgid;
+};
+
+struct thread {
+	long tid;
+	int depth;
+	uint64_t inner_ptr;	/* what an inner call returned */
+	struct upc_alloc_call open[MAX_DEPTH];
+};
+
+struct upc_leaks {
+	struct slot *s;
+	size_t cap, n, max;
+	struct thread *t;
+	size_t tn, tcap;
+	struct upc_leaks_totals tot;
+};
+
+static const char *const fn_names[UPC_AF_COUNT] = {
+	"malloc", "calloc", "realloc", "reallocarray", "free", "aligned_alloc", "memalign",
+	"valloc", "pvalloc", "posix_memalign", "mmap", "munmap",
+};
+
+const char *upc_alloc_fn_name(enum upc_alloc_fn fn)
+{
+	return (unsigned)fn < UPC_AF_COUNT ? fn_names[fn] : NULL;
+}
+
+size_t upc_leaks_slot_bytes(void)
+{
+	return sizeof(struct slot);
+}
+
+int upc_leaks_new(size_t max, struct upc_leaks **out)
+{
+	struct upc_leaks *l = calloc(1, sizeof(*l));
+
+	*out = l;
+	if (!l)
+		return -ENOMEM;
+	l->max = max;
+	return 0;
+}
+
+void upc_leaks_free(struct upc_leaks *l)
+{
+	if (!l)
+		return;
+	free(l->s);
+	free(l->t);
+	free(l);
+}
+
+static size_t slot_of(const struct upc_leaks *l, long tgid, uint64_t ptr)
+{
+	uint64_t h = (ptr ^ (uint64_t)tgid * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+
+	return (size_t)(h >> 17) & (l->cap - 1);
+}
+
+static struct slot *find(const struct upc_leaks *l, long tgid, uint64_t ptr)
+{
+	if (!l->cap)
+		return NULL;
+	for (size_t i = slot_of(l, tgid, ptr);; i = (i + 1) & (l->cap - 1)) {
+		struct slot *s = &l->s[i];
+
+		if (!s->ptr)
+			return NULL;
+		if (s->ptr == ptr && s->tgid == (int32_t)tgid)
+			return s;
+	}
+}
+
+static void put(struct upc_leaks *l, const struct slot *v)
+{
+	size_t i = slot_of(l, v->tgid, v->ptr);
+
+	while (l->s[i].ptr)
+		i = (i + 1) & (l->cap - 1);
+	l->s[i] = *v;
+	l->n++;
+}
+
+static int grow(struct upc_leaks *l)
+{
+	struct slot *old = l->s;
+	size_t ocap = l->cap;
+
+	l->cap = ocap ? ocap * 2 : 1024;
+	l->s = calloc(l->cap, sizeof(*l->s));
+	if (!l->s) {
+		l->s = old;
+		l->cap = ocap;
+		return -ENOMEM;
+	}
+	l->n = 0;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].ptr)
+			put(l, &old[i]);
+	free(old);
+	return 0;
+}
+
+/* Empty slot s, moving back the entries after it that probed past it. */
+static void erase(struct upc_leaks *l, struct slot *s)
+{
+	size_t i = (size_t)(s - l->s), j = i;
+
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & (l->cap - 1);
+		if (!l->s[j].ptr)
+			break;
+		home = slot_of(l, l->s[j].tgid, l->s[j].ptr);
+		/* j's entry may fill the hole at i unless its home lies
+		 * cyclically in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			l->s[i] = l->s[j];
+			i = j;
+		}
+	}
+	l->s[i].ptr = 0;
+	l->n--;
+}
+
+static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t ptr,
+		 uint64_t size)
+{
+	struct slot v = { ptr, size, c->ts, c->site, (int32_t)c->tgid }, *s;
+	int err;
+
+	l->tot.allocs++;
+	l->tot.alloc_bytes += size;
+	if ((s = find(l, c->tgid, ptr))) {
+		/* its free was not seen (lost): the block was reused */
+		l->tot.outstanding_bytes -= s->size;
+		*s = v;
+		l->tot.outstanding_bytes += size;
+		return 0;
+	}
+	if (l->n >= l->max)
+		return -ENOSPC;
+	if ((l->n + 1) * 4 > l->cap * 3 && (err = grow(l)))
+		return err;
+	put(l, &v);
+	l->tot.outstanding = l->n;
+	l->tot.outstanding_bytes += size;
+	return 0;
+}
+
+static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
+{
+	struct slot *s;
+
+	if (!ptr)
+		return;		/* free(NULL) */
+	if (!(s = find(l, tgid, ptr))) {
+		l->tot.unknown_frees++;
+		return;
+	}
+	l->tot.frees++;
+	l->tot.freed_bytes += s->size;
+	l->tot.outstanding_bytes -= s->size;
+	erase(l, s);
+	l->tot.outstanding = l->n;
+}
+
+static struct thread *thread(struct upc_leaks *l, long tid)
+{
+	struct thread *t;
+
+	for (size_t i = 0; i < l->tn; i++)
+		if (l->t[i].tid == tid)
+			return &l->t[i];
+	if (l->tn == l->tcap) {
+		size_t cap = l->tcap ? l->tcap * 2 : 16;
+
+		t = realloc(l->t, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		l->t = t;
+		l->tcap = cap;
+	}
+	t = &l->t[l->tn++];
+	*t = (struct thread){ .tid = tid };
+	return t;
+}
+
+int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c)
+{
+	struct thread *t = thread(l, c->tid);
+
+	if (!t)
+		return -ENOMEM;
+	l->tot.calls++;
+	if (c->fn == UPC_AF_FREE || c->fn == UPC_AF_MUNMAP) {
+		/* no return probe: settled now, unless an outer call owns it */
+		if (!t->depth)
+			release(l, c->tgid, c->args[0]);
+		return 0;
+	}
+	if (t->depth == MAX_DEPTH) {
+		/* returns were lost: start this thread over */
+		l->tot.unpaired += (uint64_t)t->depth;
+		t->depth = 0;
+	}
+	if (!t->depth)
+		t->inner_ptr = 0;
+	t->open[t->depth++] = *c;
+	return 0;
+}
+
+static uint64_t mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t ret)
+{
+	struct thread *t = thread(l, tid);
+	struct upc_alloc_call c;
+	int d;
+
+	if (!t)
+		return -ENOMEM;
+	for (d = t->depth - 1; d >= 0 && t->open[d].fn != fn; d--)
+		;
+	if (d < 0) {
+		l->tot.unpaired++;	/* its entry was lost, or came before us */
+		return 0;
+	}
+	l->tot.unpaired += (uint64_t)(t->depth - 1 - d);	/* returns lost */
+	c = t->open[d];
+	t->depth = d;
+	if (d) {
+		/* an inner call: the outer one accounts for it */
+		if (fn != UPC_AF_MMAP && ret)
+			t->inner_ptr = ret;
+		return 0;
+	}
+	switch (fn) {
+	case UPC_AF_MALLOC:
+	case UPC_AF_VALLOC:
+	case UPC_AF_PVALLOC:
+		return ret ? alloc(l, &c, ret, c.args[0]) : 0;
+	case UPC_AF_CALLOC:
+		return ret ? alloc(l, &c, ret, mul(c.args[0], c.args[1])) : 0;
+	case UPC_AF_ALIGNED_ALLOC:
+	case UPC_AF_MEMALIGN:
+		return ret ? alloc(l, &c, ret, c.args[1]) : 0;
+	case UPC_AF_REALLOC:
+	case UPC_AF_REALLOCARRAY: {
+		uint64_t size = fn == UPC_AF_REALLOC ? c.args[1] : mul(c.args[1], c.args[2]);
+
+		/* a new block frees the old; NULL for size 0 freed it too
+		 * (glibc); NULL otherwise failed and changed nothing */
+		if (ret || !size)
+			release(l, c.tgid, c.args[0]);
+		return ret ? alloc(l, &c, ret, size) : 0;
+	}
+	case UPC_AF_POSIX_MEMALIGN:
+		if (ret)
+			return 0;	/* an error number: nothing allocated */
+		if (t->inner_ptr)
+			return alloc(l, &c, t->inner_ptr, c.args[2]);
+		l->tot.untracked++;
+		l->tot.untracked_bytes += c.args[2];
+		return 0;
+	case UPC_AF_MMAP:
+		/* anonymous (fd -1) and not MAP_FAILED */
+		if ((uint32_t)c.args[4] != UINT32_MAX || ret == UINT64_MAX || !ret)
+			return 0;
+		return alloc(l, &c, ret, c.args[1]);
+	default:
+		return -EINVAL;
+	}
+}
+
+void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t)
+{
+	*t = l->tot;
+}
+
+static int by_site(const void *x, const void *y)
+{
+	const struct upc_leak_site *a = x, *b = y;
+
+	if (a->tgid != b->tgid)
+		return a->tgid < b->tgid ? -1 : 1;
+	return (a->site > b->site) - (a->site < b->site);
+}
+
+static int by_bytes(const void *x, const void *y)
+{
+	const struct upc_leak_site *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes < b->bytes ? 1 : -1;
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return by_site(x, y);
+}
+
+int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_site **out,
+		    size_t *n)
+{
+	struct upc_leak_site *s = malloc((l->n ? l->n : 1) * sizeof(*s));
+	size_t k = 0, m = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->cap; i++) {
+		const struct slot *v = &l->s[i];
+
+		if (v->ptr && v->ts <= before)
+			s[k++] = (struct upc_leak_site){ v->tgid, v->site, v->size, 1, v->ts };
+	}
+	upc_sort(s, k, sizeof(*s), by_site);
+	for (size_t i = 0; i < k; i++) {
+		if (m && !by_site(&s[m - 1], &s[i])) {
+			s[m - 1].bytes += s[i].bytes;
+			s[m - 1].count++;
+			if (s[i].oldest < s[m - 1].oldest)
+				s[m - 1].oldest = s[i].oldest;
+		} else {
+			s[m++] = s[i];
+		}
+	}
+	upc_sort(s, m, sizeof(*s), by_bytes);
+	*out = s;
+	*n = m;
+	return 0;
+}
