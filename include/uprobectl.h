@@ -152,6 +152,9 @@ struct upc_sym {
 typedef int (*upc_sym_cb)(const struct upc_sym *sym, void *ctx);
 int upc_elf_foreach_sym(struct upc_elf *elf, upc_sym_cb cb, void *ctx);
 
+/* The program interpreter (PT_INTERP: the dynamic loader) into buf;
+ * -ENOENT for a static program, -EINVAL when damaged or longer than len. */
+int upc_elf_interp(const struct upc_elf *elf, char *buf, size_t len);
 /* Each DT_NEEDED library name. */
 int upc_elf_foreach_needed(struct upc_elf *elf,
 			   int (*cb)(const char *lib, void *ctx), void *ctx);
@@ -502,6 +505,13 @@ uint64_t upc_pairing_unmatched(const struct upc_pairing *p);
 
 /* ---- leaks: allocations not yet freed ------------------------------------------ */
 
+/* The file whose malloc a process uses (pid > 0: the files it maps), or a
+ * program not started yet (pid <= 0: EXE, then its DT_NEEDED libraries in
+ * its loader's directory and the usual ones, then the loader): the first
+ * that defines malloc, the program first, as the loader binds. -ENOENT when
+ * none does (a stripped static program), -ESRCH for no such process. */
+int upc_allocator_find(long pid, const char *exe, char *path, size_t len);
+
 /* The allocator's functions, as probed. */
 enum upc_alloc_fn {
 	UPC_AF_MALLOC, UPC_AF_CALLOC, UPC_AF_REALLOC, UPC_AF_REALLOCARRAY, UPC_AF_FREE,
@@ -534,6 +544,10 @@ size_t upc_leaks_slot_bytes(void);
 int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c);
 /* A return of thread tid's latest unreturned call of fn, with its value. */
 int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t ret);
+
+/* Process tgid exec'd (or is no more to be counted): its allocations went
+ * with its old image, and are dropped, not counted as freed. */
+void upc_leaks_forget(struct upc_leaks *l, long tgid);
 
 struct upc_leaks_totals {
 	uint64_t calls;				/* entries */
@@ -648,6 +662,13 @@ struct upc_record {
 /* Parse one line (len bytes, a trailing newline allowed). Never fails:
  * what is not understood is kind UPC_REC_OTHER with its raw text. */
 enum upc_rec_kind upc_record_parse(const char *line, size_t len, struct upc_record *r);
+/* Its time stamp ("SECONDS.MICROS") in nanoseconds: 0, or -EINVAL. */
+int upc_record_ts_ns(const struct upc_record *r, uint64_t *ns);
+/* Its argument NAME, or NULL. */
+const struct upc_rec_arg *upc_record_arg(const struct upc_record *r, const char *name);
+/* An argument as a number (hex, decimal; *neg for a negative one): 0, or
+ * -EINVAL for a string, a char or an array. */
+int upc_rec_arg_u64(const struct upc_rec_arg *v, uint64_t *x, bool *neg);
 
 #ifdef __cplusplus
 }

@@ -374,56 +374,6 @@ static void kernel_end(struct answer *a)
 
 /* ---- the user engine -------------------------------------------------------- */
 
-/* "SECONDS.MICROS" of a record, in nanoseconds. */
-static bool ts_ns(const struct upc_text *t, uint64_t *ns)
-{
-	const char *dot = memchr(t->p, '.', t->n);
-	uint64_t s, frac = 0;
-	size_t fl;
-
-	if (!dot || upc_parse_u64(t->p, (size_t)(dot - t->p), &s))
-		return false;
-	fl = t->n - (size_t)(dot - t->p) - 1;
-	if (!fl || fl > 9)
-		return false;
-	for (size_t i = 0; i < fl; i++) {
-		char c = dot[1 + i];
-
-		if (c < '0' || c > '9')
-			return false;
-		frac = frac * 10 + (uint64_t)(c - '0');
-	}
-	for (size_t i = fl; i < 9; i++)
-		frac *= 10;
-	*ns = s * 1000000000ull + frac;
-	return true;
-}
-
-static const struct upc_rec_arg *arg_of(const struct upc_record *r, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (unsigned i = 0; i < r->nargs; i++)
-		if (r->args[i].name.n == n && !memcmp(r->args[i].name.p, name, n))
-			return &r->args[i];
-	return NULL;
-}
-
-/* A fetched value as a number: hex, decimal, or negative. */
-static bool value_of(const struct upc_rec_arg *v, uint64_t *x, bool *neg)
-{
-	const char *p = v->value.p;
-	size_t n = v->value.n;
-
-	*neg = n > 1 && p[0] == '-';
-	if (*neg) {
-		p++;
-		n--;
-	}
-	return (v->type == UPC_VAL_HEX || v->type == UPC_VAL_SIGNED ||
-		v->type == UPC_VAL_UNSIGNED) && !upc_parse_u64(p, n, x);
-}
-
 static bool is_ours(const struct answer *a, const struct upc_record *r)
 {
 	for (int i = 0; i < a->probes.n; i++) {
@@ -456,7 +406,7 @@ static void user_line(void *ctx, const char *line, size_t n)
 		return;
 	}
 	if (a->kind == ANSWER_LATENCY) {
-		if (!ts_ns(&r.ts, &ts))
+		if (upc_record_ts_ns(&r, &ts))
 			return;
 		if (r.kind == UPC_REC_ENTRY)
 			err = upc_pairing_entry(a->pairing, r.pid, ts);
@@ -465,13 +415,13 @@ static void user_line(void *ctx, const char *line, size_t n)
 	} else if (!is_ours(a, &r)) {
 		return;
 	} else if (a->kind == ANSWER_HIST) {
-		if ((v = arg_of(&r, a->field)) && value_of(v, &x, &neg))
+		if ((v = upc_record_arg(&r, a->field)) && !upc_rec_arg_u64(v, &x, &neg))
 			err = upc_agg_value(a->agg, x, neg, 1);
 	} else if (!a->by) {
 		err = upc_agg_key(a->agg, r.event.p, r.event.n, 1);
 	} else if (!strcmp(a->by, "pid")) {
 		err = upc_agg_value(a->agg, (uint64_t)r.pid, false, 1);
-	} else if ((v = arg_of(&r, a->by))) {
+	} else if ((v = upc_record_arg(&r, a->by))) {
 		const char *p = v->value.p;
 		size_t vn = v->value.n;
 

@@ -48,8 +48,6 @@ int session_stop_signal(void)
 
 /* Every thread of pid, for set_event_pid: event-fork adds the threads and
  * children that come later. */
-/* Every thread of pid, for set_event_pid: event-fork adds the threads and
- * children that come later. */
 static int write_pids(struct session *s)
 {
 	char dir[64], list[4096];
@@ -87,6 +85,18 @@ static int switch_events(struct session *s, bool on)
 			err = e;
 	}
 	return err;
+}
+
+int session_buffer(struct session *s, unsigned long kb)
+{
+	char v[24];
+	int err;
+
+	snprintf(v, sizeof(v), "%lu", kb);
+	if ((err = upc_instance_write(s->inst, "buffer_size_kb", v)))
+		return cli_explain(err, "buffer_size_kb of our instance");
+	s->buffer_kb = kb;
+	return 0;
 }
 
 int session_start(struct session *s)
@@ -129,6 +139,12 @@ int session_start(struct session *s)
 				"no user stack traces)", strerror(-err));
 			return err;
 		}
+		if (s->record_tgid)
+			s->record_tgid = !upc_instance_set_option(s->inst, "record-tgid", true);
+		if (s->clock && upc_instance_write(s->inst, "trace_clock", s->clock))
+			s->clock = NULL;
+		if (s->buffer_kb && (err = session_buffer(s, s->buffer_kb)))
+			return err;
 		/* arm only: the kernel counts hits, the buffer keeps nothing */
 		if (s->arm_only && (err = upc_instance_write(s->inst, "tracing_on", "0")))
 			return cli_explain(err, "tracing_on of our instance");

@@ -24,6 +24,11 @@ struct session {
 	bool arm_only;			/* an instance that records nothing: the
 					 * probes are armed, the kernel counts hits,
 					 * and there is no trace_pipe to read */
+	bool record_tgid;		/* ask records to name their process
+					 * (cleared when the kernel cannot) */
+	const char *clock;		/* trace_clock, or NULL: the default
+					 * (cleared when the kernel lacks it) */
+	unsigned long buffer_kb;	/* buffer_size_kb, or 0: the default */
 	long pid;			/* follow this process, or -1 */
 	int fd;				/* trace_pipe */
 };
@@ -49,6 +54,8 @@ void session_signals(void);
 int session_stop_signal(void);
 /* Set up what the session needs: 0, or -errno after explaining. */
 int session_start(struct session *s);
+/* Resize the buffer of the session's own instance, per CPU (explained). */
+int session_buffer(struct session *s, unsigned long kb);
 /* Where the lines of a session go. */
 struct session_sink {
 	void (*line)(void *ctx, const char *line, size_t n);	/* without its newline */

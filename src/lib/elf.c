@@ -744,6 +744,24 @@ int upc_elf_foreach_needed(struct upc_elf *e, int (*cb)(const char *lib, void *c
 	return 0;
 }
 
+int upc_elf_interp(const struct upc_elf *e, char *buf, size_t len)
+{
+	struct upc_phdr ph;
+
+	for (unsigned i = 0; !upc_get_phdr(e, i, &ph); i++) {
+		const char *p;
+
+		if (ph.type != PT_INTERP)
+			continue;
+		p = (const char *)upc_span(&e->img, ph.offset, ph.filesz);
+		if (!p || !ph.filesz || !memchr(p, '\0', ph.filesz) || strlen(p) >= len)
+			return -EINVAL;
+		memcpy(buf, p, strlen(p) + 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int map_addr(struct upc_elf *e, uint64_t addr, bool exec_only, uint64_t *off)
 {
 	struct upc_phdr ph;

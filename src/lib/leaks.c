@@ -308,6 +308,24 @@ int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64
 	}
 }
 
+void upc_leaks_forget(struct upc_leaks *l, long tgid)
+{
+	for (size_t i = 0; i < l->cap;) {
+		struct slot *s = &l->s[i];
+
+		if (!s->ptr || s->tgid != (int32_t)tgid) {
+			i++;
+			continue;
+		}
+		l->tot.outstanding_bytes -= s->size;
+		erase(l, s);	/* slot i may now hold a later entry: look again */
+	}
+	l->tot.outstanding = l->n;
+	for (size_t i = 0; i < l->tn; i++)
+		if (l->t[i].tid == tgid)
+			l->t[i].depth = 0;
+}
+
 void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t)
 {
 	*t = l->tot;

@@ -294,3 +294,52 @@ enum upc_rec_kind upc_record_parse(const char *line, size_t len, struct upc_reco
 		text(&r->rest, c.p + (*c.p == ' '), c.end);
 	return r->kind;
 }
+
+int upc_record_ts_ns(const struct upc_record *r, uint64_t *ns)
+{
+	const char *dot = memchr(r->ts.p, '.', r->ts.n);
+	uint64_t s, frac = 0;
+	size_t fl;
+
+	if (!dot || upc_parse_u64(r->ts.p, (size_t)(dot - r->ts.p), &s))
+		return -EINVAL;
+	fl = r->ts.n - (size_t)(dot - r->ts.p) - 1;
+	if (!fl || fl > 9)
+		return -EINVAL;
+	for (size_t i = 0; i < fl; i++) {
+		char c = dot[1 + i];
+
+		if (c < '0' || c > '9')
+			return -EINVAL;
+		frac = frac * 10 + (uint64_t)(c - '0');
+	}
+	for (size_t i = fl; i < 9; i++)
+		frac *= 10;
+	*ns = s * 1000000000ull + frac;
+	return 0;
+}
+
+const struct upc_rec_arg *upc_record_arg(const struct upc_record *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (unsigned i = 0; i < r->nargs; i++)
+		if (r->args[i].name.n == n && !memcmp(r->args[i].name.p, name, n))
+			return &r->args[i];
+	return NULL;
+}
+
+int upc_rec_arg_u64(const struct upc_rec_arg *v, uint64_t *x, bool *neg)
+{
+	const char *p = v->value.p;
+	size_t n = v->value.n;
+
+	*neg = n > 1 && p[0] == '-';
+	if (*neg) {
+		p++;
+		n--;
+	}
+	if (v->type != UPC_VAL_HEX && v->type != UPC_VAL_SIGNED && v->type != UPC_VAL_UNSIGNED)
+		return -EINVAL;
+	return upc_parse_u64(p, n, x) ? -EINVAL : 0;
+}

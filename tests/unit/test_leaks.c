@@ -4,7 +4,8 @@
  * counted as part of the outer one, realloc as a free and an allocation,
  * posix_memalign's pointer from an inner call or counted untracked, frees
  * of unknown memory apart, outstanding allocations per call site, the
- * --max-tracked limit, and a long random run against a plain model.
+ * --max-tracked limit, a process's blocks dropped at its exec, and a long
+ * random run against a plain model.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -207,6 +208,17 @@ static void test_threads_and_losses(void **state)
 	ret(l, UPC_AF_MALLOC, 1, 0x4000);
 	assert_int_equal(totals(l).unpaired, 2);
 	assert_int_equal(totals(l).outstanding, 3);
+	/* another process; then the first execs: its blocks go, not freed */
+	{
+		struct upc_alloc_call c = { UPC_AF_MALLOC, 200, 200, ++now, { 5 }, 0xe };
+
+		assert_int_equal(upc_leaks_entry(l, &c), 0);
+		ret(l, UPC_AF_MALLOC, 200, 0x1000);	/* the same address, elsewhere */
+	}
+	upc_leaks_forget(l, 100);
+	assert_int_equal(totals(l).outstanding, 1);
+	assert_int_equal(totals(l).outstanding_bytes, 5);
+	assert_int_equal(totals(l).frees, 0);
 	upc_leaks_free(l);
 }
 

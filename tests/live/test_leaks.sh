@@ -1,0 +1,142 @@
+#!/bin/sh
+# Live tests of leaks, as root on the real tracefs, on a program whose leaks
+# are known in advance (tests/progs/leaky.c writes them: "SITE BYTES
+# COUNT"): the report must give exactly those bytes and counts per call
+# site, under -- COMMAND, for a process already running (-p), for one that
+# exits while traced, and for one of two processes of the same program;
+# valgrind --leak-check=full finds the same leaking sites and bytes.
+# glibc's posix_memalign is counted as not tracked, with its bytes. Nothing
+# is left in tracefs afterwards, and the traced process runs on.
+#   test_leaks.sh UPROBECTL LEAKY
+set -u
+SUITE=live-leaks
+. "$(dirname "$0")/lib.sh"
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+L=/tmp/upc-leaky
+work=$(mktemp -d)
+pids=
+trap 'kill $pids 2>/dev/null; rm -rf "$work" "$L"' EXIT
+live_tracefs
+command -v jq >/dev/null || skip "jq is not installed"
+command -v valgrind >/dev/null || skip "valgrind is not installed"
+cp "$2" "$L"
+snapshot() { cat "$T/uprobe_events"; ls "$T/instances"; }
+snapshot >"$work/before"
+left_alone() { snapshot >"$work/after"; cmp -s "$work/before" "$work/after"; }
+report() { grep '^{' "$work/out" | tail -n 1; }
+json() { report | jq -e "$1" >/dev/null 2>&1 && ok || ko "$2: $(report)"; }
+# the report's leak_* sites summed per function: "FUNCTION BYTES COUNT"
+sites() {
+	report | jq -r '.sites[] | select(.site | test("^leak_")) |
+		"\(.site | sub("\\+.*"; "")) \(.bytes) \(.allocs)"' |
+		awk '{ b[$1] += $2; c[$1] += $3 } END { for (k in b) print k, b[k], c[k] }' | sort
+}
+# what leaky wrote, but posix_memalign's (glibc: not tracked, counted apart)
+want() { grep -v '^leak_posix_memalign ' "$1" | sort; }
+same() {	# same EXPECT WHAT
+	sites >"$work/got"
+	want "$1" >"$work/want"
+	if cmp -s "$work/got" "$work/want"; then ok; else
+		ko "$2: sites differ:"; diff "$work/want" "$work/got"
+	fi
+	json '.reliable and .untracked == 1 and .untracked_bytes == 300' \
+		"$2: reliable, posix_memalign counted as not tracked"
+}
+# wait_armed UPID: leaks $UPID has its probes enabled in its instance
+wait_armed() { wait_for "$T/instances/uprobectl-$1/events/upc_leak_$1/malloc/enable" 1; }
+# start_waiting NAME MODE: leaky started, waiting for SIGUSR1; sets lpid
+start_waiting() {
+	"$L" "$work/$1" "$2" >"$work/$1.pid" &
+	lpid=$!
+	pids="$pids $lpid"
+	wait_for "$work/$1.pid" "$lpid" || ko "leaky $1 did not start"
+}
+
+# --- -- COMMAND
+"$U" leaks --json -- "$L" "$work/exp1" >"$work/out" 2>"$work/err" ||
+	ko "leaks -- leaky: exit $?, $(cat "$work/err")"
+same "$work/exp1" "-- COMMAND"
+json '.outstanding_bytes >= 5052 and .allocs > 4000 and .frees > 4000' "the totals"
+json '.sites[0].site | test("^leak_realloc\\+0x[0-9a-f]+ \\(/tmp/upc-leaky\\)$")' \
+	"most bytes first, named symbol+0xOFF (FILE)"
+check left_alone
+
+# --- valgrind on the same program: the same leaking sites and bytes
+valgrind --leak-check=full --show-leak-kinds=definite "$L" "$work/exp5" 2>"$work/vg" >/dev/null
+awk '/are definitely lost/ { n = $2; gsub(",", "", n); b = $5; gsub(",", "", b); on = 1; next }
+	on && / by 0x[0-9A-F]+: leak_/ { for (i = 1; i <= NF; i++) if ($i ~ /^leak_/) f = $i;
+		bytes[f] += n; count[f] += b; on = 0 }
+	END { for (k in bytes) print k, bytes[k], count[k] }' "$work/vg" | sort >"$work/vg.sites"
+grep -v '^leak_posix_memalign ' "$work/vg.sites" >"$work/vg.tracked"
+"$U" leaks --json -- "$L" "$work/exp6" >"$work/out" 2>"$work/err"
+sites >"$work/got"
+if [ -s "$work/vg.tracked" ] && cmp -s "$work/vg.tracked" "$work/got"; then ok; else
+	ko "valgrind and leaks differ:"; diff "$work/vg.tracked" "$work/got"
+fi
+check grep -q '^leak_posix_memalign 300 1$' "$work/vg.sites"
+
+# --- a process already running, traced with -p; it runs on afterwards
+start_waiting exp2 wait
+"$U" leaks --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
+upid=$!
+wait_armed $upid || ko "-p: no probe armed"
+kill -USR1 "$lpid"
+wait $upid || ko "leaks -p: exit $?, $(cat "$work/err")"
+same "$work/exp2" "-p PID"
+check kill -0 "$lpid"
+kill "$lpid"
+check left_alone
+
+# --- a process that exits while traced: the report comes when it has gone
+start_waiting exp3 wait-exit
+"$U" leaks --json -d 30 -p "$lpid" >"$work/out" 2>"$work/err" &
+upid=$!
+wait_armed $upid || ko "exiting: no probe armed"
+kill -USR1 "$lpid"
+wait $upid || ko "leaks -p (exits): exit $?, $(cat "$work/err")"
+same "$work/exp3" "a process that exits"
+json '.ms < 20000' "the report came when the process had gone, not at -d"
+check left_alone
+
+# --- two processes of the same program: only the one of -p counts
+start_waiting exp4a wait
+a=$lpid
+start_waiting exp4b wait
+"$U" leaks --json -d 4 -p "$a" >"$work/out" 2>"$work/err" &
+upid=$!
+wait_armed $upid || ko "two: no probe armed"
+kill -USR1 "$a" "$lpid"
+wait $upid || ko "leaks -p (two): exit $?, $(cat "$work/err")"
+same "$work/exp4a" "one of two processes"
+kill "$a" "$lpid"
+check left_alone
+
+# --- -i, --min-age, --top
+"$U" leaks --json -i 0.2 --top 100 -- sh -c "sleep 1; exec $L $work/exp7" >"$work/out" 2>"$work/err"
+check [ "$(grep -c '^{' "$work/out")" -ge 4 ]
+same "$work/exp7" "-i, through sh and exec"
+"$U" leaks --json --min-age 1000 --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
+json '.sites == [] and .outstanding > 0' "--min-age leaves out what is younger"
+"$U" leaks --json --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
+json '.sites | length == 2' "--top 2"
+"$U" leaks -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
+check grep -q '^leaks of pid [0-9]*: .*none lost (buffer [0-9]* KiB per CPU)$' "$work/out"
+check grep -q 'BYTES.*ALLOCS.*OLDEST.*CALL SITE' "$work/out"
+check left_alone
+
+# --- limits and refusals: one line, nothing left
+"$U" leaks --max-tracked 5 -- "$L" "$work/exp9" >"$work/out" 2>"$work/err"
+check [ $? = 1 ]
+check grep -q 'more than 5 outstanding allocations (--max-tracked)' "$work/err"
+check left_alone
+for bad in "" "-p 1 -- true" "-c 3 -p 1" "--lib relative/libc.so -p 1" "--top x -p 1"; do
+	# shellcheck disable=SC2086
+	"$U" leaks $bad >"$work/out" 2>"$work/err"
+	st=$?
+	[ $st = 2 ] && [ "$(wc -l <"$work/err")" = 1 ] && ok || ko "leaks $bad: exit $st, $(cat "$work/err")"
+done
+"$U" leaks -p 999999999 >"$work/out" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q 'no such process' "$work/err"
+check left_alone
+finish
