@@ -19,6 +19,9 @@
  *   upc.answers   count, hist and latency of /tmp/workload with both
  *                 engines, which must agree (the kernel's: hist triggers and
  *                 synthetic events), and nothing left behind
+ *   upc.leaks     leaks of /tmp/leaky, a static program (its allocator is in
+ *                 it): exactly the bytes and counts per call site it says
+ *                 it leaked, and nothing left behind
  */
 #include <dirent.h>
 #include <errno.h>
@@ -463,6 +466,52 @@ static void answers(void)
 	check(bucket && !strstr(bucket, "upc_lat"), "answers: no synthetic event left");
 }
 
+/* Bytes and allocations of the sites of leaks' JSON report whose names
+ * start with fn+ (a function's call sites, summed). */
+static void leaked(const char *out, const char *fn, unsigned long *bytes, unsigned long *n)
+{
+	char pat[80];
+
+	*bytes = *n = 0;
+	snprintf(pat, sizeof(pat), "{\"site\":\"%s+", fn);
+	for (const char *p = strstr(out, pat); p; p = strstr(p + 1, pat)) {
+		const char *b = strstr(p, "\"bytes\":"), *a = strstr(p, "\"allocs\":");
+
+		if (b && a) {
+			*bytes += strtoul(b + 8, NULL, 10);
+			*n += strtoul(a + 9, NULL, 10);
+		}
+	}
+}
+
+/* leaks -- /tmp/leaky: what it says it leaked, site by site (musl's
+ * posix_memalign included: its pointer comes from aligned_alloc). */
+static void leaks(void)
+{
+	char fn[64];
+	unsigned long want_b, want_n, b, n;
+	const char *exp;
+	int lines = 0;
+
+	U("leaks", "--json", "--", "/tmp/leaky", "/tmp/leaky.exp");
+	show("leaks -- /tmp/leaky");
+	check(R.status == 0 && strstr(R.out, "\"reliable\":true") &&
+	      strstr(R.out, "\"allocator\":\"/tmp/leaky\"") && strstr(R.out, "\"untracked\":0,"),
+	      "leaks: the allocator in the program, reliable, nothing untracked");
+	exp = read_file("/tmp/leaky.exp");
+	for (const char *l = exp; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (sscanf(l, "%63s %lu %lu", fn, &want_b, &want_n) != 3)
+			continue;
+		lines++;
+		leaked(R.out, fn, &b, &n);
+		check(b == want_b && n == want_n, "leaks: %s %lu B in %lu (it says %lu in %lu)", fn,
+		      b, n, want_b, want_n);
+	}
+	check(lines == 5, "leaks: leaky wrote its 5 sites");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "leaks: no probe left");
+	check(no_instances(), "leaks: no instance left");
+}
+
 static void thumb(void)
 {
 	U("add", "/tmp/registers-thumb", "wrapper_strerror");
@@ -520,6 +569,8 @@ int main(void)
 		thumb();
 	if (strstr(cmdline, "upc.answers"))
 		answers();
+	if (strstr(cmdline, "upc.leaks"))
+		leaks();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 

@@ -10,12 +10,15 @@ $(O)/vm/registers: tests/progs/registers.c | $(O)/.deps
 $(O)/vm/workload: tests/progs/workload.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -pthread $(ARCH_CFLAGS) -static -o $@ $<
+$(O)/vm/leaky: tests/progs/leaky.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O0 -Wall -pthread $(ARCH_CFLAGS) -static -o $@ $<
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
 
 VM_ARCHES ?= aarch64 armhf riscv64
 check-vm:
@@ -24,5 +27,6 @@ check-vm:
 	$(Q)$(SUITE) vm-aarch64-apply env UPC_CONF=tests/vm/uprobectl.conf \
 		tests/vm/run-vm.sh aarch64 upc.apply
 	$(Q)$(SUITE) vm-aarch64-answers tests/vm/run-vm.sh aarch64 upc.answers
+	$(Q)$(SUITE) vm-aarch64-leaks tests/vm/run-vm.sh aarch64 upc.leaks
 
 .PHONY: vm-progs check-vm
