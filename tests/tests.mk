@@ -201,7 +201,9 @@ $(TEST_O)/measure: tests/bench/measure.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
 $(TEST_O)/loop: tests/bench/loop.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
-bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/registers
+$(TEST_O)/mloop: tests/bench/mloop.c
+	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
+bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/mloop $(TEST_O)/registers
 	$(Q)toolchain/install-deps.sh bench cross-x86_64-musl
 	$(Q)$(MAKE) --no-print-directory TARGET=x86_64-musl
 	$(Q)toolchain/install-deps.sh vm bench-peers
@@ -212,6 +214,7 @@ bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/registers
 		failed="$$failed parse"; \
 	tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed live"; \
 	tests/bench/bench_answers.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed answers"; \
+	tests/bench/bench_leaks.sh $(BIN) $(TEST_O)/mloop 3 || failed="$$failed leaks"; \
 	tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000 || \
 		failed="$$failed footprint"; \
 	if [ -n "$$failed" ]; then echo "bench: failed:$$failed"; exit 1; fi

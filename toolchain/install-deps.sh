@@ -19,7 +19,7 @@
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
 #                    formatter check of make check)
 #   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
-#   bench            the peer tools benchmarks compare against (perf)
+#   bench            the peer tools benchmarks compare against (perf, valgrind; jq)
 #   bench-peers      and the ones whose installed size is compared (bpftrace)
 #   vm               system QEMU, cpio, what kernels need (Debian's arm64 and
 #                    armhf kernels, a riscv64 one built from linux-source)
@@ -41,7 +41,7 @@ for purpose in "$@"; do
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
-	bench) pkgs="$pkgs linux-perf" ;;
+	bench) pkgs="$pkgs linux-perf valgrind jq" ;;
 	bench-peers) pkgs="$pkgs linux-perf bpftrace" ;;
 	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
