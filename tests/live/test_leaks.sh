@@ -15,6 +15,7 @@ U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 L=/tmp/upc-leaky
 work=$(mktemp -d)
 pids=
+MMAP=
 trap 'kill $pids 2>/dev/null; rm -rf "$work" "$L"' EXIT
 live_tracefs
 command -v jq >/dev/null || skip "jq is not installed"
@@ -32,7 +33,14 @@ sites() {
 		awk '{ b[$1] += $2; c[$1] += $3 } END { for (k in b) print k, b[k], c[k] }' | sort
 }
 # what leaky wrote, but posix_memalign's (glibc: not tracked, counted apart)
-want() { grep -v '^leak_posix_memalign ' "$1" | sort; }
+# and, without --mmap, its mapping's
+want() {
+	if [ -n "${MMAP:-}" ]; then
+		grep -v '^leak_posix_memalign ' "$1"
+	else
+		grep -v -e '^leak_posix_memalign ' -e '^leak_mmap ' "$1"
+	fi | sort
+}
 same() {	# same EXPECT WHAT
 	sites >"$work/got"
 	want "$1" >"$work/want"
@@ -109,6 +117,14 @@ kill -USR1 "$a" "$lpid"
 wait $upid || ko "leaks -p (two): exit $?, $(cat "$work/err")"
 same "$work/exp4a" "one of two processes"
 kill "$a" "$lpid"
+check left_alone
+
+# --- --mmap: the anonymous mapping never unmapped, not the file's
+MMAP=1
+"$U" leaks --json --mmap -- "$L" "$work/exp10" >"$work/out" 2>"$work/err" ||
+	ko "leaks --mmap: exit $?, $(cat "$work/err")"
+same "$work/exp10" "--mmap"
+MMAP=
 check left_alone
 
 # --- -i, --min-age, --top

@@ -5,7 +5,7 @@
  * main one, through malloc, calloc, realloc chains and the aligned
  * allocators; everything else it allocates (a churn of the same kinds) is
  * freed. It writes what it leaked, one "SITE BYTES COUNT" line per call
- * site, to EXPECT:
+ * site, to EXPECT (leak_mmap's only with leaks --mmap):
  *
  *   leaky EXPECT            allocate, write EXPECT, exit
  *   leaky EXPECT wait       print its pid, wait for SIGUSR1, allocate, write
@@ -13,12 +13,14 @@
  *   leaky EXPECT wait-exit  the same, but exit once EXPECT is written
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define THREADS 3
@@ -91,6 +93,26 @@ __attribute__((noinline)) static void leak_posix_memalign(void)
 	p = NULL;
 }
 
+/* An anonymous mapping never unmapped (leaks --mmap), and a file's mapping
+ * and another anonymous one that are unmapped. */
+__attribute__((noinline)) static void leak_mmap(void)
+{
+	void *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/proc/self/exe", O_RDONLY);
+	void *f = fd >= 0 ? mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+
+	if (p != MAP_FAILED)
+		touch(p, 8192);
+	if (q != MAP_FAILED)
+		munmap(q, 4096);
+	if (f != MAP_FAILED)
+		munmap(f, 4096);
+	if (fd >= 0)
+		close(fd);
+	p = NULL;
+}
+
 /* Allocations of every kind, all freed. */
 __attribute__((noinline)) static void churn(int n)
 {
@@ -144,6 +166,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		leak_aligned();
 	leak_posix_memalign();
+	leak_mmap();
 	churn(300);
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
@@ -155,6 +178,7 @@ int main(int argc, char **argv)
 	fprintf(f, "leak_realloc %d %d\n", 2 * 1000, 2);
 	fprintf(f, "leak_aligned %d %d\n", 2 * (256 + 100), 4);
 	fprintf(f, "leak_posix_memalign %d %d\n", 300, 1);
+	fprintf(f, "leak_mmap %d %d\n", 8192, 1);	/* with leaks --mmap */
 	fclose(f);
 	if (argc > 2 && !strcmp(argv[2], "wait")) {
 		go = 0;

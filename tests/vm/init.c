@@ -522,8 +522,9 @@ static void leaked(const char *out, const char *fn, unsigned long *bytes, unsign
 	}
 }
 
-/* leaks -- /tmp/leaky: what it says it leaked, site by site (musl's
- * posix_memalign included: its pointer comes from aligned_alloc). */
+/* leaks --mmap -- /tmp/leaky: what it says it leaked, site by site (musl's
+ * posix_memalign included: its pointer comes from aligned_alloc; and its
+ * anonymous mapping). */
 static void leaks(void)
 {
 	char fn[64];
@@ -531,8 +532,8 @@ static void leaks(void)
 	const char *exp;
 	int lines = 0;
 
-	U("leaks", "--json", "--", "/tmp/leaky", "/tmp/leaky.exp");
-	show("leaks -- /tmp/leaky");
+	U("leaks", "--json", "--mmap", "--", "/tmp/leaky", "/tmp/leaky.exp");
+	show("leaks --mmap -- /tmp/leaky");
 	check(R.status == 0 && strstr(R.out, "\"reliable\":true") &&
 	      strstr(R.out, "\"allocator\":\"/tmp/leaky\"") && strstr(R.out, "\"untracked\":0,"),
 	      "leaks: the allocator in the program, reliable, nothing untracked");
@@ -545,7 +546,7 @@ static void leaks(void)
 		check(b == want_b && n == want_n, "leaks: %s %lu B in %lu (it says %lu in %lu)", fn,
 		      b, n, want_b, want_n);
 	}
-	check(lines == 5, "leaks: leaky wrote its 5 sites");
+	check(lines == 6, "leaks: leaky wrote its 6 sites");
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "leaks: no probe left");
 	check(no_instances(), "leaks: no instance left");
 }
