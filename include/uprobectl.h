@@ -152,6 +152,20 @@ struct upc_sym {
 typedef int (*upc_sym_cb)(const struct upc_sym *sym, void *ctx);
 int upc_elf_foreach_sym(struct upc_elf *elf, upc_sym_cb cb, void *ctx);
 
+/* A file as people name it (no '/'): a library (libc, libc.so.6, libssl:
+ * a name starting "lib" or holding ".so") the way the dynamic linker finds
+ * it (glibc's /etc/ld.so.cache, musl's /etc/ld-musl-ARCH.path, then the
+ * default directories), or a program through PATH; only a file of the
+ * running kernel's machine and class (with sysroot: of SYSROOT/bin/sh),
+ * looked up inside sysroot when given. path is as the target sees it; *how
+ * says where it was found. -ENOENT when nothing fits. */
+int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
+		  const char **how);
+/* Each (soname, path) of an ld.so.cache image (old, new or both formats);
+ * a non-zero return of cb stops the walk and is returned. -EINVAL when it
+ * is no cache. */
+int upc_ldcache_foreach(const char *buf, size_t len,
+			int (*cb)(const char *soname, const char *path, void *ctx), void *ctx);
 /* The program interpreter (PT_INTERP: the dynamic loader) into buf;
  * -ENOENT for a static program, -EINVAL when damaged or longer than len. */
 int upc_elf_interp(const struct upc_elf *elf, char *buf, size_t len);

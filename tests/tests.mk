@@ -11,7 +11,7 @@ RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
 UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
-	test_malloc test_leaks
+	test_malloc test_leaks test_names
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 
 # The library and CLI under test, sanitized, in their own build tree (by a

@@ -14,6 +14,7 @@
 #                    libc6-dbg (libc's debug file: the stack test names its static start code),
 #                    bpftrace (the answers suites compare count and hist with it),
 #                    valgrind (leaks is compared with its --leak-check=full),
+#                    musl-tools (a musl program's libc, for library names),
 #                    prometheus (promtool) and prometheus-node-exporter (metrics)
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
@@ -37,7 +38,7 @@ for purpose in "$@"; do
 	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross" ;;
 	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
-	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind" ;;
+	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind musl-tools" ;;
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;

@@ -87,6 +87,17 @@ void cli_lib_print(enum upc_print_level level, const char *fmt, va_list ap)
 	}
 }
 
+void cli_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cli_verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg("debug", fmt, ap);
+	va_end(ap);
+}
+
 void cli_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -164,6 +175,34 @@ bool elf_opt(struct upc_elf_opts *o, int opt, const char *arg)
 		return true;
 	}
 	return false;
+}
+
+int cli_find_file(const char *file, const char *sysroot, char *buf, size_t len,
+		  const char **out)
+{
+	const char *how;
+
+	*out = file;
+	if (strchr(file, '/'))
+		return 0;
+	if (upc_find_file(file, sysroot, buf, len, &how)) {
+		bool lib = !strncmp(file, "lib", 3) || strstr(file, ".so");
+		char here[PATH_MAX];
+
+		/* a file of this directory: the kernel needs its absolute path */
+		if (!sysroot && realpath(file, here))
+			cli_err("%s: not a %s, and the path must be absolute (the kernel "
+				"would resolve it against its writer's directory); use %s", file,
+				lib ? "library the dynamic linker finds" : "program in PATH", here);
+		else
+			cli_err("%s: no such %s here%s%s (give its absolute path)", file,
+				lib ? "library in the dynamic linker's cache or directories" :
+				"program in PATH", sysroot ? " below " : "", sysroot ? sysroot : "");
+		return -ENOENT;
+	}
+	cli_debug("%s is %s (found through %s)", file, buf, how);
+	*out = buf;
+	return 0;
 }
 
 int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf)

@@ -40,6 +40,8 @@ void cli_lib_print(enum upc_print_level level, const char *fmt, va_list ap);
 /* One error line, "uprobectl: CMD: ...", or {"error": ...} with --json. */
 void cli_err(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
+/* A "debug:" line, with -v only. */
+void cli_debug(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 /* A prefix for every message until reset with NULL ("FILE:LINE: "). */
 void cli_set_context(const char *ctx);
 /*
@@ -73,6 +75,11 @@ bool cli_common_opt(int opt);
 	{ "debug-dir", 1, NULL, OPT_DEBUG_DIR }, \
 	{ "no-debug-file", 0, NULL, OPT_NO_DEBUG }
 bool elf_opt(struct upc_elf_opts *o, int opt, const char *arg);
+/* FILE as people name it: a path as it is, else a library or a program
+ * name looked up (upc_find_file) into buf; *out is the path to use. 0, or
+ * -ENOENT after explaining (-v says how it was found). */
+int cli_find_file(const char *file, const char *sysroot, char *buf, size_t len,
+		  const char **out);
 /* Open FILE as the target sees it (explained). */
 int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
 

@@ -579,11 +579,16 @@ static int find_allocator(struct leaks *k)
 	int err;
 
 	if (k->lib) {
-		if (k->lib[0] != '/') {
+		const char *file;
+
+		/* a path, or a name: libc, libjemalloc.so.2 */
+		if (cli_find_file(k->lib, NULL, exe, sizeof(exe), &file))
+			return -EINVAL;
+		if (file[0] != '/') {
 			cli_err("--lib %s: the path must be absolute", k->lib);
 			return -EINVAL;
 		}
-		snprintf(k->alloc, sizeof(k->alloc), "%s", k->lib);
+		snprintf(k->alloc, sizeof(k->alloc), "%s", file);
 		return 0;
 	}
 	if (k->cmd && program(k->cmd[0], exe, sizeof(exe))) {
@@ -601,8 +606,7 @@ static int find_allocator(struct leaks *k)
 			k->cmd ? k->cmd[0] : exe);
 		return -EINVAL;
 	}
-	if (cli_verbose)
-		cli_warn("the allocator is %s", k->alloc);
+	cli_debug("the allocator is %s", k->alloc);
 	return 0;
 }
 

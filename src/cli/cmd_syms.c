@@ -2,6 +2,7 @@
 /* uprobectl syms FILE [GLOB]: the function symbols and their file offsets. */
 #include <elf.h>
 #include <getopt.h>
+#include <limits.h>
 #include <string.h>
 
 #include "cli.h"
@@ -141,6 +142,8 @@ static int syms(int argc, char **argv)
 	};
 	struct upc_elf_opts eo = { .sz = sizeof(eo) };
 	struct syms_ctx c = { .j = JSON_INIT(stdout) };
+	char found[PATH_MAX];
+	const char *file;
 	int opt, err;
 
 	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
@@ -154,7 +157,9 @@ static int syms(int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage("expected FILE [GLOB]");
 	c.glob = argc - optind == 2 ? argv[optind + 1] : NULL;
-	err = cli_open_elf(argv[optind], &eo, &c.elf);
+	err = cli_find_file(argv[optind], eo.sysroot, found, sizeof(found), &file);
+	if (!err)
+		err = cli_open_elf(file, &eo, &c.elf);
 	if (err)
 		return err;
 	/* JSON readers get one document: the array, or the error alone. So a

@@ -44,8 +44,16 @@ int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 	struct upc_probe_opts o = q->opts;
 	struct upc_elf_opts eo = q->elf;
 	struct upc_elf *elf = NULL;
+	struct probe_req named;
+	char found[PATH_MAX];
 	struct stat st;
 	int err;
+
+	/* a library or program name: the file the dynamic linker or PATH gives */
+	named = *q;
+	if ((err = cli_find_file(q->file, q->elf.sysroot, found, sizeof(found), &named.file)))
+		return -EINVAL;
+	q = &named;
 
 	/* the file, as the kernel will see it; what it cannot be is a
 	 * validation error (-EINVAL: exit 2), as every check before writing */

@@ -222,5 +222,52 @@ has_out "*** CPU 0: lost 4590 events ***"
 run 1 "$U" parse /nonexistent
 run 2 "$U" parse a b
 
+# --- files by name: libraries as the dynamic linker finds them, programs
+# through PATH; compared with ldconfig -p and with what a running process
+# of each C library really maps
+maps_of() {	# maps_of PROGRAM LIBRE: the path of the library a running PROGRAM maps
+	"$1" 2 &
+	p=$!
+	sleep 0.5
+	m=$(awk -v re="$2" '$6 ~ re { print $6; exit }' /proc/$p/maps)
+	kill $p 2>/dev/null
+	wait $p 2>/dev/null
+	realpath "$m"
+}
+file_of() { jq -r .file "$out" | xargs realpath; }
+run 0 "$U" resolve --json libc malloc
+libc=$(file_of)
+[ "$libc" = "$(maps_of sleep '/libc[.]so[.]6$')" ] && ok || ko "libc is $libc, not what sleep maps"
+cache=$(ldconfig -p | awk -v m="$(uname -m | sed 's/_/-/')" '$1 == "libc.so.6" && index($0, m) { print $NF; exit }')
+[ -n "$cache" ] && [ "$libc" = "$(realpath "$cache")" ] && ok || ko "libc is $libc, ldconfig -p says $cache"
+# another machine's libc of the same name (multilib) is never taken
+for other in $(ldconfig -p | awk '$1 == "libc.so.6" { print $NF }'); do
+	[ "$(realpath "$other")" = "$libc" ] || [ "$(readelf -h "$other" | awk '/Machine/')" != "$(readelf -h "$libc" | awk '/Machine/')" ] && ok ||
+		ko "two libc.so.6 of one machine: $other and $libc"
+done
+run 0 "$U" resolve --json libc.so.6 free
+[ "$(file_of)" = "$libc" ] && ok || ko "libc.so.6 is $(file_of), libc $libc"
+run 0 "$U" -v resolve bash readline
+has_err "debug: bash is "
+has_err "(found through PATH)"
+run 0 "$U" syms libm 'sin'
+has_out "sin@@GLIBC"
+run 2 "$U" resolve libnosuchlib malloc
+one_err_line
+has_err "libnosuchlib: no such library"
+run 2 "$U" resolve nosuchprogram main
+has_err "no such program in PATH"
+# musl's: its loader's path file (libc.so is not in glibc's cache)
+if command -v musl-gcc >/dev/null; then
+	printf '#include <unistd.h>\nint main(void) { sleep(2); return 0; }\n' >"$out.c"
+	musl-gcc -o "$out.musl" "$out.c"
+	run 0 "$U" resolve --json libc.so malloc
+	[ "$(file_of)" = "$(maps_of "$out.musl" 'libc[.]so$')" ] && ok ||
+		ko "musl's libc.so is $(file_of), not what a musl program maps"
+	rm -f "$out.c" "$out.musl"
+else
+	ko "musl-gcc is not installed (musl-tools)"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

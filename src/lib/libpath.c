@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Files the way people name them: a program through PATH, a library
+ * (libc, libc.so.6, libssl) the way the dynamic linker finds it: glibc's
+ * /etc/ld.so.cache (read here, both of its formats) then its default
+ * directories, or musl's /etc/ld-musl-ARCH.path then its defaults. Only a
+ * file of the running kernel's machine and class is taken (never the i386
+ * libc on x86_64). With a sysroot, all of it inside the sysroot, and the
+ * machine of the sysroot's own /bin/sh.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "upc_internal.h"
+
+#define OLD_MAGIC "ld.so-1.7.0"
+#define NEW_MAGIC "glibc-ld.so.cache1.1"
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The NUL-terminated string at off of the len bytes at base, or NULL. */
+static const char *str_at(const char *base, size_t len, uint32_t off)
+{
+	if (off >= len || !memchr(base + off, '\0', len - off))
+		return NULL;
+	return base + off;
+}
+
+int upc_ldcache_foreach(const char *buf, size_t len,
+			int (*cb)(const char *soname, const char *path, void *ctx), void *ctx)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t pos = 0, n, esz;
+	int r;
+
+	if (len >= 16 && !memcmp(buf, OLD_MAGIC, 11)) {
+		/* old entries: flags, key, value; strings after them, and a new
+		 * format cache there too (glibc 2.32 and earlier) */
+		n = rd32(u + 12);
+		if (n > (len - 16) / 12)
+			return -EINVAL;
+		pos = 16 + n * 12;
+		pos = (pos + 7) & ~(size_t)7;
+		if (pos + 20 > len || memcmp(buf + pos, NEW_MAGIC, 20)) {
+			for (size_t i = 0; i < n; i++) {
+				const unsigned char *e = u + 16 + i * 12;
+				const char *data = buf + 16 + n * 12;
+				size_t dlen = len - 16 - n * 12;
+				const char *k = str_at(data, dlen, rd32(e + 4));
+				const char *v = str_at(data, dlen, rd32(e + 8));
+
+				if (k && v && (r = cb(k, v, ctx)))
+					return r;
+			}
+			return 0;
+		}
+	}
+	/* the new format: header of 48 bytes, entries of 24, strings at
+	 * offsets from the header */
+	if (pos + 48 > len || memcmp(buf + pos, NEW_MAGIC, 20))
+		return -EINVAL;
+	buf += pos;
+	u += pos;
+	len -= pos;
+	n = rd32(u + 20);
+	esz = 24;
+	if (n > (len - 48) / esz)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *e = u + 48 + i * esz;
+		const char *k = str_at(buf, len, rd32(e + 4)), *v = str_at(buf, len, rd32(e + 8));
+
+		if (k && v && (r = cb(k, v, ctx)))
+			return r;
+	}
+	return 0;
+}
+
+struct want {
+	const char *name;	/* libc, or libc.so.6 */
+	const char *sysroot;	/* "" for none */
+	unsigned machine;
+	int elfclass;
+	char *path;
+	size_t len;
+	const char *how;
+};
+
+/* Is SONAME (a file name) what name asks for: exactly it, or name.so and
+ * its versions? */
+static bool names(const char *name, const char *soname)
+{
+	size_t n = strlen(name);
+
+	if (strstr(name, ".so"))
+		return !strcmp(soname, name);
+	return !strncmp(soname, name, n) && !strncmp(soname + n, ".so", 3) &&
+	       (soname[n + 3] == '\0' || soname[n + 3] == '.');
+}
+
+/* Is PATH (in the sysroot) an ELF file of the wanted machine? */
+static bool fits(const struct want *w, const char *path)
+{
+	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true, .no_debug_file = true,
+				  .sysroot = w->sysroot[0] ? w->sysroot : NULL };
+	struct upc_elf *e;
+	bool yes;
+
+	upc_log_quiet(true);
+	yes = !upc_elf_open(path, &o, &e);
+	upc_log_quiet(false);
+	if (!yes)
+		return false;
+	yes = !w->machine ||
+	      (upc_elf_machine(e) == w->machine && upc_elf_class(e) == 32 * w->elfclass);
+	upc_elf_close(e);
+	return yes;
+}
+
+static int take(struct want *w, const char *path, const char *how)
+{
+	if (path[0] != '/' || strlen(path) >= w->len || !fits(w, path))
+		return 0;
+	memcpy(w->path, path, strlen(path) + 1);
+	w->how = how;
+	return 1;
+}
+
+static int from_cache(const char *soname, const char *path, void *ctx)
+{
+	struct want *w = ctx;
+
+	return names(w->name, soname) ? take(w, path, "/etc/ld.so.cache") : 0;
+}
+
+/* The first file of dir that name asks for. */
+static int in_dir(struct want *w, const char *dir, const char *how)
+{
+	char d[PATH_MAX], file[PATH_MAX];
+	struct dirent *de;
+	DIR *dp;
+	int found = 0;
+
+	snprintf(d, sizeof(d), "%s%s", w->sysroot, dir);
+	if (!(dp = opendir(d)))
+		return 0;
+	while (!found && (de = readdir(dp))) {
+		if (!names(w->name, de->d_name))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		found = take(w, file, how);
+	}
+	closedir(dp);
+	return found;
+}
+
+/* The multiarch directory name of a machine (Debian's layout). */
+static const char *triplet(unsigned machine, int elfclass)
+{
+	switch (machine) {
+	case 62: return "x86_64-linux-gnu";
+	case 3: return "i386-linux-gnu";
+	case 183: return "aarch64-linux-gnu";
+	case 40: return "arm-linux-gnueabihf";
+	case 243: return "riscv64-linux-gnu";
+	case 21: return "powerpc64le-linux-gnu";
+	case 22: return elfclass == 2 ? "s390x-linux-gnu" : NULL;
+	default: return NULL;
+	}
+}
+
+static int library(struct want *w)
+{
+	static const char *const dirs[] = { "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+					    "/usr/local/lib" };
+	const struct upc_arch *a = upc_arch_by_machine(w->machine, w->elfclass);
+	const char *t = triplet(w->machine, w->elfclass);
+	char file[PATH_MAX], *text;
+	size_t n;
+	int r = 0;
+
+	snprintf(file, sizeof(file), "%s/etc/ld.so.cache", w->sysroot);
+	if (!upc_read_file(file, 64u << 20, true, &text, &n)) {
+		r = upc_ldcache_foreach(text, n, from_cache, w) > 0;
+		free(text);
+		if (r)
+			return 0;
+	}
+	/* musl: its path file, then its defaults */
+	snprintf(file, sizeof(file), "%s/etc/ld-musl-%s.path", w->sysroot, a ? a->name : "");
+	if (a && !upc_read_file(file, 1 << 16, true, &text, &n)) {
+		char *save = NULL;
+
+		for (char *d = strtok_r(text, ":\n", &save); d && !r;
+		     d = strtok_r(NULL, ":\n", &save))
+			r = d[0] == '/' && in_dir(w, d, "musl's path file");
+		free(text);
+		if (r)
+			return 0;
+	}
+	for (int k = 0; t && k < 2; k++) {
+		snprintf(file, sizeof(file), "%s/%s", k ? "/usr/lib" : "/lib", t);
+		if (in_dir(w, file, "the default directories"))
+			return 0;
+	}
+	for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
+		if (in_dir(w, dirs[k], "the default directories"))
+			return 0;
+	return -ENOENT;
+}
+
+static int program(struct want *w)
+{
+	const char *env = w->sysroot[0] ? NULL : getenv("PATH"), *p;
+	char file[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+
+	for (p = env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; *p;
+	     p += *p == ':') {
+		size_t n = strcspn(p, ":");
+
+		snprintf(file, sizeof(file), "%.*s/%s", (int)n, p, w->name);
+		p += n;
+		snprintf(full, sizeof(full), "%s%s", w->sysroot, file);
+		if (file[0] == '/' && !stat(full, &st) && S_ISREG(st.st_mode) &&
+		    !access(full, X_OK) && take(w, file, "PATH"))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
+		  const char **how)
+{
+	struct want w = { .name = name, .sysroot = sysroot ? sysroot : "", .path = path,
+			  .len = len };
+	const struct upc_arch *a = NULL;
+	struct utsname u;
+	int err;
+
+	if (!name[0] || strchr(name, '/'))
+		return -EINVAL;
+	if (w.sysroot[0]) {
+		/* the target's machine: its shell's */
+		struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true, .no_debug_file = true,
+					  .sysroot = w.sysroot };
+		struct upc_elf *e;
+
+		upc_log_quiet(true);
+		if (!upc_elf_open("/bin/sh", &o, &e)) {
+			w.machine = upc_elf_machine(e);
+			w.elfclass = upc_elf_class(e) / 32;
+			upc_elf_close(e);
+		}
+		upc_log_quiet(false);
+	} else if (!uname(&u) && (a = upc_arch_by_uname(u.machine))) {
+		w.machine = a->machine;
+		w.elfclass = a->elfclass;
+	}
+	err = !strncmp(name, "lib", 3) || strstr(name, ".so") ? library(&w) : program(&w);
+	if (!err && how)
+		*how = w.how;
+	return err;
+}
