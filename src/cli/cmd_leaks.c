@@ -43,6 +43,7 @@ struct pending {
 	bool is_ret;
 };
 
+/* A call site named once, when first seen: (tgid, site) -> its name. */
 struct site_name {
 	long tgid;
 	uint64_t site;
@@ -75,28 +76,50 @@ struct leaks {
 
 /* ---- call sites, named while their process lives ------------------------- */
 
+/* The slot of (tgid, site) in the names table: its own, or the empty one
+ * where it goes (open addressing, at most half full). */
+static struct site_name *site_slot(const struct leaks *k, long tgid, uint64_t site)
+{
+	uint64_t h = (site ^ (uint64_t)tgid << 40) * 0x9e3779b97f4a7c15ull;
+	size_t i = (size_t)(h >> 24) & (k->capnames - 1);
+
+	while (k->names[i].name && (k->names[i].site != site || k->names[i].tgid != tgid))
+		i = (i + 1) & (k->capnames - 1);
+	return &k->names[i];
+}
+
+static bool names_grow(struct leaks *k)
+{
+	struct site_name *old = k->names;
+	size_t ocap = k->capnames;
+
+	k->capnames = ocap ? 2 * ocap : 256;
+	if (!(k->names = calloc(k->capnames, sizeof(*k->names)))) {
+		k->names = old;
+		k->capnames = ocap;
+		return false;
+	}
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].name)
+			*site_slot(k, old[i].tgid, old[i].site) = old[i];
+	free(old);
+	return true;
+}
+
 static const char *site_name(struct leaks *k, long tgid, uint64_t site)
 {
 	char frame[24], out[PATH_MAX + 128];
 	struct site_name *n;
 
-	for (size_t i = 0; i < k->nnames; i++)
-		if (k->names[i].site == site && k->names[i].tgid == tgid)
-			return k->names[i].name;
-	if (k->nnames == MAX_SITE_NAMES)
+	if (k->capnames && (n = site_slot(k, tgid, site))->name)
+		return n->name;
+	if (k->nnames == MAX_SITE_NAMES ||
+	    (2 * (k->nnames + 1) > k->capnames && !names_grow(k)))
 		return NULL;
-	if (k->nnames == k->capnames) {
-		size_t cap = k->capnames ? 2 * k->capnames : 64;
-
-		if (!(n = realloc(k->names, cap * sizeof(*n))))
-			return NULL;
-		k->names = n;
-		k->capnames = cap;
-	}
 	snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)site);
 	if (!symbolize_frame(k->sym, tgid, frame, strlen(frame), out, sizeof(out)))
 		snprintf(out, sizeof(out), "0x%llx", (unsigned long long)site);
-	n = &k->names[k->nnames];
+	n = site_slot(k, tgid, site);
 	if (!(n->name = strdup(out)))
 		return NULL;
 	n->tgid = tgid;
@@ -733,7 +756,7 @@ static int leaks(int argc, char **argv)
 	upc_tracefs_close(k.s.t);
 	upc_leaks_free(k.l);
 	symbolize_free(k.sym);
-	for (size_t i = 0; i < k.nnames; i++)
+	for (size_t i = 0; i < k.capnames; i++)
 		free(k.names[i].name);
 	free(k.names);
 	free(k.pend);
