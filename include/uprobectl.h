@@ -591,8 +591,18 @@ int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_
 /* ---- files and processes ----------------------------------------------------- */
 
 /* In the text of a /proc/PID/maps, the file mapped at addr (into path) and
- * addr's offset in that file; -ENOENT when no file is mapped there. */
-int upc_maps_find(const char *maps, uint64_t addr, char *path, size_t len, uint64_t *off);
+ * addr's offset in that file; -ENOENT when no file is mapped there. With
+ * pid > 0, path is where this process can open that very file (see
+ * upc_proc_file), and -ENOENT when it cannot. */
+int upc_maps_find(const char *maps, long pid, uint64_t addr, char *path, size_t len,
+		  uint64_t *off);
+/* Where this process can open the file process pid maps as MAPPED (a path
+ * as its /proc/PID/maps shows it, with DEV "maj:min" in hex and inode INO):
+ * MAPPED itself when it names that file here (our mount namespace, a
+ * chroot in it), else through /proc/PID/root (another mount namespace).
+ * -ENOENT when neither does: deleted, or replaced since it was mapped. */
+int upc_proc_file(long pid, const char *mapped, const char *dev, uint64_t ino, char *out,
+		  size_t len);
 /* Hex digits without 0x (len bytes), as the kernel prints addresses. */
 int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
 

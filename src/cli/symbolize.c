@@ -47,9 +47,9 @@ bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out
 		return false;
 	if ((c->pid != pid && !load_maps(c, pid)) || !c->maps)
 		return false;
-	if (upc_maps_find(c->maps, addr, path, sizeof(path), &off)) {
+	if (upc_maps_find(c->maps, pid, addr, path, sizeof(path), &off)) {
 		/* a mapping made since: read the maps again, once */
-		if (!load_maps(c, pid) || upc_maps_find(c->maps, addr, path, sizeof(path), &off))
+		if (!load_maps(c, pid) || upc_maps_find(c->maps, pid, addr, path, sizeof(path), &off))
 			return false;
 	}
 	if (strcmp(c->path, path)) {

@@ -41,41 +41,48 @@ static int found(const char *file, char *path, size_t len)
 	return 0;
 }
 
-/* The files with code that pid maps, the program first. */
+/* The files with code that pid maps, the program first, each through the
+ * path this process can open it by (upc_proc_file: a process in another
+ * mount namespace maps files that are only under /proc/PID/root here). */
 static int of_process(long pid, char *path, size_t len)
 {
-	char link[64], file[PATH_MAX], *maps;
+	char link[64], exe[PATH_MAX], file[PATH_MAX], mapped[PATH_MAX], dev[32], *maps;
 	size_t n;
 	ssize_t r;
 	int err;
 
 	snprintf(link, sizeof(link), "/proc/%ld/exe", pid);
-	r = readlink(link, file, sizeof(file) - 1);
-	if (r > 0) {
-		file[r] = '\0';
-		if (has_malloc(file))
-			return found(file, path, len);
-	}
+	r = readlink(link, exe, sizeof(exe) - 1);
+	exe[r > 0 ? r : 0] = '\0';
 	snprintf(link, sizeof(link), "/proc/%ld/maps", pid);
 	if ((err = upc_read_file(link, 64u << 20, false, &maps, &n)))
 		return err == -ENOENT ? -ESRCH : err;
 	err = -ENOENT;
-	for (const char *l = maps, *nl; err == -ENOENT && *l; l = nl + !!*nl) {
-		const char *p = l, *tok[6];
-		size_t tl[6];
-		int k = 0;
+	for (int pass = 0; pass < 2 && err == -ENOENT; pass++) {
+		for (const char *l = maps, *nl; err == -ENOENT && *l; l = nl + !!*nl) {
+			const char *p = l, *tok[6];
+			size_t tl[6];
+			uint64_t ino;
+			int k = 0;
 
-		nl = strchr(l, '\n');
-		nl = nl ? nl : l + strlen(l);
-		while (k < 6 && upc_token(&p, nl, &tok[k], &tl[k]))
-			k++;
-		/* "start-end perms offset dev inode /path": executable ones */
-		if (k < 6 || tl[1] < 3 || tok[1][2] != 'x' || tok[5][0] != '/' ||
-		    tl[5] >= sizeof(file))
-			continue;
-		snprintf(file, sizeof(file), "%.*s", (int)tl[5], tok[5]);
-		if (has_malloc(file))
-			err = found(file, path, len);
+			nl = strchr(l, '\n');
+			nl = nl ? nl : l + strlen(l);
+			while (k < 6 && upc_token(&p, nl, &tok[k], &tl[k]))
+				k++;
+			/* "start-end perms offset dev inode /path": executable
+			 * ones; the program's on the first pass */
+			if (k < 6 || tl[1] < 3 || tok[1][2] != 'x' || tok[5][0] != '/' ||
+			    tl[5] >= sizeof(mapped) || tl[3] >= sizeof(dev) ||
+			    upc_parse_u64(tok[4], tl[4], &ino))
+				continue;
+			snprintf(mapped, sizeof(mapped), "%.*s", (int)tl[5], tok[5]);
+			snprintf(dev, sizeof(dev), "%.*s", (int)tl[3], tok[3]);
+			if ((pass == 0) != !strcmp(mapped, exe) ||
+			    upc_proc_file(pid, mapped, dev, ino, file, sizeof(file)))
+				continue;
+			if (has_malloc(file))
+				err = found(file, path, len);
+		}
 	}
 	free(maps);
 	return err;

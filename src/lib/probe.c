@@ -256,9 +256,16 @@ static int probe_path(struct upc_elf *elf, const struct upc_probe_opts *o, struc
 	upc_elf_file_id(elf, &p->dev, &p->ino);
 	if (!realpath(file, real) || stat(real, &st) || (uint64_t)st.st_dev != p->dev ||
 	    (uint64_t)st.st_ino != p->ino) {
-		pr_err("%s: the file changed while it was read (replaced, or a link moved); "
-		       "try again", file);
-		return -ESTALE;
+		/* a file of a process in another mount namespace, through
+		 * /proc/PID/root: realpath follows that link to a root our
+		 * namespace names otherwise; the path as given names the file */
+		if (strncmp(file, "/proc/", 6) || stat(file, &st) ||
+		    (uint64_t)st.st_dev != p->dev || (uint64_t)st.st_ino != p->ino) {
+			pr_err("%s: the file changed while it was read (replaced, or a link "
+			       "moved); try again", file);
+			return -ESTALE;
+		}
+		snprintf(real, sizeof(real), "%s", file);
 	}
 	snprintf(p->path, sizeof(p->path), "%s", real);
 	return strcmp(real, file) ? upc_check_path(real) : 0;

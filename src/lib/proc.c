@@ -1,11 +1,61 @@
 // SPDX-License-Identifier: MIT
 /* Running processes as /proc shows them: which file a code address of a
- * process comes from, and where in that file. */
+ * process comes from, where in that file, and under which path this
+ * process can open it (a process in a chroot or in another mount namespace
+ * maps files that are elsewhere, or nowhere, in ours). */
+#include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "upc_internal.h"
 
-int upc_maps_find(const char *maps, uint64_t addr, char *path, size_t len, uint64_t *off)
+/* Does path name the file of device maj:min and inode ino? */
+static bool is_file(const char *path, unsigned maj, unsigned min, uint64_t ino)
+{
+	struct stat st;
+
+	return !stat(path, &st) && major(st.st_dev) == maj && minor(st.st_dev) == min &&
+	       (uint64_t)st.st_ino == ino;
+}
+
+int upc_proc_file(long pid, const char *mapped, const char *dev, uint64_t ino, char *out,
+		  size_t len)
+{
+	char link[64], root[PATH_MAX], path[PATH_MAX + 64];
+	unsigned maj, min;
+	ssize_t n;
+
+	if (sscanf(dev, "%x:%x", &maj, &min) != 2)
+		return -EINVAL;
+	/* as it is: a process of our mount namespace (a chroot included,
+	 * since the kernel names its files from our root) */
+	snprintf(path, sizeof(path), "%s", mapped);
+	if (!is_file(path, maj, min, ino) && pid > 0) {
+		/* through its root: the maps name the file from its namespace's
+		 * root, which may lie below the process's own */
+		snprintf(link, sizeof(link), "/proc/%ld/root", pid);
+		n = readlink(link, root, sizeof(root) - 1);
+		root[n > 0 ? n : 0] = '\0';
+		n = (ssize_t)strlen(root);
+		if (n > 1 && !strncmp(mapped, root, (size_t)n) && mapped[n] == '/')
+			snprintf(path, sizeof(path), "%s%s", link, mapped + n);
+		else
+			snprintf(path, sizeof(path), "%s%s", link, mapped);
+		if (!is_file(path, maj, min, ino))
+			return -ENOENT;
+	} else if (!is_file(path, maj, min, ino)) {
+		return -ENOENT;
+	}
+	if (strlen(path) >= len)
+		return -ENAMETOOLONG;
+	memcpy(out, path, strlen(path) + 1);
+	return 0;
+}
+
+int upc_maps_find(const char *maps, long pid, uint64_t addr, char *path, size_t len,
+		  uint64_t *off)
 {
 	/* "start-end perms offset dev inode path" */
 	for (const char *l = maps, *nl; *l; l = nl + 1) {
@@ -30,6 +80,16 @@ int upc_maps_find(const char *maps, uint64_t addr, char *path, size_t len, uint6
 			return -ENOENT;
 		snprintf(path, len, "%.*s", (int)fl, file);
 		*off = addr - start + pgoff;
+		if (pid > 0) {
+			char d[32], mapped[PATH_MAX];
+			uint64_t inode;
+
+			snprintf(d, sizeof(d), "%.*s", (int)dl, dev);
+			snprintf(mapped, sizeof(mapped), "%s", path);
+			if (upc_parse_u64(ino, il, &inode) ||
+			    upc_proc_file(pid, mapped, d, inode, path, len))
+				return -ENOENT;
+		}
 		return 0;
 	}
 	return -ENOENT;

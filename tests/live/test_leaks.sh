@@ -119,6 +119,38 @@ same "$work/exp4a" "one of two processes"
 kill "$a" "$lpid"
 check left_alone
 
+# --- a process in a chroot, and in a chroot on a tmpfs of another mount
+# namespace (its files are then only under /proc/PID/root here)
+croot=$work/root
+mkdir -p "$croot/tmp" "$work/mnt"
+cp "$L" "$croot/leaky"
+for f in $(ldd "$L" | grep -o '/[^ ]*'); do
+	mkdir -p "$croot$(dirname "$f")"
+	cp "$f" "$croot$f"
+done
+contained() {	# contained NAME PREFIX CMD...: leaky started by CMD, traced
+	# with -p; its allocator must be found under PREFIX
+	what=$1 prefix=$2
+	shift 2
+	"$@" >"$work/c.pid" &
+	pids="$pids $!"
+	wait_for "$work/c.pid" "$!" || ko "$what: leaky did not start ($(cat "$work/c.pid"))"
+	lpid=$(cat "$work/c.pid")
+	"$U" leaks --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
+	upid=$!
+	wait_armed $upid || ko "$what: no probe armed, $(cat "$work/err")"
+	kill -USR1 "$lpid"
+	wait $upid || ko "$what: leaks -p: exit $?, $(cat "$work/err")"
+	cp "/proc/$lpid/root/tmp/exp" "$work/exp.c" || ko "$what: no expectations"
+	same "$work/exp.c" "$what"
+	json ".allocator | startswith(\"$prefix\")" "$what: the allocator under $prefix"
+	kill "$lpid"
+	check left_alone
+}
+contained chroot "$croot" chroot "$croot" /leaky /tmp/exp wait
+contained "mount namespace" /proc/ unshare -m sh -c \
+	"mount -t tmpfs tmpfs '$work/mnt' && cp -a '$croot/.' '$work/mnt/' && exec chroot '$work/mnt' /leaky /tmp/exp wait"
+
 # --- --mmap: the anonymous mapping never unmapped, not the file's
 MMAP=1
 "$U" leaks --json --mmap -- "$L" "$work/exp10" >"$work/out" 2>"$work/err" ||
