@@ -37,10 +37,14 @@ static const unsigned char fn_nargs[UPC_AF_COUNT] = { 1, 2, 2, 3, 1, 2, 2, 1, 1,
  * time stamps) to be settled in time order. */
 #define SETTLE_NS 10000000ull
 
+#define MAX_FRAMES 8		/* of a call stack (--stack) */
+
 struct pending {
 	struct upc_alloc_call c;	/* fn, tid, ts: of a return too */
 	uint64_t ret;
 	bool is_ret;
+	unsigned nframes;		/* the kernel's user stack (--stack) */
+	uint64_t frames[MAX_FRAMES];
 };
 
 /* A call site named once, when first seen: (tgid, site) -> its name. */
@@ -70,6 +74,8 @@ struct leaks {
 	size_t head, npend, cappend;
 	uint64_t lost, records, tick_records, last_ts;
 	bool lost_unknown;
+	long stack_at;			/* the pending entry frames go to, or -1 */
+	bool stacks_seen;		/* the kernel recorded a user stack */
 	double started, last_tick, last_report;
 	int err;			/* what stopped the tracking */
 };
@@ -162,14 +168,54 @@ static uint64_t arg(const struct upc_record *r, const char *name)
 	return x;
 }
 
+/* The call stack of an entry, caller first: the return address (which the
+ * kernel's frame-pointer walk misses at a function's first instruction),
+ * then the kernel's frames past the allocator function itself; named once,
+ * when first seen, under a key made of its addresses. */
+static uint64_t stack_site(struct leaks *k, const struct pending *p)
+{
+	uint64_t f[MAX_FRAMES + 1], h = 1469598103934665603ull;
+	char out[2048], frame[24], name[PATH_MAX + 128];
+	struct site_name *n;
+	unsigned nf = 0;
+	size_t used = 0;
+
+	f[nf++] = p->c.site;
+	for (unsigned i = 1; i < p->nframes && nf <= MAX_FRAMES; i++)
+		if (i > 1 || p->frames[i] != p->c.site)
+			f[nf++] = p->frames[i];
+	for (unsigned i = 0; i < nf; i++)
+		h = (h ^ f[i]) * 1099511628211ull;
+	if (k->capnames && (n = site_slot(k, p->c.tgid, h))->name)
+		return h;
+	if (k->nnames == MAX_SITE_NAMES || (2 * (k->nnames + 1) > k->capnames && !names_grow(k)))
+		return p->c.site;
+	for (unsigned i = 0; i < nf && used < sizeof(out) - 1; i++) {
+		snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)f[i]);
+		if (!symbolize_frame(k->sym, p->c.tgid, frame, strlen(frame), name, sizeof(name)))
+			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)f[i]);
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", i ? " <- " : "",
+					 name);
+	}
+	n = site_slot(k, p->c.tgid, h);
+	if (!(n->name = strdup(out)))
+		return p->c.site;
+	n->tgid = p->c.tgid;
+	n->site = h;
+	k->nnames++;
+	return h;
+}
+
 /* Settle the records made at or before upto, in time order. */
 static void settle(struct leaks *k, uint64_t upto)
 {
 	int err = 0;
 
 	for (; k->head < k->npend && k->pend[k->head].c.ts <= upto && !k->err; k->head++) {
-		const struct pending *p = &k->pend[k->head];
+		struct pending *p = &k->pend[k->head];
 
+		if (k->s.stack && !p->is_ret && RETURNS(p->c.fn))
+			p->c.site = stack_site(k, p);
 		if (p->c.fn == UPC_AF_COUNT)	/* an exec */
 			upc_leaks_forget(k->l, p->c.tgid);
 		else if (p->is_ret)
@@ -229,6 +275,32 @@ static void on_line(void *ctx, const char *line, size_t n)
 	case UPC_REC_ENTRY:
 	case UPC_REC_RETURN:
 		break;
+	case UPC_REC_STACK:
+		/* the user stack of the latest entry of that thread */
+		k->stack_at = -1;
+		for (size_t i = k->npend; k->s.stack && i-- > k->head;)
+			if (k->pend[i].c.tid == r.pid) {
+				if (!k->pend[i].is_ret && !k->pend[i].nframes)
+					k->stack_at = (long)i;
+				break;
+			}
+		return;
+	case UPC_REC_FRAME: {
+		struct pending *e = k->stack_at >= 0 ? &k->pend[k->stack_at] : NULL;
+		const char *f = r.frame.p;
+		size_t fl = r.frame.n;
+		uint64_t a;
+
+		if (fl > 2 && f[0] == '<' && f[fl - 1] == '>')
+			f++, fl -= 2;
+		else if (fl > 2 && f[0] == '0' && f[1] == 'x')
+			f += 2, fl -= 2;
+		if (e && e->nframes < MAX_FRAMES && !upc_parse_xdigits(f, fl, &a) && a) {
+			e->frames[e->nframes++] = a;
+			k->stacks_seen |= e->nframes > 1;
+		}
+		return;
+	}
 	case UPC_REC_OTHER:
 		/* an exec: what the old image allocated went with it */
 		if (r.event.n == 18 && !memcmp(r.event.p, "sched_process_exec", 18) &&
@@ -245,6 +317,7 @@ static void on_line(void *ctx, const char *line, size_t n)
 	if (k->err || (fn = event_of(k, &r, &p.is_ret)) < 0)
 		return;
 	k->records++;
+	k->stack_at = -1;
 	p.c.ts = upc_record_ts_ns(&r, &p.c.ts) ? k->last_ts : p.c.ts;
 	if (p.c.ts > k->last_ts)
 		k->last_ts = p.c.ts;
@@ -262,7 +335,8 @@ static void on_line(void *ctx, const char *line, size_t n)
 		}
 		if (RETURNS(fn)) {
 			p.c.site = arg(&r, "site");
-			site_name(k, p.c.tgid, p.c.site);
+			if (!k->s.stack)
+				site_name(k, p.c.tgid, p.c.site);
 		}
 	}
 	if (queue(k, &p))
@@ -400,7 +474,7 @@ static int report(struct leaks *k)
 		json_kv_u64(&j, "untracked", t.untracked);
 		json_kv_u64(&j, "untracked_bytes", t.untracked_bytes);
 		json_kv_u64(&j, "unpaired", t.unpaired);
-		json_kv_str(&j, "depth", "caller");
+		json_kv_str(&j, "depth", k->stacks_seen ? "stack" : "caller");
 		json_key(&j, "sites");
 		json_arr(&j);
 		for (size_t i = 0; i < top; i++) {
@@ -440,7 +514,10 @@ static int report(struct leaks *k)
 			       "or freed again by the allocator itself, as glibc's thread exit "
 			       "does with its cache)\n",
 			       (unsigned long long)t.unknown_frees);
-		printf("call site: the caller of the allocator%s\n",
+		printf("%s%s\n", k->stacks_seen ? "call stack: the caller, then the kernel's "
+		       "user stack (frame pointers)" : k->s.stack ? "call site: the caller only "
+		       "(this kernel recorded no user stacks)" : "call site: the caller of the "
+		       "allocator (--stack for deeper frames)",
 		       k->min_age > 0 ? "; younger allocations left out (--min-age)" : "");
 		printf("%12s %8s %10s  %s\n", "BYTES", "ALLOCS", "OLDEST", "CALL SITE");
 		for (size_t i = 0; i < top; i++) {
@@ -654,6 +731,9 @@ static int leaks_opt(struct leaks *k, int opt, const char *arg)
 	case OPT_MMAP:
 		k->mmap = true;
 		return 0;
+	case OPT_STACK:
+		k->s.stack = true;
+		return 0;
 	case OPT_JSON:
 		cli_json = true;
 		return 0;
@@ -678,6 +758,7 @@ static int leaks(int argc, char **argv)
 		{ "top", 1, NULL, OPT_TOP },
 		{ "max-tracked", 1, NULL, OPT_MAX_TRACKED },
 		{ "mmap", 0, NULL, OPT_MMAP },
+		{ "stack", 0, NULL, OPT_STACK },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct session_sink sink = { on_line, NULL, on_flush, on_done, on_tick, NULL };
@@ -685,7 +766,7 @@ static int leaks(int argc, char **argv)
 	struct upc_kernel_error ke;
 	struct session_sink kk = sink;
 	struct leaks k = { .tfs = TFS_ARGS_INIT, .s = SESSION_INIT, .top = 10,
-			   .max_tracked = 100000 };
+			   .max_tracked = 100000, .stack_at = -1 };
 	int opt, nargs, err, wstatus = 0, status = 0;
 	bool exited = false;
 

@@ -95,6 +95,26 @@ check kill -0 "$lpid"
 kill "$lpid"
 check left_alone
 
+# --- --stack: the caller, then the kernel's user stack (leaky is built -O0,
+# with frame pointers): the same sites, each with the function that called it
+start_waiting exps wait
+"$U" leaks --json --stack -d 60 -p "$lpid" >"$work/out" 2>"$work/err" &
+upid=$!
+wait_armed $upid || ko "--stack: no probe armed"
+kill -USR1 "$lpid"
+wait_for "$work/exps" || ko "--stack: leaky did not finish"
+sleep 0.5
+kill -INT $upid
+wait $upid || ko "leaks --stack: exit $?, $(cat "$work/err")"
+same "$work/exps" "--stack"
+json '.depth == "stack"' "--stack: the report says it has stacks"
+json '[.sites[] | select(.site | startswith("leak_malloc+")) | .site | test(" <- thread_main\\+0x[0-9a-f]+ \\(/tmp/upc-leaky\\) <- ")] | length > 0 and all' \
+	"--stack: leak_malloc called from thread_main"
+json '[.sites[] | select(.site | startswith("leak_calloc+")) | .site | test(" <- main\\+")] | length > 0 and all' \
+	"--stack: leak_calloc called from main"
+kill "$lpid"
+check left_alone
+
 # --- a process that exits while traced: the report comes when it has gone
 start_waiting exp3 wait-exit
 "$U" leaks --json -d 30 -p "$lpid" >"$work/out" 2>"$work/err" &

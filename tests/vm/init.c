@@ -547,6 +547,14 @@ static void leaks(void)
 		      b, n, want_b, want_n);
 	}
 	check(lines == 6, "leaks: leaky wrote its 6 sites");
+	/* --stack where the kernel records no user stacks (arm64 before 6.10):
+	 * said, and the callers still exact */
+	U("leaks", "--json", "--stack", "--", "/tmp/leaky", "/tmp/leaky.exp");
+	show("leaks --stack -- /tmp/leaky");
+	leaked(R.out, "leak_malloc", &b, &n);
+	check(R.status == 0 && strstr(R.out, "\"depth\":\"caller\"") && b == 1200 && n == 12,
+	      "leaks --stack: this kernel records no user stacks, and the report says so; "
+	      "leak_malloc still %lu B in %lu", b, n);
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "leaks: no probe left");
 	check(no_instances(), "leaks: no instance left");
 }
