@@ -12,7 +12,7 @@
 #include "upc_internal.h"
 
 /* Does path name the file of device maj:min and inode ino? */
-static bool is_file(const char *path, unsigned maj, unsigned min, uint64_t ino)
+static bool is_file(const char *path, uint64_t maj, uint64_t min, uint64_t ino)
 {
 	struct stat st;
 
@@ -24,10 +24,13 @@ int upc_proc_file(long pid, const char *mapped, const char *dev, uint64_t ino, c
 		  size_t len)
 {
 	char link[64], root[PATH_MAX], path[PATH_MAX + 64];
-	unsigned maj, min;
+	const char *colon = strchr(dev, ':');
+	uint64_t maj, min;
 	ssize_t n;
 
-	if (sscanf(dev, "%x:%x", &maj, &min) != 2)
+	/* "maj:min" in hex, as maps prints them */
+	if (!colon || upc_parse_xdigits(dev, (size_t)(colon - dev), &maj) ||
+	    upc_parse_xdigits(colon + 1, strlen(colon + 1), &min))
 		return -EINVAL;
 	/* as it is: a process of our mount namespace (a chroot included,
 	 * since the kernel names its files from our root) */
