@@ -14,7 +14,8 @@
 #                    libc6-dbg (libc's debug file: the stack test names its static start code),
 #                    bpftrace (the answers suites compare count and hist with it),
 #                    valgrind (leaks is compared with its --leak-check=full),
-#                    musl-tools (a musl program's libc, for library names),
+#                    musl-tools (a musl program's libc, for library names), mount
+#                    (leaks traces a process in a mount namespace of a tmpfs),
 #                    prometheus (promtool) and prometheus-node-exporter (metrics)
 #   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
