@@ -161,6 +161,9 @@ int upc_elf_foreach_sym(struct upc_elf *elf, upc_sym_cb cb, void *ctx);
  * says where it was found. -ENOENT when nothing fits. */
 int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
 		  const char **how);
+/* A program through PATH alone, as execvp runs it (a name with no '/'),
+ * of the running kernel's machine: 0, -EINVAL or -ENOENT. */
+int upc_find_program(const char *name, char *path, size_t len);
 /* Each (soname, path) of an ld.so.cache image (old, new or both formats);
  * a non-zero return of cb stops the walk and is returned. -EINVAL when it
  * is no cache. */
@@ -520,8 +523,8 @@ uint64_t upc_pairing_unmatched(const struct upc_pairing *p);
 /* ---- leaks: allocations not yet freed ------------------------------------------ */
 
 /* The file whose malloc a process uses (pid > 0: the files it maps), or a
- * program not started yet (pid <= 0: EXE, then its DT_NEEDED libraries in
- * its loader's directory and the usual ones, then the loader): the first
+ * program not started yet (pid <= 0: EXE, then its DT_NEEDED libraries as
+ * upc_find_file finds them, then the loader): the first
  * that defines malloc, the program first, as the loader binds. -ENOENT when
  * none does (a stripped static program), -ESRCH for no such process. */
 int upc_allocator_find(long pid, const char *exe, char *path, size_t len);

@@ -4,8 +4,8 @@
  * order the dynamic loader binds symbols, the program first (a static
  * program, or one that brings its own allocator), then its libraries. For
  * a running process they are the files it maps; for a program not started
- * yet, its DT_NEEDED libraries in its loader's directory and the usual
- * ones, then the loader itself (musl's is its C library).
+ * yet, its DT_NEEDED libraries as the dynamic linker finds them
+ * (upc_find_file), then the loader itself (musl's is its C library).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -89,36 +89,29 @@ static int of_process(long pid, char *path, size_t len)
 }
 
 struct needed {
-	const char *dirs[8];
-	int ndirs;
 	char *path;
 	size_t len;
 	int err;
 };
 
+/* A DT_NEEDED library, found as the dynamic linker finds it. */
 static int try_needed(const char *lib, void *ctx)
 {
 	struct needed *c = ctx;
 	char file[PATH_MAX];
 
-	if (strchr(lib, '/'))
+	if (upc_find_file(lib, NULL, file, sizeof(file), NULL) || !has_malloc(file))
 		return 0;
-	for (int i = 0; i < c->ndirs; i++) {
-		snprintf(file, sizeof(file), "%s/%s", c->dirs[i], lib);
-		if (!access(file, R_OK) && has_malloc(file)) {
-			c->err = found(file, c->path, c->len);
-			return 1;
-		}
-	}
-	return 0;
+	c->err = found(file, c->path, c->len);
+	return 1;
 }
 
 /* A program not started yet: itself, its libraries, its loader. */
 static int of_program(const char *exe, char *path, size_t len)
 {
 	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true, .no_debug_file = true };
-	char interp[PATH_MAX], real[PATH_MAX], idir[PATH_MAX];
 	struct needed c = { .path = path, .len = len, .err = -ENOENT };
+	char interp[PATH_MAX];
 	struct upc_elf *e;
 	int err;
 
@@ -126,17 +119,8 @@ static int of_program(const char *exe, char *path, size_t len)
 		return found(exe, path, len);
 	if ((err = upc_elf_open(exe, &o, &e)))
 		return err;
-	if (!upc_elf_interp(e, interp, sizeof(interp)) && realpath(interp, real)) {
-		snprintf(idir, sizeof(idir), "%s", real);
-		*strrchr(idir, '/') = '\0';
-		c.dirs[c.ndirs++] = idir;
-	} else {
+	if (upc_elf_interp(e, interp, sizeof(interp)))
 		interp[0] = '\0';
-	}
-	c.dirs[c.ndirs++] = "/lib64";
-	c.dirs[c.ndirs++] = "/usr/lib64";
-	c.dirs[c.ndirs++] = "/lib";
-	c.dirs[c.ndirs++] = "/usr/lib";
 	upc_elf_foreach_needed(e, try_needed, &c);
 	upc_elf_close(e);
 	if (c.err == -ENOENT && interp[0] && has_malloc(interp))
