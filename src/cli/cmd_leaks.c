@@ -112,26 +112,51 @@ static bool names_grow(struct leaks *k)
 	return true;
 }
 
-static const char *site_name(struct leaks *k, long tgid, uint64_t site)
+/* The name of (tgid, key), or NULL when it has none yet. */
+static const char *site_known(const struct leaks *k, long tgid, uint64_t key)
 {
-	char frame[24], out[PATH_MAX + 128];
-	struct site_name *n;
+	return k->capnames ? site_slot(k, tgid, key)->name : NULL;
+}
 
-	if (k->capnames && (n = site_slot(k, tgid, site))->name)
-		return n->name;
-	if (k->nnames == MAX_SITE_NAMES ||
-	    (2 * (k->nnames + 1) > k->capnames && !names_grow(k)))
-		return NULL;
-	snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)site);
-	if (!symbolize_frame(k->sym, tgid, frame, strlen(frame), out, sizeof(out)))
-		snprintf(out, sizeof(out), "0x%llx", (unsigned long long)site);
-	n = site_slot(k, tgid, site);
-	if (!(n->name = strdup(out)))
+/* Is there room for one more name? */
+static bool site_room(struct leaks *k)
+{
+	return k->nnames < MAX_SITE_NAMES &&
+	       (2 * (k->nnames + 1) <= k->capnames || names_grow(k));
+}
+
+/* Name (tgid, key) (after site_room); the name, or NULL without memory. */
+static const char *site_add(struct leaks *k, long tgid, uint64_t key, const char *name)
+{
+	struct site_name *n = site_slot(k, tgid, key);
+
+	if (!(n->name = strdup(name)))
 		return NULL;
 	n->tgid = tgid;
-	n->site = site;
+	n->site = key;
 	k->nnames++;
 	return n->name;
+}
+
+/* addr of process tgid as "symbol+0xOFF (file)", or its raw value. */
+static void frame_name(struct leaks *k, long tgid, uint64_t addr, char *out, size_t len)
+{
+	char frame[24];
+
+	snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)addr);
+	if (!symbolize_frame(k->sym, tgid, frame, strlen(frame), out, len))
+		snprintf(out, len, "0x%llx", (unsigned long long)addr);
+}
+
+static const char *site_name(struct leaks *k, long tgid, uint64_t site)
+{
+	char out[PATH_MAX + 128];
+	const char *known = site_known(k, tgid, site);
+
+	if (known || !site_room(k))
+		return known;
+	frame_name(k, tgid, site, out, sizeof(out));
+	return site_add(k, tgid, site, out);
 }
 
 /* ---- the records ------------------------------------------------------------- */
@@ -175,8 +200,7 @@ static uint64_t arg(const struct upc_record *r, const char *name)
 static uint64_t stack_site(struct leaks *k, const struct pending *p)
 {
 	uint64_t f[MAX_FRAMES + 1], h = 1469598103934665603ull;
-	char out[2048], frame[24], name[PATH_MAX + 128];
-	struct site_name *n;
+	char out[2048], name[PATH_MAX + 128];
 	unsigned nf = 0;
 	size_t used = 0;
 
@@ -186,24 +210,16 @@ static uint64_t stack_site(struct leaks *k, const struct pending *p)
 			f[nf++] = p->frames[i];
 	for (unsigned i = 0; i < nf; i++)
 		h = (h ^ f[i]) * 1099511628211ull;
-	if (k->capnames && (n = site_slot(k, p->c.tgid, h))->name)
+	if (site_known(k, p->c.tgid, h))
 		return h;
-	if (k->nnames == MAX_SITE_NAMES || (2 * (k->nnames + 1) > k->capnames && !names_grow(k)))
+	if (!site_room(k))
 		return p->c.site;
 	for (unsigned i = 0; i < nf && used < sizeof(out) - 1; i++) {
-		snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)f[i]);
-		if (!symbolize_frame(k->sym, p->c.tgid, frame, strlen(frame), name, sizeof(name)))
-			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)f[i]);
+		frame_name(k, p->c.tgid, f[i], name, sizeof(name));
 		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", i ? " <- " : "",
 					 name);
 	}
-	n = site_slot(k, p->c.tgid, h);
-	if (!(n->name = strdup(out)))
-		return p->c.site;
-	n->tgid = p->c.tgid;
-	n->site = h;
-	k->nnames++;
-	return h;
+	return site_add(k, p->c.tgid, h, out) ? h : p->c.site;
 }
 
 /* Settle the records made at or before upto, in time order. */
@@ -654,25 +670,6 @@ static int define_probes(struct leaks *k)
 	return err;
 }
 
-/* The program -- COMMAND runs: its path, as execvp finds it. */
-static int program(const char *cmd, char *path, size_t len)
-{
-	const char *env = getenv("PATH"), *p;
-	char file[PATH_MAX];
-
-	if (strchr(cmd, '/'))
-		return realpath(cmd, path) && strlen(path) < len ? 0 : -ENOENT;
-	for (p = env ? env : "/usr/local/bin:/usr/bin:/bin"; *p; p += *p == ':') {
-		size_t n = strcspn(p, ":");
-
-		snprintf(file, sizeof(file), "%.*s/%s", (int)n, n ? p : ".", cmd);
-		p += n;
-		if (!access(file, X_OK) && realpath(file, path))
-			return 0;
-	}
-	return -ENOENT;
-}
-
 static int find_allocator(struct leaks *k)
 {
 	char exe[PATH_MAX];
@@ -691,8 +688,11 @@ static int find_allocator(struct leaks *k)
 		snprintf(k->alloc, sizeof(k->alloc), "%s", file);
 		return 0;
 	}
-	if (k->cmd && program(k->cmd[0], exe, sizeof(exe))) {
-		cli_err("%s: no such program", k->cmd[0]);
+	/* the program -- COMMAND runs, as execvp finds it */
+	if (k->cmd && (strchr(k->cmd[0], '/') ? !realpath(k->cmd[0], exe) :
+		       upc_find_program(k->cmd[0], exe, sizeof(exe)) != 0)) {
+		cli_err("%s: no such program%s (a script? name the allocator with --lib FILE)",
+			k->cmd[0], strchr(k->cmd[0], '/') ? "" : " of this machine in PATH");
 		return -EINVAL;
 	}
 	err = upc_allocator_find(k->cmd ? -1 : k->s.pid, exe, k->alloc, sizeof(k->alloc));

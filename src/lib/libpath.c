@@ -236,36 +236,55 @@ static int program(struct want *w)
 	return -ENOENT;
 }
 
-int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
-		  const char **how)
+/* A lookup of name inside sysroot ("" for none), for the machine and class
+ * of the running kernel or of the sysroot's /bin/sh. */
+static int want_init(struct want *w, const char *name, const char *sysroot, char *path,
+		     size_t len)
 {
-	struct want w = { .name = name, .sysroot = sysroot ? sysroot : "", .path = path,
-			  .len = len };
-	const struct upc_arch *a = NULL;
+	const struct upc_arch *a;
 	struct utsname u;
-	int err;
 
+	*w = (struct want){ .name = name, .sysroot = sysroot ? sysroot : "", .path = path,
+			    .len = len };
 	if (!name[0] || strchr(name, '/'))
 		return -EINVAL;
-	if (w.sysroot[0]) {
+	if (w->sysroot[0]) {
 		/* the target's machine: its shell's */
 		struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true, .no_debug_file = true,
-					  .sysroot = w.sysroot };
+					  .sysroot = w->sysroot };
 		struct upc_elf *e;
 
 		upc_log_quiet(true);
 		if (!upc_elf_open("/bin/sh", &o, &e)) {
-			w.machine = upc_elf_machine(e);
-			w.elfclass = upc_elf_class(e) / 32;
+			w->machine = upc_elf_machine(e);
+			w->elfclass = upc_elf_class(e) / 32;
 			upc_elf_close(e);
 		}
 		upc_log_quiet(false);
 	} else if (!uname(&u) && (a = upc_arch_by_uname(u.machine))) {
-		w.machine = a->machine;
-		w.elfclass = a->elfclass;
+		w->machine = a->machine;
+		w->elfclass = a->elfclass;
 	}
-	err = !strncmp(name, "lib", 3) || strstr(name, ".so") ? library(&w) : program(&w);
+	return 0;
+}
+
+int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
+		  const char **how)
+{
+	struct want w;
+	int err = want_init(&w, name, sysroot, path, len);
+
+	if (!err)
+		err = !strncmp(name, "lib", 3) || strstr(name, ".so") ? library(&w) : program(&w);
 	if (!err && how)
 		*how = w.how;
 	return err;
+}
+
+int upc_find_program(const char *name, char *path, size_t len)
+{
+	struct want w;
+	int err = want_init(&w, name, NULL, path, len);
+
+	return err ? err : program(&w);
 }
