@@ -175,7 +175,6 @@ static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t p
 	if ((l->n + 1) * 4 > l->cap * 3 && (err = grow(l)))
 		return err;
 	put(l, &v);
-	l->tot.outstanding = l->n;
 	l->tot.outstanding_bytes += size;
 	return 0;
 }
@@ -194,7 +193,6 @@ static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
 	l->tot.freed_bytes += s->size;
 	l->tot.outstanding_bytes -= s->size;
 	erase(l, s);
-	l->tot.outstanding = l->n;
 }
 
 static struct thread *thread(struct upc_leaks *l, long tid)
@@ -320,7 +318,6 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 		l->tot.outstanding_bytes -= s->size;
 		erase(l, s);	/* slot i may now hold a later entry: look again */
 	}
-	l->tot.outstanding = l->n;
 	for (size_t i = 0; i < l->tn; i++)
 		if (l->t[i].tid == tgid)
 			l->t[i].depth = 0;
@@ -329,6 +326,7 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t)
 {
 	*t = l->tot;
+	t->outstanding = l->n;
 }
 
 static int by_site(const void *x, const void *y)
