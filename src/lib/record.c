@@ -174,8 +174,15 @@ static bool context(const char *p, const char *e, struct upc_record *r)
 		d = o + 1;
 		while (d < e - 1 && *d == ' ')
 			d++;
-		if (!digits(d, e - 1, &r->tgid))
+		/* "(-------)": a tgid the kernel did not keep (saved_tgids) */
+		if (*d == '-') {
+			while (d < e - 1 && *d == '-')
+				d++;
+			if (d != e - 1)
+				return false;
+		} else if (!digits(d, e - 1, &r->tgid)) {
 			return false;
+		}
 		e = o;
 		while (e > p && e[-1] == ' ')
 			e--;

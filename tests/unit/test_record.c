@@ -126,6 +126,15 @@ static void test_captured(void **state)
 	assert_int_equal(rec.tgid, 21382);
 	assert_int_equal(rec.nargs, 5);
 	expect_arg(4, "ra", "0x5600e012d46f", UPC_VAL_HEX);
+	/* record-tgid, with a tgid the kernel did not keep */
+	assert_int_equal(parse("           <...>-13890   (-------) [000] DBZff 31488.778620: leaf: "
+			       "(0x55c0a76b0179) arg1=0x0 ra=0x55c0a76b01ae"), UPC_REC_ENTRY);
+	assert_int_equal(rec.pid, 13890);
+	assert_int_equal(rec.tgid, -1);
+	expect_text(&rec.event, "leaf");
+	assert_int_equal(parse("           <...>-13890   (-------) [000] ..... 31488.776245: "
+			       "<user stack trace>"), UPC_REC_STACK);
+	assert_int_equal(parse("  chain-1   (--x----) [000] ..... 1.0: e: (0x10)"), UPC_REC_OTHER);
 	/* noirq-info: no flags column */
 	assert_int_equal(parse("       registers-21386   [000]   2159.675242: wret: (0x55b9da5d046f <- "
 			       "0x55b9da5d0232) ret=1"), UPC_REC_RETURN);
