@@ -56,6 +56,9 @@ $(TEST_O)/workload: tests/progs/workload.c | $(O)/.deps
 $(TEST_O)/leaky: tests/progs/leaky.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -pthread -o $@ $<
+$(TEST_O)/chain: tests/progs/chain.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-omit-frame-pointer -o $@ $<
 $(TEST_O)/registers-nopie: tests/progs/registers.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-pie -no-pie -o $@ $<
@@ -77,7 +80,7 @@ test-cli: $(SAN_BIN) fixtures
 # As root on the real tracefs (skips loudly elsewhere: a failure of make
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
-		$(TEST_O)/leaky fixtures
+		$(TEST_O)/leaky $(TEST_O)/chain fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers
@@ -87,6 +90,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-answers tests/live/test_answers.sh $(SAN_BIN) $(TEST_O)/workload
 	$(Q)$(SUITE) live-metrics tests/live/test_metrics.sh $(SAN_BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-leaks tests/live/test_leaks.sh $(SAN_BIN) $(TEST_O)/leaky
+	$(Q)$(SUITE) live-stacks tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h

@@ -14,6 +14,7 @@
 #                    libc6-dbg (libc's debug file: the stack test names its static start code),
 #                    bpftrace (the answers suites compare count and hist with it),
 #                    valgrind (leaks is compared with its --leak-check=full),
+#                    gdb (its backtraces are the oracle of --stack),
 #                    musl-tools (a musl program's libc, for library names), mount
 #                    (leaks traces a process in a mount namespace of a tmpfs),
 #                    prometheus (promtool) and prometheus-node-exporter (metrics)
@@ -39,7 +40,7 @@ for purpose in "$@"; do
 	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross" ;;
 	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
-	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind musl-tools mount" ;;
+	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind gdb musl-tools mount" ;;
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64"; foreign="$foreign arm64" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;

@@ -723,8 +723,7 @@ int answer_run(struct answer *a)
 {
 	const struct session_sink k = { user_line, NULL, user_flush, user_done, user_tick, a };
 	struct session_child child = SESSION_CHILD_INIT;
-	int err, wstatus = 0, status = 0;
-	bool exited = false;
+	int err, status = 0;
 
 	a->s.group = a->group;
 	if (a->nevents) {
@@ -761,13 +760,13 @@ int answer_run(struct answer *a)
 			cli_warn("kernel engine: a nested or recursive call of %s pairs with the "
 				 "innermost entry; --engine user pairs every call right",
 				 a->symbols[0] ? a->symbols[0] : a->probes.v[0]);
-		session_run(&a->s, &k, &a->lim, child.pid, &wstatus, &exited);
+		session_run(&a->s, &k, &a->lim, &child);
 		err = report(a);
 	}
 	session_child_release(&child, false);
 	cleanup(a);
 	if (child.pid > 0) {
-		status = session_child_status(&child, exited, wstatus);
+		status = session_child_status(&child);
 		return err ? err : status;
 	}
 	return err;

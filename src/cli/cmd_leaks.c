@@ -138,13 +138,12 @@ static const char *site_add(struct leaks *k, long tgid, uint64_t key, const char
 	return n->name;
 }
 
-/* addr of process tgid as "symbol+0xOFF (file)", or its raw value. */
+/* addr of process tgid as "symbol+0xOFF (file)", or why it cannot be. */
 static void frame_name(struct leaks *k, long tgid, uint64_t addr, char *out, size_t len)
 {
-	char frame[24];
+	size_t fn;
 
-	snprintf(frame, sizeof(frame), "<%llx>", (unsigned long long)addr);
-	if (!symbolize_frame(k->sym, tgid, frame, strlen(frame), out, len))
+	if (!symbolize_frame(k->sym, tgid, addr, out, len, &fn))
 		snprintf(out, len, "0x%llx", (unsigned long long)addr);
 }
 
@@ -767,8 +766,7 @@ static int leaks(int argc, char **argv)
 	struct session_sink kk = sink;
 	struct leaks k = { .tfs = TFS_ARGS_INIT, .s = SESSION_INIT, .top = 10,
 			   .max_tracked = 100000, .stack_at = -1 };
-	int opt, nargs, err, wstatus = 0, status = 0;
-	bool exited = false;
+	int opt, nargs, err, status = 0;
 
 	for (nargs = 1; nargs < argc && strcmp(argv[nargs], "--"); nargs++)
 		;
@@ -794,6 +792,7 @@ static int leaks(int argc, char **argv)
 	k.tfs.lock = CLI_LOCK_WRITE;
 	if ((err = upc_leaks_new(k.max_tracked, &k.l)) || !(k.sym = symbolize_new()))
 		return cli_explain(err ? err : -ENOMEM, "leaks");
+	symbolize_snapshot(k.sym, k.s.pid);	/* -p: its maps, kept after it exits */
 	err = cli_open_group(&k.tfs, 0, NULL, &k.s.t, NULL);
 	session_signals();	/* from here a signal ends it, and everything goes */
 	if (!err)
@@ -819,7 +818,7 @@ static int leaks(int argc, char **argv)
 	if (!err) {
 		kk.ctx = &k;
 		k.started = k.last_tick = k.last_report = session_clock();
-		session_run(&k.s, &kk, &k.lim, child.pid, &wstatus, &exited);
+		session_run(&k.s, &kk, &k.lim, &child);
 		settle(&k, UINT64_MAX);
 		err = report(&k);
 		if (k.err == -ENOSPC)
@@ -842,7 +841,7 @@ static int leaks(int argc, char **argv)
 	free(k.names);
 	free(k.pend);
 	if (child.pid > 0) {
-		status = session_child_status(&child, exited, wstatus);
+		status = session_child_status(&child);
 		return err ? err : status;
 	}
 	return err;

@@ -17,6 +17,7 @@ static int stream(int argc, char **argv)
 		{ "json", 0, NULL, OPT_JSON },
 		{ "instance", 1, NULL, OPT_INSTANCE },
 		{ "stack", 0, NULL, OPT_STACK },
+		{ "folded", 0, NULL, OPT_FOLDED },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* in .bss, not .data: it is large */
@@ -27,7 +28,6 @@ static int stream(int argc, char **argv)
 	struct names all = { NULL, 0 }, only = { NULL, 0 };
 	char *events[64];
 	int nevents = 0, opt, r, status;
-	bool exited;
 
 	while ((opt = getopt_long(argc, argv, "qvg:e:" SESSION_SHORT_OPTS, longopts, NULL)) != -1) {
 		if (opt == 'e') {
@@ -40,8 +40,9 @@ static int stream(int argc, char **argv)
 			s.instance = optarg;
 			continue;
 		}
-		if (opt == OPT_STACK) {
+		if (opt == OPT_STACK || opt == OPT_FOLDED) {
 			s.stack = true;
+			s.folded |= opt == OPT_FOLDED;
 			continue;
 		}
 		r = session_opt(&s, &lim, opt, optarg);
@@ -54,6 +55,8 @@ static int stream(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("stream takes no arguments");
+	if (s.folded && cli_json)
+		return cli_usage("--folded writes stacks in the folded format, not JSON");
 	status = cli_open_group(&a, nevents, events, &s.t, &all);
 	if (status)
 		goto out;
@@ -72,7 +75,8 @@ static int stream(int argc, char **argv)
 	}
 	s.only = nevents ? &only : NULL;
 	s.group = a.group;
-	session_output(&w, a.group, nevents ? &only : &all, s.stack);
+	if ((status = session_output(&w, &s, nevents ? &only : &all)))
+		goto out;
 	session_signals();
 	status = session_start(&s);
 	if (status == EXIT_OK) {
@@ -85,7 +89,7 @@ static int stream(int argc, char **argv)
 				cli_warn("no event of %s is enabled: 'uprobectl enable' first, or use "
 					 "--instance", a.group);
 		}
-		session_stream(&s, &w, &lim, 0, NULL, &exited);
+		session_stream(&s, &w, &lim, NULL);
 		session_summary(&w);
 	}
 	session_end(&s);

@@ -17,6 +17,32 @@
 #include "probe_args.h"
 #include "session.h"
 
+/*
+ * The user's fetch args and the return address, in *out, when they lack
+ * it: at a function's first instruction the kernel's stack walk has not
+ * reached the caller yet, and --stack splices it in from there.
+ */
+static int with_ra(char *const *args, char ***out)
+{
+	static char ra[] = "ra=$ra", upc_ra[] = "upc_ra=$ra";
+	bool named_ra = false;
+	size_t n;
+	char **v;
+
+	for (n = 0; args[n]; n++) {
+		if (strstr(args[n], "$ra"))
+			return 0;
+		named_ra |= !strncmp(args[n], "ra=", 3);
+	}
+	if (!(v = malloc((n + 2) * sizeof(*v))))
+		return -ENOMEM;
+	memcpy(v, args, n * sizeof(*v));
+	v[n] = named_ra ? upc_ra : ra;
+	v[n + 1] = NULL;
+	*out = v;
+	return 0;
+}
+
 static int trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -24,6 +50,7 @@ static int trace(int argc, char **argv)
 		TRACEFS_LONG_OPT,
 		{ "json", 0, NULL, OPT_JSON },
 		{ "stack", 0, NULL, OPT_STACK },
+		{ "folded", 0, NULL, OPT_FOLDED },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* in .bss, not .data: it is large */
@@ -37,8 +64,9 @@ static int trace(int argc, char **argv)
 	struct session_child child = SESSION_CHILD_INIT;
 	struct upc_probe *p = NULL;
 	char **cmd = NULL;
-	int opt, r, status, wstatus = 0, nargs;
-	bool existed, added = false, exited = false;
+	int opt, r, status, nargs;
+	bool existed, added = false;
+	char **fetch = NULL;
 
 	/* COMMAND starts after "--" */
 	for (nargs = 1; nargs < argc && strcmp(argv[nargs], "--"); nargs++)
@@ -51,8 +79,9 @@ static int trace(int argc, char **argv)
 	}
 	while ((opt = getopt_long(nargs, argv, "+qv" PROBE_SHORT_OPTS SESSION_SHORT_OPTS,
 				  longopts, NULL)) != -1) {
-		if (opt == OPT_STACK) {
+		if (opt == OPT_STACK || opt == OPT_FOLDED) {
 			s.stack = true;
+			s.folded |= opt == OPT_FOLDED;
 			continue;
 		}
 		r = session_opt(&s, &lim, opt, optarg);
@@ -69,10 +98,16 @@ static int trace(int argc, char **argv)
 		return cli_usage("expected FILE SYMBOL [FETCHARG...] [-- COMMAND...]");
 	if (cmd && s.pid > 0)
 		return cli_usage("-p and -- COMMAND exclude each other");
+	if (s.folded && cli_json)
+		return cli_usage("--folded writes stacks in the folded format, not JSON");
 	/* a group and an instance of its own */
 	snprintf(group, sizeof(group), "upc_trace_%ld", (long)getpid());
 	snprintf(instance, sizeof(instance), "uprobectl-%ld", (long)getpid());
 	probe_req_words(&q, nargs - optind, argv + optind);
+	if (s.stack && !q.opts.ret && q.fetchargs &&
+	    (status = cli_explain(with_ra(q.fetchargs, &fetch), "trace")))
+		goto out;
+	q.fetchargs = fetch ? fetch : q.fetchargs;
 	a.group = q.opts.group = group;
 	a.lock = CLI_LOCK_WRITE;
 	status = cli_open_group(&a, 0, NULL, &s.t, NULL);
@@ -95,10 +130,13 @@ static int trace(int argc, char **argv)
 	s.group = group;
 	s.only = &only;
 	s.instance = instance;
-	session_output(&w, group, &only, s.stack);
+	if ((status = session_output(&w, &s, &only)))
+		goto out;
 	if (cmd) {
 		if ((status = session_child_start(&child, cmd)))
 			goto out;
+		if (s.stack)
+			session_child_stacks(&child, &w);
 		s.pid = child.pid;
 		recout_comm(&w, child.pid, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0],
 			    "command");
@@ -107,7 +145,7 @@ static int trace(int argc, char **argv)
 	if (status == EXIT_OK)
 		status = session_child_release(&child, true);
 	if (status == EXIT_OK) {
-		session_stream(&s, &w, &lim, child.pid, &wstatus, &exited);
+		session_stream(&s, &w, &lim, &child);
 		session_summary(&w);
 	}
 out:
@@ -121,7 +159,7 @@ out:
 			cli_destroy_error(group, p->event, err, &k);
 	}
 	if (child.pid > 0) {
-		int cs = session_child_status(&child, exited, wstatus);
+		int cs = session_child_status(&child);
 
 		if (status == EXIT_OK)
 			status = cs;
@@ -129,6 +167,7 @@ out:
 	session_output_free(&w);
 	names_free(&only);
 	free(p);
+	free(fetch);
 	upc_tracefs_close(s.t);
 	return status;
 }

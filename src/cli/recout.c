@@ -457,6 +457,41 @@ static bool task_record(struct recout *w, const struct upc_record *r)
 	return true;
 }
 
+/* One frame's name in a folded stack: its function, else "[file]", else
+ * "[unknown]". */
+static size_t fold_name(const struct recout *w, unsigned i, char *out, size_t len)
+{
+	const char *f = w->frames + w->frame_off[i], *p = f + w->frame_len[i], *base;
+
+	if (w->frame_fn[i])
+		return (size_t)snprintf(out, len, "%.*s", (int)w->frame_fn[i], f);
+	if (p == f || *f != '/')
+		return (size_t)snprintf(out, len, "[unknown]");
+	/* "FILE+0xOFF": the file's name */
+	while (p > f && *p != '+')
+		p--;
+	for (base = p; base > f && base[-1] != '/'; base--)
+		;
+	return (size_t)snprintf(out, len, "[%.*s]", (int)(p - base), base);
+}
+
+/* Count the record's stack, root first, for recout_folded(). */
+static void fold(struct recout *w)
+{
+	char key[4096];
+	size_t n = 0;
+
+	for (unsigned i = w->nframes; i-- > 0 && n < sizeof(key);) {
+		if (n)
+			key[n++] = ';';
+		n += fold_name(w, i, key + n, sizeof(key) - n);
+	}
+	if (n > sizeof(key) - 1)
+		n = sizeof(key) - 1;
+	if (n && upc_agg_key(w->stacks_agg, key, n, 1))
+		w->out.failed = true;	/* out of memory: the session ends */
+}
+
 static void emit(struct recout *w, struct upc_record *r)
 {
 	const char *from = NULL;
@@ -470,8 +505,16 @@ static void emit(struct recout *w, struct upc_record *r)
 	} else if (!wanted(w, r)) {
 		return;
 	} else if (r->kind == UPC_REC_ENTRY || r->kind == UPC_REC_RETURN) {
+		if (w->limit && w->records >= w->limit)
+			return;	/* -c: enough, and the rest of the read is dropped */
 		w->records++;
+		if (w->folded) {
+			fold(w);
+			return;
+		}
 	}
+	if (w->folded)
+		return;
 	if (w->live)
 		from = fill_comm(w, r);
 	if (w->json)
@@ -482,9 +525,58 @@ static void emit(struct recout *w, struct upc_record *r)
 		ob_flush(&w->out);
 }
 
+static void push_frame(struct recout *w, uint64_t addr, const char *p, size_t n)
+{
+	char sym[1024];
+	size_t fn = 0;
+
+	if (w->nframes >= RECOUT_MAX_FRAMES)
+		return;
+	if (addr && w->symbolize &&
+	    w->symbolize(w->sym_ctx, w->pending_proc, addr, sym, sizeof(sym), &fn)) {
+		p = sym;
+		n = strlen(sym);
+	} else if (!p) {	/* no text of the kernel's: the address */
+		n = (size_t)snprintf(sym, sizeof(sym), "<%016llx>", (unsigned long long)addr);
+		p = sym;
+	}
+	if (w->frames_len + n > sizeof(w->frames))
+		return;
+	memcpy(w->frames + w->frames_len, p, n);
+	w->frame_off[w->nframes] = w->frames_len;
+	w->frame_fn[w->nframes] = fn;
+	w->frame_len[w->nframes++] = n;
+	w->frames_len += n;
+}
+
+/*
+ * Where the kernel recorded no user stack (arm64 before 6.10 has none),
+ * the frames the record itself gives: at an entry the function and, from
+ * the return address, its caller; at a return where it returned to.
+ */
+static void record_frames(struct recout *w, const struct upc_record *r)
+{
+	if (r->kind != UPC_REC_ENTRY && r->kind != UPC_REC_RETURN)
+		return;
+	if (!w->told_no_stacks && !w->folded) {
+		w->told_no_stacks = true;
+		cli_warn("this kernel records no user stacks (arm64 has them from "
+			 "6.10): --stack gives the function and its caller only");
+	}
+	if (r->kind == UPC_REC_RETURN) {
+		push_frame(w, r->ret_to, NULL, 0);
+		return;
+	}
+	push_frame(w, r->ip, NULL, 0);
+	if (w->pending_has_ra)
+		push_frame(w, w->pending_ra, NULL, 0);
+}
+
 void recout_flush_pending(struct recout *w)
 {
 	if (w->have_pending) {
+		if (!w->nframes && !w->stacks_seen)
+			record_frames(w, &w->recs[w->held]);
 		emit(w, &w->recs[w->held]);
 		w->have_pending = false;
 		w->nframes = 0;
@@ -493,22 +585,41 @@ void recout_flush_pending(struct recout *w)
 	}
 }
 
+/* A frame of the kernel's walk ("<00005630d4dd2232>"); after the first,
+ * the return address when the walk skipped the caller (ra_event). */
 static void add_frame(struct recout *w, const char *p, size_t n)
 {
-	char sym[1024];
+	uint64_t addr = 0;
 
-	if (w->nframes >= RECOUT_MAX_FRAMES)
-		return;
-	if (w->symbolize && w->symbolize(w->sym_ctx, w->pending_pid, p, n, sym, sizeof(sym))) {
-		p = sym;
-		n = strlen(sym);
+	if (n < 3 || p[0] != '<' || p[n - 1] != '>' || upc_parse_xdigits(p + 1, n - 2, &addr))
+		addr = 0;	/* not an address: kept as it is */
+	if (w->nframes == 1 && w->pending_has_ra) {
+		/* a kernel whose walk has the caller gives it here; one that
+		 * skips it gives the caller's caller, which may be the same
+		 * address in a recursion: once a walk is seen to skip it,
+		 * every entry gets it */
+		if (addr != w->pending_ra)
+			w->caller_missing = true;
+		if (w->caller_missing)
+			push_frame(w, w->pending_ra, NULL, 0);
 	}
-	if (w->frames_len + n > sizeof(w->frames))
-		return;
-	memcpy(w->frames + w->frames_len, p, n);
-	w->frame_off[w->nframes] = w->frames_len;
-	w->frame_len[w->nframes++] = n;
-	w->frames_len += n;
+	push_frame(w, addr, p, n);
+}
+
+/* The return address of an entry record of a ra_event. */
+static bool record_ra(const struct recout *w, const struct upc_record *r, uint64_t *ra)
+{
+	const struct upc_rec_arg *a;
+	bool neg;
+
+	if (r->kind != UPC_REC_ENTRY)
+		return false;
+	for (unsigned i = 0; i < w->nra; i++)
+		if (strlen(w->ra[i].event) == r->event.n &&
+		    !memcmp(w->ra[i].event, r->event.p, r->event.n))
+			return (a = upc_record_arg(r, w->ra[i].arg)) &&
+			       !upc_rec_arg_u64(a, ra, &neg) && !neg;
+	return false;
 }
 
 static void rebase(struct upc_text *t, const char *from, const char *to)
@@ -568,6 +679,7 @@ void recout_line(struct recout *w, const char *line, size_t len)
 	}
 	if (k == UPC_REC_STACK && w->have_pending && r->pid == w->pending_pid && !w->in_stack) {
 		w->in_stack = true;
+		w->stacks_seen = true;
 		return;
 	}
 	recout_flush_pending(w);
@@ -581,6 +693,8 @@ void recout_line(struct recout *w, const char *line, size_t len)
 	w->pending_line = line;
 	w->pending_len = len;
 	w->pending_pid = r->pid;
+	w->pending_proc = r->tgid > 0 ? r->tgid : r->pid;
+	w->pending_has_ra = record_ra(w, r, &w->pending_ra);
 	w->have_pending = true;
 	w->in_stack = k == UPC_REC_STACK;
 }
@@ -589,6 +703,27 @@ void recout_free(struct recout *w)
 {
 	free(w->pending);
 	w->pending = NULL;
+	upc_agg_free(w->stacks_agg);
+	w->stacks_agg = NULL;
+}
+
+int recout_folded(struct recout *w)
+{
+	struct upc_agg_entry *e;
+	size_t n;
+	int err = upc_agg_keys(w->stacks_agg, &e, &n);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		ob_put(&w->out, e[i].key, e[i].len);
+		ob_put(&w->out, " ", 1);
+		ob_num(&w->out, (long long)e[i].count);
+		ob_put(&w->out, "\n", 1);
+	}
+	free(e);
+	ob_flush(&w->out);
+	return w->out.failed ? -EPIPE : 0;
 }
 
 bool names_has(const struct names *n, const char *name)

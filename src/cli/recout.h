@@ -22,15 +22,29 @@ void names_free(struct names *n);
 
 #define RECOUT_MAX_CPUS 1024
 #define RECOUT_MAX_FRAMES 16
-/* Turns a raw frame of pid into "symbol+0xOFF (file)"; false to keep it. */
-typedef bool (*frame_fn)(void *ctx, long pid, const char *frame, size_t n, char *out,
-			 size_t len);
+/* Turns address addr of process pid into "symbol+0xOFF (file)" and the
+ * length of the symbol's name (symbolize.h); false to keep the raw frame. */
+typedef bool (*frame_fn)(void *ctx, long pid, uint64_t addr, char *out, size_t len,
+			 size_t *fn_len);
+
+/* An entry event probed at a function's first instruction, whose records
+ * carry the return address in argument arg: at that instruction the
+ * kernel's frame-pointer walk has not reached the caller yet, and the
+ * return address is spliced in as the second frame. */
+struct ra_event {
+	char event[UPC_NAME_MAX + 1];
+	char arg[UPC_MAX_ARGNAME + 1];
+};
 
 struct recout {
 	struct obuf out;
 	bool json;
 	bool live;			/* flush after every record */
 	bool stacks;			/* attach stack frames to records */
+	bool folded;			/* count stacks, written by recout_folded() */
+	unsigned long limit;		/* entry and return records at most, 0: all */
+	struct ra_event *ra;		/* events with the return address (owned) */
+	unsigned nra;
 	const char *group;		/* printed in JSON when known */
 	const struct names *events;	/* only these events, or NULL for all */
 	frame_fn symbolize;
@@ -43,10 +57,17 @@ struct recout {
 	char *pending;			/* a copy, once detached */
 	size_t pending_len, pending_cap;
 	long pending_pid;
-	bool have_pending, in_stack;
+	long pending_proc;		/* its process (tgid when recorded) */
+	uint64_t pending_ra;		/* its return address, when has_ra */
+	bool have_pending, in_stack, pending_has_ra;
+	bool stacks_seen;		/* the kernel recorded a user stack */
+	bool caller_missing;		/* its walk was seen to skip the caller */
+	bool told_no_stacks;
 	char frames[4096];
 	size_t frames_len, frame_off[RECOUT_MAX_FRAMES], frame_len[RECOUT_MAX_FRAMES];
+	size_t frame_fn[RECOUT_MAX_FRAMES];	/* length of its symbol name, or 0 */
 	unsigned nframes;
+	struct upc_agg *stacks_agg;	/* folded: the stacks counted */
 	/* comms the kernel printed as "<...>" (not in its cache): from
 	 * /proc, from the task events of the session, or given for a
 	 * command we started; "from" says which, in JSON as comm_from */
@@ -65,5 +86,8 @@ void recout_line(struct recout *w, const char *line, size_t len);
 void recout_detach(struct recout *w);
 void recout_flush_pending(struct recout *w);
 void recout_free(struct recout *w);
+/* Folded: every stack counted, one "root;...;leaf COUNT" line each, the
+ * format flame graph tools read. */
+int recout_folded(struct recout *w);
 
 #endif

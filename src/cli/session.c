@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,7 +140,8 @@ int session_start(struct session *s)
 				"no user stack traces)", strerror(-err));
 			return err;
 		}
-		if (s->record_tgid)
+		/* stacks: frames are symbolized from their process's maps */
+		if (s->record_tgid || s->stack)
 			s->record_tgid = !upc_instance_set_option(s->inst, "record-tgid", true);
 		if (s->clock && upc_instance_write(s->inst, "trace_clock", s->clock))
 			s->clock = NULL;
@@ -267,14 +269,14 @@ static size_t feed(const struct session_sink *k, char *buf, size_t n)
 }
 
 void session_run(struct session *s, const struct session_sink *k,
-		 const struct session_limits *l, pid_t child, int *child_status,
-		 bool *child_exited)
+		 const struct session_limits *l, struct session_child *child)
 {
 	static char buf[1 << 17];
 	size_t have = 0;
 	double end = l->seconds > 0 ? session_clock() + l->seconds : 0;
 	double tick = l->interval > 0 ? session_clock() + l->interval : 0;
-	bool child_done = child <= 0, draining = false;
+	bool child_done = !child || child->pid <= 0, draining = false;
+	bool follow_pid = child_done && s->pid > 0;	/* -p */
 	double next_check = 0;	/* when to look for the processes and the group */
 
 	while (!stop_signal && !k->done(k->ctx)) {
@@ -294,13 +296,13 @@ void session_run(struct session *s, const struct session_sink *k,
 			tick += l->interval;
 			k->tick(k->ctx);
 		}
-		if (!child_done && waitpid(child, child_status, WNOHANG) == child) {
+		if (!child_done && session_child_wait(child, false)) {
 			child_done = true;
 			draining = true;	/* what it did is in the buffer: read it all */
 		}
 		if (!draining && session_clock() >= next_check) {
 			next_check = session_clock() + 0.1;
-			if (child <= 0 && s->pid > 0 && followed_gone(s)) {
+			if (follow_pid && followed_gone(s)) {
 				draining = true;	/* -p: the processes exited */
 				if (!cli_quiet)
 					fprintf(stderr, "uprobectl: process %ld and the children "
@@ -338,7 +340,6 @@ void session_run(struct session *s, const struct session_sink *k,
 		k->flush(k->ctx);
 	}
 	k->flush(k->ctx);
-	*child_exited = child > 0 && child_done;
 }
 
 /* The sink of records written out, up to count of them. */
@@ -375,13 +376,16 @@ static bool rs_done(void *ctx)
 }
 
 void session_stream(struct session *s, struct recout *w, const struct session_limits *l,
-		    pid_t child, int *child_status, bool *child_exited)
+		    struct session_child *child)
 {
 	struct recout_sink r = { w, l->count };
 	const struct session_sink k = { rs_line, rs_detach, rs_flush, rs_done, NULL, &r };
 
 	w->task_events = s->task_events;
-	session_run(s, &k, l, child, child_status, child_exited);
+	w->limit = l->count;
+	session_run(s, &k, l, child);
+	if (w->folded && recout_folded(w) == -ENOMEM)
+		cli_explain(-ENOMEM, "folded stacks");
 }
 
 void session_summary(const struct recout *w)
@@ -435,25 +439,93 @@ int session_opt(struct session *s, struct session_limits *l, int opt, const char
 	return 0;
 }
 
-void session_output(struct recout *w, const char *group, const struct names *events,
-		    bool stack)
+/* The probes of a stack session, for the return address (ra_event). */
+struct ra_scan {
+	struct recout *w;
+	struct ra_event *v;
+	unsigned n;
+};
+
+/* The argument of p that fetches the return address, in arg. */
+static bool ra_arg(const struct upc_probe *p, const char *ra, char *arg, size_t len)
 {
+	size_t rl = strlen(ra);
+
+	for (const char *a = p->args; *a;) {
+		size_t n = strcspn(a, " "), eq = strcspn(a, "=");
+
+		/* NAME=FETCH or NAME=FETCH:TYPE */
+		if (eq < n && eq < len && n - eq - 1 >= rl && !memcmp(a + eq + 1, ra, rl) &&
+		    (n - eq - 1 == rl || a[eq + 1 + rl] == ':')) {
+			snprintf(arg, len, "%.*s", (int)eq, a);
+			return true;
+		}
+		a += n;
+		a += *a == ' ';
+	}
+	return false;
+}
+
+static int ra_probe(const struct upc_probe *p, void *ctx)
+{
+	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true };
+	struct ra_scan *c = ctx;
+	struct upc_location loc;
+	struct upc_elf *elf;
+	struct ra_event *e = &c->v[c->n];
+	bool at_start;
+
+	if (p->kind != 'p' || !names_has(c->w->events, p->event) || c->n == (unsigned)c->w->events->n)
+		return 0;
+	if (upc_elf_open(p->path, &o, &elf))
+		return 0;	/* the kernel's walk, as it is */
+	at_start = !upc_elf_sym_at(elf, p->offset, &loc) && loc.sym.name && !loc.sym_off;
+	if (at_start && ra_arg(p, upc_arch_ra(upc_elf_arch(elf)), e->arg, sizeof(e->arg))) {
+		snprintf(e->event, sizeof(e->event), "%s", p->event);
+		c->n++;
+	} else if (at_start && !cli_quiet) {
+		cli_warn("%s records no return address: at a function's entry the kernel's "
+			 "stack walk misses the caller (define it with the fetch arg $ra)",
+			 p->event);
+	}
+	upc_elf_close(elf);
+	return 0;
+}
+
+int session_output(struct recout *w, const struct session *s, const struct names *events)
+{
+	struct ra_scan c = { w, NULL, 0 };
+	int err;
+
 	w->out.fd = 1;
 	w->live = true;
 	w->json = cli_json;
-	w->group = group;
+	w->group = s->group;
 	w->events = events;
-	if (stack) {
-		w->stacks = true;
-		w->symbolize = symbolize_frame;
-		w->sym_ctx = symbolize_new();
+	if (!s->stack && !s->folded)
+		return 0;
+	w->stacks = true;
+	w->folded = s->folded;
+	w->symbolize = symbolize_frame;
+	if (!(w->sym_ctx = symbolize_new()) || !(c.v = calloc((size_t)events->n, sizeof(*c.v))) ||
+	    (w->folded && upc_agg_new(&w->stacks_agg))) {
+		free(c.v);
+		return cli_explain(-ENOMEM, "stacks");
 	}
+	err = upc_probe_foreach(s->t, s->group, ra_probe, &c);
+	w->ra = c.v;
+	w->nra = c.n;
+	/* the process followed: its maps now, kept after it exits */
+	symbolize_snapshot(w->sym_ctx, s->pid);
+	return err ? cli_explain(err, "reading uprobe_events") : 0;
 }
 
 void session_output_free(struct recout *w)
 {
 	symbolize_free(w->sym_ctx);
 	w->sym_ctx = NULL;
+	free(w->ra);
+	w->ra = NULL;
 	recout_free(w);
 }
 
@@ -502,13 +574,94 @@ int session_child_release(struct session_child *c, bool go)
 	return status;
 }
 
-int session_child_status(struct session_child *c, bool exited, int wstatus)
+static void on_child(int sig)
 {
-	if (!exited) {
-		if (session_stop_signal())
-			kill(c->pid, session_stop_signal());
-		while (waitpid(c->pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
+	(void)sig;	/* only to wake poll(): a stopped exit waits for us */
+}
+
+void session_child_stacks(struct session_child *c, struct recout *w)
+{
+	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_RESTART };
+	long opts = PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE;
+
+	if (ptrace(PTRACE_SEIZE, c->pid, NULL, (void *)opts)) {
+		if (!cli_quiet)
+			cli_warn("cannot stop the command at its exit (ptrace: %s): frames of a "
+				 "process gone before its records are read cannot be placed",
+				 strerror(errno));
+		return;
 	}
-	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	c->traced = true;
+	c->at_exit = symbolize_snapshot;
+	c->ctx = w->sym_ctx;
+}
+
+/* The Tgid of a thread, from /proc/TID/status; tid itself when unknown. */
+static long tgid_of(long tid)
+{
+	char p[64], *b, *t;
+	size_t n;
+	long tgid = tid;
+
+	snprintf(p, sizeof(p), "/proc/%ld/status", tid);
+	if (upc_read_file(p, 1 << 16, false, &b, &n))
+		return tid;
+	if ((t = strstr(b, "\nTgid:")))
+		tgid = strtol(t + 6, NULL, 10);
+	free(b);
+	return tgid > 0 ? tgid : tid;
+}
+
+/* A stop of a traced process of ours: seen to, and it goes on. */
+static void traced_stop(struct session_child *c, pid_t pid, int st)
+{
+	int event = st >> 16, sig = WSTOPSIG(st);
+
+	if (event == PTRACE_EVENT_EXIT) {
+		c->at_exit(c->ctx, tgid_of(pid));
+		sig = 0;
+	} else if (event == PTRACE_EVENT_STOP) {
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			ptrace(PTRACE_LISTEN, pid, NULL, NULL);	/* a group stop stays */
+			return;
+		}
+		sig = 0;	/* a new child's first stop */
+	} else if (event) {
+		sig = 0;	/* fork, vfork, clone: the child is traced too */
+	}
+	ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);	/* its signal, passed on */
+}
+
+bool session_child_wait(struct session_child *c, bool block)
+{
+	int st;
+	pid_t r;
+
+	while (!c->exited) {
+		r = c->traced ? waitpid(-1, &st, __WALL | (block ? 0 : WNOHANG))
+			      : waitpid(c->pid, &st, block ? 0 : WNOHANG);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (WIFSTOPPED(st)) {
+			traced_stop(c, r, st);
+		} else if (r == c->pid) {
+			c->exited = true;
+			c->status = st;
+		}
+	}
+	return c->exited;
+}
+
+int session_child_status(struct session_child *c)
+{
+	if (!c->exited && session_stop_signal())
+		kill(c->pid, session_stop_signal());
+	if (!session_child_wait(c, true))
+		return EXIT_FAIL;
+	return WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 128 + WTERMSIG(c->status);
 }

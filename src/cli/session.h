@@ -20,6 +20,7 @@ struct session {
 	struct upc_instance *inst;
 	bool enabled;			/* we enabled events in it */
 	bool stack;			/* userstacktrace */
+	bool folded;			/* stacks counted, not records written */
 	bool task_events;		/* task events enabled for comms */
 	bool arm_only;			/* an instance that records nothing: the
 					 * probes are armed, the kernel counts hits,
@@ -65,16 +66,16 @@ struct session_sink {
 	void (*tick)(void *ctx);	/* every limits->interval seconds */
 	void *ctx;
 };
+struct session_child;
 /* Hand the session's lines to k until the limits, a signal, k being done,
- * or (child > 0) the child exiting and its lines read. A session with no
- * trace_pipe (fd < 0) only waits for its end. */
+ * or (child not NULL) the child exiting and its lines read. A session with
+ * no trace_pipe (fd < 0) only waits for its end. */
 void session_run(struct session *s, const struct session_sink *k,
-		 const struct session_limits *l, pid_t child, int *child_status,
-		 bool *child_exited);
+		 const struct session_limits *l, struct session_child *child);
 /* session_run writing records to w, up to l->count of them, until the
  * reader goes away. */
 void session_stream(struct session *s, struct recout *w, const struct session_limits *l,
-		    pid_t child, int *child_status, bool *child_exited);
+		    struct session_child *child);
 /* Put back everything session_start changed. Idempotent. */
 void session_end(struct session *s);
 void session_summary(const struct recout *w);
@@ -84,19 +85,34 @@ void session_summary(const struct recout *w);
 struct session_child {
 	pid_t pid;
 	int release;		/* the write end: one byte lets it exec */
+	bool exited;		/* waited for, with wait status status */
+	int status;
+	/* With at_exit, it and its children are traced (ptrace) only to be
+	 * stopped at every exit, while their memory is still there: at_exit
+	 * is called with the exiting thread's pid, and it goes on. */
+	void (*at_exit)(void *ctx, long pid);
+	void *ctx;
+	bool traced;
 };
-#define SESSION_CHILD_INIT { 0, -1 }
+#define SESSION_CHILD_INIT { .release = -1 }
 int session_child_start(struct session_child *c, char **cmd);
 /* Let it exec (go), or make it give up (not go); once. */
 int session_child_release(struct session_child *c, bool go);
+/* Has it exited? Waits for that when block. */
+bool session_child_wait(struct session_child *c, bool block);
 /* Its exit status as a shell gives it; a session stopped early by a signal
  * passes the signal on, and the command is waited for either way. */
-int session_child_status(struct session_child *c, bool exited, int wstatus);
+int session_child_status(struct session_child *c);
 
-/* A live record writer to stdout for GROUP's EVENTS, with stacks
- * symbolized while the processes live if asked. */
-void session_output(struct recout *w, const char *group, const struct names *events,
-		    bool stack);
+/* A live record writer to stdout for the session's EVENTS, with stacks
+ * (s->stack) symbolized from the processes' maps, or counted (s->folded).
+ * With stacks, the entry events probed at a function's start that record
+ * the return address are found (the caller is spliced in from it), and
+ * the others named once: 0, or -errno after explaining. */
+int session_output(struct recout *w, const struct session *s, const struct names *events);
+/* For a command started with stacks: stop it at its exits to read its
+ * maps then (warns and goes without where ptrace is not allowed). */
+void session_child_stacks(struct session_child *c, struct recout *w);
 /* What session_output set up. */
 void session_output_free(struct recout *w);
 

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * User stack frames, symbolized while the process lives: the kernel prints
- * raw addresses ("<00005630d4dd2232>"); /proc/PID/maps gives the file and
+ * User stack frames, symbolized: the kernel prints raw addresses
+ * ("<00005630d4dd2232>"); the process's /proc/PID/maps gives the file and
  * the file offset (addr - start + mapping offset), and the file's own ELF
- * symbols the function. When the process is gone, frames stay raw.
+ * symbols the function.
+ *
+ * Records are read after the fact, often once their process has exited,
+ * so the maps of every process seen are kept: read when a session attaches
+ * to it (symbolize_snapshot), when its first frame comes, at its exit when
+ * the session can stop it there, and again for an address they do not
+ * cover while it lives. A frame that still cannot be placed says why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +19,23 @@
 #include "upc_printf.h"
 #include "symbolize.h"
 
-struct symctx {
-	long pid;
+#define NPROCS 64	/* processes whose maps are kept, least recently used out */
+
+struct procmaps {
+	long pid;		/* 0: a free slot */
 	char *maps;
-	char path[4096];
+	unsigned long used;
+};
+
+struct symctx {
+	struct procmaps procs[NPROCS];
+	unsigned long clock;
+	char path[4096];	/* of elf */
 	struct upc_elf *elf;
 };
 
-static bool load_maps(struct symctx *c, long pid)
+/* Read pid's maps into m: false (m unchanged) when it is gone. */
+static bool load_maps(struct procmaps *m, long pid)
 {
 	char p[64], *b;
 	size_t n;
@@ -28,30 +43,49 @@ static bool load_maps(struct symctx *c, long pid)
 	snprintf(p, sizeof(p), "/proc/%ld/maps", pid);
 	if (upc_read_file(p, 64u << 20, false, &b, &n))
 		return false;
-	free(c->maps);
-	c->maps = b;
-	c->pid = pid;
+	if (!n) {		/* a zombie: no address space any more */
+		free(b);
+		return false;
+	}
+	free(m->maps);
+	m->maps = b;
+	m->pid = pid;
 	return true;
 }
 
-bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out, size_t len)
+/* pid's kept maps, or a slot for them (the least recently used). */
+static struct procmaps *slot(struct symctx *c, long pid)
+{
+	struct procmaps *old = &c->procs[0];
+
+	for (unsigned i = 0; i < NPROCS; i++) {
+		if (c->procs[i].pid == pid) {
+			c->procs[i].used = ++c->clock;
+			return &c->procs[i];
+		}
+		if (c->procs[i].used < old->used)
+			old = &c->procs[i];
+	}
+	free(old->maps);
+	old->maps = NULL;
+	old->pid = 0;
+	old->used = ++c->clock;
+	return old;
+}
+
+void symbolize_snapshot(void *ctx, long pid)
 {
 	struct symctx *c = ctx;
-	char path[4096];
-	struct upc_location loc;
-	uint64_t addr, off;
 
-	if (n < 3 || frame[0] != '<' || frame[n - 1] != '>' || pid < 0)
-		return false;
-	if (upc_parse_xdigits(frame + 1, n - 2, &addr))
-		return false;
-	if ((c->pid != pid && !load_maps(c, pid)) || !c->maps)
-		return false;
-	if (upc_maps_find(c->maps, pid, addr, path, sizeof(path), &off)) {
-		/* a mapping made since: read the maps again, once */
-		if (!load_maps(c, pid) || upc_maps_find(c->maps, pid, addr, path, sizeof(path), &off))
-			return false;
-	}
+	if (c && pid > 0)
+		load_maps(slot(c, pid), pid);
+}
+
+/* "symbol+0xOFF (file)", or "file+0xOFF" without a symbol there. */
+static size_t place(struct symctx *c, const char *path, uint64_t off, char *out, size_t len)
+{
+	struct upc_location loc;
+
 	if (strcmp(c->path, path)) {
 		struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true };
 
@@ -60,21 +94,56 @@ bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out
 		snprintf(c->path, sizeof(c->path), "%s", path);
 		upc_elf_open(path, &o, &c->elf);
 	}
-	if (c->elf && !upc_elf_sym_at(c->elf, off, &loc) && loc.sym.name)
+	if (c->elf && !upc_elf_sym_at(c->elf, off, &loc) && loc.sym.name) {
 		snprintf(out, len, "%.*s+0x%llx (%s)", (int)loc.sym.name_len, loc.sym.name,
 			 (unsigned long long)loc.sym_off, path);
-	else
-		snprintf(out, len, "%s+0x%llx", path, (unsigned long long)off);
+		return loc.sym.name_len;
+	}
+	snprintf(out, len, "%s+0x%llx", path, (unsigned long long)off);
+	return 0;
+}
+
+bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
+		     size_t *fn_len)
+{
+	struct symctx *c = ctx;
+	struct procmaps *m;
+	char mapped[4096], path[4096];
+	uint64_t off;
+	bool fresh = false;
+
+	*fn_len = 0;
+	if (!c || pid <= 0)
+		return false;
+	m = slot(c, pid);
+	if (!m->maps) {
+		if (!load_maps(m, pid)) {
+			snprintf(out, len, "0x%llx (process %ld exited before its memory map "
+				 "was read)", (unsigned long long)addr, pid);
+			return true;
+		}
+		fresh = true;
+	}
+	/* the file as the process mapped it; a mapping made since the maps
+	 * were read: read them again, once, if it still lives */
+	if (upc_maps_find(m->maps, 0, addr, mapped, sizeof(mapped), &off) &&
+	    (fresh || !load_maps(m, pid) ||
+	     upc_maps_find(m->maps, 0, addr, mapped, sizeof(mapped), &off))) {
+		snprintf(out, len, "0x%llx (in no file mapped by process %ld)",
+			 (unsigned long long)addr, pid);
+		return true;
+	}
+	/* where we can open that very file: through the process's root while
+	 * it lives (another mount namespace); as named once it is gone */
+	if (upc_maps_find(m->maps, pid, addr, path, sizeof(path), &off))
+		memcpy(path, mapped, strlen(mapped) + 1);
+	*fn_len = place(c, path, off, out, len);
 	return true;
 }
 
 void *symbolize_new(void)
 {
-	struct symctx *c = calloc(1, sizeof(*c));
-
-	if (c)
-		c->pid = -1;
-	return c;
+	return calloc(1, sizeof(struct symctx));
 }
 
 void symbolize_free(void *ctx)
@@ -84,6 +153,7 @@ void symbolize_free(void *ctx)
 	if (!c)
 		return;
 	upc_elf_close(c->elf);
-	free(c->maps);
+	for (unsigned i = 0; i < NPROCS; i++)
+		free(c->procs[i].maps);
 	free(c);
 }

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* User stack frames of live processes, symbolized (symbolize.c). */
+/* User stack frames symbolized from the processes' memory maps, kept after
+ * the processes exit (symbolize.c). */
 #ifndef UPC_SYMBOLIZE_H
 #define UPC_SYMBOLIZE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* Turn "<00005630d4dd2232>" of a live pid into "symbol+0xOFF (file)"
- * (a frame_fn of recout.h). */
-bool symbolize_frame(void *ctx, long pid, const char *frame, size_t n, char *out,
-		     size_t len);
+/* Turn address addr of process pid into "symbol+0xOFF (file)",
+ * "file+0xOFF" (no symbol there), or "0xADDR (why it cannot be placed)";
+ * *fn_len is the length of the symbol's name at the start of out, 0 when
+ * none (a frame_fn of recout.h). */
+bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
+		     size_t *fn_len);
+/* Read pid's maps now, while it lives, and keep them after it exits. */
+void symbolize_snapshot(void *ctx, long pid);
 void *symbolize_new(void);
 void symbolize_free(void *ctx);
 
