@@ -22,6 +22,9 @@
  *   upc.leaks     leaks of /tmp/leaky, a static program (its allocator is in
  *                 it): exactly the bytes and counts per call site it says
  *                 it leaked, and nothing left behind
+ *   upc.stacks    trace --stack of /tmp/chain (known call chains) where the
+ *                 kernel records no user stacks (arm64 before 6.10): said
+ *                 once, and each record still has its function and caller
  */
 #include <dirent.h>
 #include <errno.h>
@@ -559,6 +562,42 @@ static void leaks(void)
 	check(no_instances(), "leaks: no instance left");
 }
 
+/* How many times text holds s (records with this "stack":[...]). */
+static int with_stack(const char *text, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+/* trace --stack where the kernel records no user stacks: the two frames
+ * the records themselves give, at entry (the function, and its caller from
+ * the return address) and at return (where it returned to). */
+static void stacks(void)
+{
+	const char *msg = "this kernel records no user stacks";
+	char want[256];
+
+	U("trace", "--json", "--stack", "/tmp/chain", "leaf", "--", "/tmp/chain", "3");
+	show("trace --stack /tmp/chain leaf -- /tmp/chain 3");
+	snprintf(want, sizeof(want), "\"stack\":[\"leaf+0x0 (/tmp/chain)\",\"gamma_+0x");
+	check(R.status == 0 && with_stack(R.out, want) == 3,
+	      "trace --stack: 3 records, each [leaf+0x0, gamma_+OFF]");
+	check(with_stack(R.err, msg) == 1, "trace --stack: that this kernel records no user "
+	      "stacks is said, once");
+	U("trace", "--json", "--stack", "-r", "/tmp/chain", "work", "--", "/tmp/chain", "2");
+	show("trace --stack -r /tmp/chain work -- /tmp/chain 2");
+	check(R.status == 0 && with_stack(R.out, "\"stack\":[\"outer+0x") == 2,
+	      "trace --stack -r: 2 records, each [outer+OFF]");
+	U("trace", "--folded", "/tmp/chain", "leaf", "--", "/tmp/chain", "4");
+	show("trace --folded /tmp/chain leaf -- /tmp/chain 4");
+	check(R.status == 0 && !strcmp(R.out, "gamma_;leaf 4\n"), "trace --folded: gamma_;leaf 4");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "stacks: no probe left");
+	check(no_instances(), "stacks: no instance left");
+}
+
 static void thumb(void)
 {
 	U("add", "/tmp/registers-thumb", "wrapper_strerror");
@@ -618,6 +657,8 @@ int main(void)
 		answers();
 	if (strstr(cmdline, "upc.leaks"))
 		leaks();
+	if (strstr(cmdline, "upc.stacks"))
+		stacks();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 

@@ -23,6 +23,7 @@ cp "build/$arch/vm/init" "$vm/root/init"
 cp "build/$arch/vm/registers" "$vm/root/tmp/registers"
 cp "build/$arch/vm/workload" "$vm/root/tmp/workload"
 cp "build/$arch/vm/leaky" "$vm/root/tmp/leaky"
+cp "build/$arch/vm/chain" "$vm/root/tmp/chain"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
 # UPC_CONF: the board's /etc/uprobectl.conf, for a boot that uses apply
 [ -n "${UPC_CONF:-}" ] && cp "$UPC_CONF" "$vm/root/etc/uprobectl.conf"

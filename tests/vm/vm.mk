@@ -13,12 +13,15 @@ $(O)/vm/workload: tests/progs/workload.c | $(O)/.deps
 $(O)/vm/leaky: tests/progs/leaky.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -pthread $(ARCH_CFLAGS) -static -o $@ $<
+$(O)/vm/chain: tests/progs/chain.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O0 -Wall -fno-omit-frame-pointer $(ARCH_CFLAGS) -static -o $@ $<
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
 
 VM_ARCHES ?= aarch64 armhf riscv64
 check-vm:
@@ -28,5 +31,6 @@ check-vm:
 		tests/vm/run-vm.sh aarch64 upc.apply
 	$(Q)$(SUITE) vm-aarch64-answers tests/vm/run-vm.sh aarch64 upc.answers
 	$(Q)$(SUITE) vm-aarch64-leaks tests/vm/run-vm.sh aarch64 upc.leaks
+	$(Q)$(SUITE) vm-aarch64-stacks tests/vm/run-vm.sh aarch64 upc.stacks
 
 .PHONY: vm-progs check-vm
