@@ -243,5 +243,8 @@ void upc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 /* The next blank-separated token of [*p, end): its start and length;
  * false at the end. Advances *p past it. */
 bool upc_token(const char **p, const char *end, const char **tok, size_t *len);
+/* Is SONAME (a file name) the library name asks for: exactly it, or
+ * name.so and its versions ("libc" names "libc.so.6")? */
+bool upc_lib_names(const char *name, const char *soname);
 
 #endif /* UPC_INTERNAL_H */

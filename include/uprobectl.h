@@ -606,6 +606,20 @@ int upc_maps_find(const char *maps, long pid, uint64_t addr, char *path, size_t 
  * -ENOENT when neither does: deleted, or replaced since it was mapped. */
 int upc_proc_file(long pid, const char *mapped, const char *dev, uint64_t ino, char *out,
 		  size_t len);
+/* The file process pid maps that NAME names: a path (as the process
+ * sees it, or ours leading to the same), or a file name or library name
+ * ("bash", "libc", "libc.so.6"). 0 with m->path where we can open that very
+ * file (upc_proc_file); -ESRCH: no such process; -ENOENT: it maps no such
+ * file; -ENOTUNIQ: two files answer to it (m->mapped, m->other); -ESTALE:
+ * the file was deleted (m->deleted) or replaced since it was mapped. */
+struct upc_mapped {
+	char path[4096];	/* where we open it */
+	char mapped[4096];	/* as the process's maps name it */
+	char other[4096];	/* -ENOTUNIQ: another file that answers */
+	char dev[16];		/* "maj:min" in hex */
+	bool deleted;
+};
+int upc_proc_find(long pid, const char *name, struct upc_mapped *m);
 /* Hex digits without 0x (len bytes), as the kernel prints addresses. */
 int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
 
@@ -622,10 +636,13 @@ int upc_kconfig_load(char **text, size_t *len, char *source, size_t srclen);
 const char *upc_kconfig_get(const char *text, const char *name, char *buf, size_t len);
 
 /* What the kernel engine of answers needs: hist triggers on events, and
- * synthetic events (CONFIG_HIST_TRIGGERS, CONFIG_SYNTH_EVENTS). */
+ * synthetic events (CONFIG_HIST_TRIGGERS, CONFIG_SYNTH_EVENTS); and
+ * whether uprobes take a reference counter the kernel sets while a probe
+ * exists (the semaphore of a USDT probe: 4.20+). */
 enum upc_tracefs_feature {
 	UPC_HIST_TRIGGERS = 1 << 0,
 	UPC_SYNTH_EVENTS = 1 << 1,
+	UPC_REF_CTR = 1 << 2,
 };
 unsigned upc_tracefs_features(const struct upc_tracefs *t);
 

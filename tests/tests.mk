@@ -91,6 +91,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-metrics tests/live/test_metrics.sh $(SAN_BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-leaks tests/live/test_leaks.sh $(SAN_BIN) $(TEST_O)/leaky
 	$(Q)$(SUITE) live-stacks tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain
+	$(Q)$(SUITE) live-pid tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h

@@ -32,7 +32,7 @@ static int add(int argc, char **argv)
 	bool enable = false, existed;
 	int opt, r, err, status;
 
-	while ((opt = getopt_long(argc, argv, "+qvg:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+qvg:" PROBE_SHORT_OPTS PROBE_PID_OPT, longopts, NULL)) != -1) {
 		if (opt == OPT_ENABLE) {
 			enable = true;
 			continue;

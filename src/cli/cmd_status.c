@@ -127,6 +127,9 @@ static int status(int argc, char **argv)
 			 ? "" : r & UPC_HIST_TRIGGERS ? " (no CONFIG_SYNTH_EVENTS: latency in user space)"
 			 : " (no CONFIG_HIST_TRIGGERS: keys, histograms and latency in user space)");
 	kv(&j, "engines", line);
+	kv(&j, "semaphores", r & UPC_REF_CTR ? "yes: the kernel sets a USDT probe's semaphore "
+	   "while the probe exists" : "no (a kernel before 4.20): USDT probes with a semaphore "
+	   "stay off unless the program sets it");
 	upc_tracefs_path(t, "uprobe_events", path, sizeof(path));
 	usable = !access(path, W_OK);
 	kv(&j, "verdict", usable ? "ready: uprobes can be defined here" :

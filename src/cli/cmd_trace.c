@@ -104,6 +104,7 @@ static int trace(int argc, char **argv)
 	snprintf(group, sizeof(group), "upc_trace_%ld", (long)getpid());
 	snprintf(instance, sizeof(instance), "uprobectl-%ld", (long)getpid());
 	probe_req_words(&q, nargs - optind, argv + optind);
+	q.pid = s.pid;	/* -p: FILE as that process maps it */
 	if (s.stack && !q.opts.ret && q.fetchargs &&
 	    (status = cli_explain(with_ra(q.fetchargs, &fetch), "trace")))
 		goto out;

@@ -23,6 +23,10 @@ int probe_opt(struct probe_req *q, int opt, const char *arg)
 	case 'e':
 		q->opts.event = arg;
 		return 1;
+	case 'p':
+		if (parse_pid(arg, &q->pid))
+			return cli_usage("-p takes a process id");
+		return 1;
 	case OPT_ARGS:
 		if (parse_nargs(arg, &q->opts.nargs))
 			return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
@@ -38,6 +42,46 @@ void probe_req_words(struct probe_req *q, int argc, char *const argv[])
 	q->fetchargs = argc > 2 ? argv + 2 : NULL;
 }
 
+/* FILE as process pid maps it (-p): where we can open that very file. */
+static int find_mapped(long pid, const char *file, char *buf, size_t len, const char **out)
+{
+	struct upc_mapped *m = malloc(sizeof(*m));
+	int err = m ? upc_proc_find(pid, file, m) : -ENOMEM;
+
+	switch (err) {
+	case 0:
+		if (strlen(m->path) >= len) {
+			err = cli_explain(-ENAMETOOLONG, m->path);
+			break;
+		}
+		cli_debug("%s is %s, as process %ld maps it%s", file, m->mapped, pid,
+			  strcmp(m->path, m->mapped) ? " (opened through its root)" : "");
+		memcpy(buf, m->path, strlen(m->path) + 1);
+		*out = buf;
+		break;
+	case -ESRCH:
+		cli_err("-p %ld: no such process", pid);
+		break;
+	case -ENOENT:
+		cli_err("%s: process %ld maps no such file (its files are in /proc/%ld/maps)",
+			file, pid, pid);
+		break;
+	case -ENOTUNIQ:
+		cli_err("%s: process %ld maps two files of that name, %s and %s: give the path",
+			file, pid, m->mapped, m->other);
+		break;
+	case -ESTALE:
+		cli_err("%s: process %ld maps %s as it was before it was %s: the process runs a "
+			"file that is gone (restart it to probe the file there now)", file, pid,
+			m->mapped, m->deleted ? "deleted" : "replaced");
+		break;
+	default:
+		cli_explain(err, "/proc maps");
+	}
+	free(m);
+	return err;
+}
+
 int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 		   struct upc_probe *p, struct upc_elf **keep)
 {
@@ -51,8 +95,9 @@ int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 
 	/* a library or program name: the file the dynamic linker or PATH gives */
 	named = *q;
-	if ((err = cli_find_file(q->file, q->elf.sysroot, found, sizeof(found), &named.file)))
-		return -EINVAL;
+	if (q->pid > 0 ? (err = find_mapped(q->pid, q->file, found, sizeof(found), &named.file)) :
+	    (err = cli_find_file(q->file, q->elf.sysroot, found, sizeof(found), &named.file)))
+		return err == -ESRCH || err == -ENOMEM ? err : -EINVAL;
 	q = &named;
 
 	/* the file, as the kernel will see it; what it cannot be is a

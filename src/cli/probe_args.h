@@ -15,14 +15,17 @@ struct probe_req {
 	char *const *fetchargs;		/* the user's, NULL-terminated */
 	struct upc_probe_opts opts;	/* group, event, ret, nargs */
 	struct upc_elf_opts elf;
+	long pid;			/* -p: FILE as this process maps it */
 };
 #define PROBE_REQ_INIT { \
 	.opts = { .sz = sizeof(struct upc_probe_opts), .group = UPC_DEFAULT_GROUP, .nargs = 4 }, \
 	.elf = { .sz = sizeof(struct upc_elf_opts) } }
 #define PROBE_LONG_OPTS ELF_LONG_OPTS, { "args", 1, NULL, OPT_ARGS }
 #define PROBE_SHORT_OPTS "re:"
+/* -p PID of add and resolve (trace takes it from its session). */
+#define PROBE_PID_OPT "p:"
 
-/* -r, -e EVENT, --args N, --sysroot, --debug-dir, --no-debug-file: 1
+/* -r, -e EVENT, --args N, -p PID, --sysroot, --debug-dir, --no-debug-file: 1
  * taken, 0 not one of them, -EINVAL after explaining a bad value. */
 int probe_opt(struct probe_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2; argv[argc] is NULL). */

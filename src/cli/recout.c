@@ -558,11 +558,7 @@ static void record_frames(struct recout *w, const struct upc_record *r)
 {
 	if (r->kind != UPC_REC_ENTRY && r->kind != UPC_REC_RETURN)
 		return;
-	if (!w->told_no_stacks && !w->folded) {
-		w->told_no_stacks = true;
-		cli_warn("this kernel records no user stacks (arm64 has them from "
-			 "6.10): --stack gives the function and its caller only");
-	}
+	w->no_stacks = true;
 	if (r->kind == UPC_REC_RETURN) {
 		push_frame(w, r->ret_to, NULL, 0);
 		return;

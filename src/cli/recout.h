@@ -62,7 +62,8 @@ struct recout {
 	bool have_pending, in_stack, pending_has_ra;
 	bool stacks_seen;		/* the kernel recorded a user stack */
 	bool caller_missing;		/* its walk was seen to skip the caller */
-	bool told_no_stacks;
+	bool no_stacks;			/* a record came with no stack: the
+					 * kernel records none */
 	char frames[4096];
 	size_t frames_len, frame_off[RECOUT_MAX_FRAMES], frame_len[RECOUT_MAX_FRAMES];
 	size_t frame_fn[RECOUT_MAX_FRAMES];	/* length of its symbol name, or 0 */

@@ -346,6 +346,7 @@ void session_run(struct session *s, const struct session_sink *k,
 struct recout_sink {
 	struct recout *w;
 	unsigned long count;
+	bool told;		/* that the kernel records no user stacks */
 };
 
 static void rs_line(void *ctx, const char *line, size_t n)
@@ -362,10 +363,16 @@ static void rs_detach(void *ctx)
 
 static void rs_flush(void *ctx)
 {
-	struct recout *w = ((struct recout_sink *)ctx)->w;
+	struct recout_sink *r = ctx;
+	struct recout *w = r->w;
 
 	recout_flush_pending(w);
 	ob_flush(&w->out);
+	if (w->no_stacks && !r->told && !cli_quiet) {
+		r->told = true;
+		cli_warn("this kernel records no user stacks (arm64 has them from 6.10): "
+			 "--stack gives the function and its caller only");
+	}
 }
 
 static bool rs_done(void *ctx)
@@ -378,7 +385,7 @@ static bool rs_done(void *ctx)
 void session_stream(struct session *s, struct recout *w, const struct session_limits *l,
 		    struct session_child *child)
 {
-	struct recout_sink r = { w, l->count };
+	struct recout_sink r = { w, l->count, false };
 	const struct session_sink k = { rs_line, rs_detach, rs_flush, rs_done, NULL, &r };
 
 	w->task_events = s->task_events;

@@ -93,9 +93,7 @@ struct want {
 	const char *how;
 };
 
-/* Is SONAME (a file name) what name asks for: exactly it, or name.so and
- * its versions? */
-static bool names(const char *name, const char *soname)
+bool upc_lib_names(const char *name, const char *soname)
 {
 	size_t n = strlen(name);
 
@@ -137,7 +135,7 @@ static int from_cache(const char *soname, const char *path, void *ctx)
 {
 	struct want *w = ctx;
 
-	return names(w->name, soname) ? take(w, path, "/etc/ld.so.cache") : 0;
+	return upc_lib_names(w->name, soname) ? take(w, path, "/etc/ld.so.cache") : 0;
 }
 
 /* The first file of dir that name asks for. */
@@ -152,7 +150,7 @@ static int in_dir(struct want *w, const char *dir, const char *how)
 	if (!(dp = opendir(d)))
 		return 0;
 	while (!found && (de = readdir(dp))) {
-		if (!names(w->name, de->d_name))
+		if (!upc_lib_names(w->name, de->d_name))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
 		found = take(w, file, how);

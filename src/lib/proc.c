@@ -3,8 +3,11 @@
  * process comes from, where in that file, and under which path this
  * process can open it (a process in a chroot or in another mount namespace
  * maps files that are elsewhere, or nowhere, in ours). */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -96,4 +99,89 @@ int upc_maps_find(const char *maps, long pid, uint64_t addr, char *path, size_t 
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* Does the file mapped as PATH answer to NAME: the same path, or, for a
+ * name without a slash, its file name or the library it is? */
+static bool answers_to(const char *name, const char *path, size_t n)
+{
+	const char *base = path + n;
+	char b[NAME_MAX + 1];
+
+	if (strchr(name, '/'))
+		return strlen(name) == n && !memcmp(name, path, n);
+	while (base > path && base[-1] != '/')
+		base--;
+	if ((size_t)(path + n - base) > NAME_MAX)
+		return false;
+	snprintf(b, sizeof(b), "%.*s", (int)(path + n - base), base);
+	return !strcmp(b, name) || upc_lib_names(name, b);
+}
+
+int upc_proc_find(long pid, const char *name, struct upc_mapped *m)
+{
+	char p[64], *maps, resolved[PATH_MAX], root[PATH_MAX];
+	const char *want = name;
+	ssize_t n;
+	size_t len;
+	int err;
+
+	snprintf(p, sizeof(p), "/proc/%ld/maps", pid);
+	if ((err = upc_read_file(p, 64u << 20, false, &maps, &len)))
+		return err == -ENOENT ? -ESRCH : err;
+	/* a path as the process sees it in its chroot: maps name its files
+	 * from our root */
+	snprintf(p, sizeof(p), "/proc/%ld/root", pid);
+	n = readlink(p, root, sizeof(root) - 1);
+	root[n > 1 ? n : 0] = '\0';
+	if (*name == '/' && n > 1 && snprintf(resolved, sizeof(resolved), "%s%s", root, name) <
+				     (int)sizeof(resolved))
+		want = resolved;
+	/* a path of ours that leads elsewhere (a link, /lib on merged /usr) */
+	else if (strchr(name, '/') && realpath(name, resolved))
+		want = resolved;
+	m->mapped[0] = m->other[0] = '\0';
+	err = -ENOENT;
+	for (const char *l = maps, *nl; *l; l = nl + !!*nl) {
+		const char *q = l, *tok[5], *file;
+		size_t tl[5], fl;
+		uint64_t ino;
+		bool deleted;
+		unsigned i;
+
+		nl = l + strcspn(l, "\n");
+		for (i = 0; i < 5 && upc_token(&q, nl, &tok[i], &tl[i]); i++)
+			;
+		while (q < nl && *q == ' ')
+			q++;
+		file = q;
+		fl = (size_t)(nl - q);
+		if (i < 5 || !fl || *file != '/')
+			continue;
+		deleted = fl > 10 && !memcmp(file + fl - 10, " (deleted)", 10);
+		if (deleted)
+			fl -= 10;
+		if (!answers_to(name, file, fl) && (want == name || !answers_to(want, file, fl)))
+			continue;
+		if (fl >= sizeof(m->mapped))
+			continue;
+		if (m->mapped[0] && (strlen(m->mapped) != fl || memcmp(m->mapped, file, fl))) {
+			snprintf(m->other, sizeof(m->other), "%.*s", (int)fl, file);
+			err = -ENOTUNIQ;
+			break;
+		}
+		if (m->mapped[0])
+			continue;
+		snprintf(m->mapped, sizeof(m->mapped), "%.*s", (int)fl, file);
+		snprintf(m->dev, sizeof(m->dev), "%.*s", (int)(tl[3] < 15 ? tl[3] : 15), tok[3]);
+		if (deleted || upc_parse_u64(tok[4], tl[4], &ino) ||
+		    upc_proc_file(pid, m->mapped, m->dev, ino, m->path, sizeof(m->path))) {
+			err = -ESTALE;
+			m->deleted = deleted;
+			continue;	/* the other names of it are checked too */
+		}
+		err = 0;
+	}
+	free(maps);
+	return err;
 }

@@ -759,10 +759,19 @@ static bool events_have(const struct upc_tracefs *t, const char *file)
 unsigned upc_tracefs_features(const struct upc_tracefs *t)
 {
 	unsigned f = 0;
+	char *readme;
+	size_t n;
 
 	if (events_have(t, "hist"))
 		f |= UPC_HIST_TRIGGERS;
 	if (upc_tracefs_exists(t, "synthetic_events"))
 		f |= UPC_SYNTH_EVENTS;
+	/* the README's syntax of uprobe_events names the reference counter
+	 * from 4.20 on: "<path>:<offset>[%return][(ref_ctr_offset)]" */
+	if (!upc_tracefs_read_alloc(t, "README", &readme, &n)) {
+		if (find(readme, "(ref_ctr_offset)"))
+			f |= UPC_REF_CTR;
+		free(readme);
+	}
 	return f;
 }

@@ -200,6 +200,12 @@ check grep -q "present, writable" "$out"
 check grep -q "UPROBECTL_TRACEFS" "$out"
 run 0 "$U" doctor --json
 json_ok '.uprobe_events == "present, writable" and (.verdict | startswith("ready"))'
+# semaphores: from the syntax the kernel's README gives uprobe_events (4.20+)
+json_ok '.semaphores | startswith("no")'
+printf '  place (uprobe): <path>:<offset>[%%return][(ref_ctr_offset)]\n' >"$T/README"
+run 0 "$U" status --json
+json_ok '.semaphores | startswith("yes")'
+rm "$T/README"
 mv "$T/uprobe_events" "$T/ue"
 run 1 "$U" status
 check grep -q "this kernel has no uprobe events" "$out"

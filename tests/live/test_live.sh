@@ -205,6 +205,8 @@ check jq -e '.[0].event == "wrapper_strerror" and .[0].symbol == "wrapper_strerr
 check "$U" status
 "$U" status --json >"$work/status.json"
 check jq -e '.verdict | startswith("ready")' "$work/status.json"
+# this kernel (4.20+) takes a USDT semaphore's reference counter
+check jq -e '.semaphores | startswith("yes")' "$work/status.json"
 check "$U" -q clear
 
 # --- leave tracefs as it was found
