@@ -81,6 +81,24 @@ for spec in "entry leaf" "entry work" "entry alpha" "return leaf" "return work" 
 	check [ -z "$(jq -r '.stack[] | select(startswith("<"))' "$work/t.json")" ]
 done
 
+# run_stream ROUNDS LINGER ARGS...: stream -p ARGS (into s.json, s.err) of
+# a chain process that makes ROUNDS rounds once the stream is armed, then
+# stays LINGER ms
+run_stream() {
+	rounds=$1 linger=$2
+	shift 2
+	rm -f "$work/go"
+	"$CHAIN" "$rounds" "$work/go" "$linger" >/dev/null 2>&1 &
+	cp=$!
+	bg_pids="$bg_pids $cp"
+	"$U" stream -p "$cp" "$@" -d 30 >"$work/s.json" 2>"$work/s.err" &
+	sp=$!
+	wait_for "$T/instances/uprobectl-$sp/events/uprobectl/enable" 1 || ko "stream $* did not start"
+	touch "$work/go"
+	wait $sp
+	wait $cp
+}
+
 # stream -p, a process that stays after its calls and one that exits
 # right after them: the maps read when attaching serve after the exit
 "$U" add "$CHAIN" leaf >/dev/null
@@ -88,40 +106,20 @@ done
 gdb_frames entry leaf >"$work/gdb.leaf"
 gdb_frames entry work >"$work/gdb.work"
 for linger in 500 0; do
-	rm -f "$work/go"
-	"$CHAIN" 2 "$work/go" "$linger" >/dev/null 2>&1 &
-	cp=$!
-	bg_pids="$bg_pids $cp"
-	"$U" stream --json --stack -p "$cp" -d 30 >"$work/s.json" 2>"$work/s.err" &
-	sp=$!
-	check wait_for "$T/instances/uprobectl-$sp/events/uprobectl/enable" 1
-	touch "$work/go"
-	wait $sp
+	run_stream 2 "$linger" --json --stack
 	for f in leaf work; do
 		jq -c "select(.event == \"$f\")" "$work/s.json" >"$work/s.$f"
 		ours_json "$work/s.$f" "$(wc -l <"$work/gdb.$f")" >"$work/ours"
 		check same "$work/ours" "$(paste -sd' ' "$work/gdb.$f")" 2
 	done
-	wait $cp
 done
 
 # -c N: exactly N records, with stacks of several depths and without
-count_records() {	# -c N [--stack]
-	rm -f "$work/go"
-	"$CHAIN" 5 "$work/go" >/dev/null 2>&1 &
-	cp=$!
-	bg_pids="$bg_pids $cp"
-	"$U" stream --json -p "$cp" "$@" -d 30 >"$work/c.json" 2>/dev/null &
-	sp=$!
-	wait_for "$T/instances/uprobectl-$sp/events/uprobectl/enable" 1
-	touch "$work/go"
-	wait $sp
-	wait $cp
-	wc -l <"$work/c.json"
-}
 for c in 1 2 5; do
-	check [ "$(count_records -c $c)" = $c ]
-	check [ "$(count_records -c $c --stack)" = $c ]
+	run_stream 5 0 --json -c $c
+	check [ "$(wc -l <"$work/s.json")" = $c ]
+	run_stream 5 0 --json -c $c --stack
+	check [ "$(wc -l <"$work/s.json")" = $c ]
 done
 "$U" trace --json --stack -c 2 "$CHAIN" leaf -- "$CHAIN" 5 >"$work/c.json" 2>/dev/null
 check [ "$(wc -l <"$work/c.json")" = 2 ]
@@ -130,16 +128,7 @@ check [ "$(wc -l <"$work/c.json")" = 2 ]
 # kernel's walk as it is (the caller missing at entry)
 "$U" clear >/dev/null
 "$U" add "$CHAIN" work n=%di >/dev/null
-rm -f "$work/go"
-"$CHAIN" 2 "$work/go" >/dev/null 2>&1 &
-cp=$!
-bg_pids="$bg_pids $cp"
-"$U" stream --json --stack -p "$cp" -d 30 >"$work/s.json" 2>"$work/s.err" &
-sp=$!
-check wait_for "$T/instances/uprobectl-$sp/events/uprobectl/enable" 1
-touch "$work/go"
-wait $sp
-wait $cp
+run_stream 2 0 --json --stack
 check [ "$(grep -c 'work records no return address.*fetch arg \$ra' "$work/s.err")" = 1 ]
 ours_json "$work/s.json" 2 >"$work/ours"
 check same "$work/ours" "work+0x0 $(grep '^main+' "$work/gdb.work")" 2
