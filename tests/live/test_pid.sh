@@ -110,9 +110,10 @@ prop=private
 unshare -m --propagation private true 2>/dev/null || prop=unchanged
 start unshare -m --propagation $prop sh -c \
 	"mount -t tmpfs tmpfs '$work/mnt' && cp -a '$croot/.' '$work/mnt/' && exec chroot '$work/mnt' /chain 3 /tmp/go"
+# its /tmp is reached through its root either way
 if [ $prop = private ]; then
 	traced "/proc/$cp/root/tmp" "/proc/$cp/root/chain:"
 else
-	traced "$work/mnt/tmp" "/"
+	traced "/proc/$cp/root/tmp" "/"
 fi
 finish
