@@ -329,6 +329,11 @@ int upc_probe_parse(const char *line, size_t len, struct upc_probe *p);
  * argument K is listed as argK=). */
 bool upc_probe_equal(const struct upc_probe *a, const struct upc_probe *b);
 
+/* The name of p's first fetch argument whose expression is EXPR (with any
+ * type), into name: its length, or 0 when none fetches it. */
+size_t upc_probe_arg_fetching(const struct upc_probe *p, const char *expr, char *name,
+			      size_t len);
+
 /* Check an event filter for p's event as the kernel would parse it:
  * FIELD OP VALUE predicates (fields: p's arguments and the common ones)
  * joined by && ||, with ! and parentheses. Explained. */

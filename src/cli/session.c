@@ -453,26 +453,6 @@ struct ra_scan {
 	unsigned n;
 };
 
-/* The argument of p that fetches the return address, in arg. */
-static bool ra_arg(const struct upc_probe *p, const char *ra, char *arg, size_t len)
-{
-	size_t rl = strlen(ra);
-
-	for (const char *a = p->args; *a;) {
-		size_t n = strcspn(a, " "), eq = strcspn(a, "=");
-
-		/* NAME=FETCH or NAME=FETCH:TYPE */
-		if (eq < n && eq < len && n - eq - 1 >= rl && !memcmp(a + eq + 1, ra, rl) &&
-		    (n - eq - 1 == rl || a[eq + 1 + rl] == ':')) {
-			snprintf(arg, len, "%.*s", (int)eq, a);
-			return true;
-		}
-		a += n;
-		a += *a == ' ';
-	}
-	return false;
-}
-
 static int ra_probe(const struct upc_probe *p, void *ctx)
 {
 	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true };
@@ -487,7 +467,8 @@ static int ra_probe(const struct upc_probe *p, void *ctx)
 	if (upc_elf_open(p->path, &o, &elf))
 		return 0;	/* the kernel's walk, as it is */
 	at_start = !upc_elf_sym_at(elf, p->offset, &loc) && loc.sym.name && !loc.sym_off;
-	if (at_start && ra_arg(p, upc_arch_ra(upc_elf_arch(elf)), e->arg, sizeof(e->arg))) {
+	if (at_start && upc_probe_arg_fetching(p, upc_arch_ra(upc_elf_arch(elf)), e->arg,
+					       sizeof(e->arg))) {
 		snprintf(e->event, sizeof(e->event), "%s", p->event);
 		c->n++;
 	} else if (at_start && !cli_quiet) {

@@ -201,6 +201,14 @@ int upc_probe_parse(const char *line, size_t len, struct upc_probe *p)
 	return 0;
 }
 
+/* The expression of fetch argument a (n bytes): after NAME= when named. */
+static const char *arg_expr(const char *a, size_t n)
+{
+	const char *eq = memchr(a, '=', n);
+
+	return eq && upc_is_ident(a, (size_t)(eq - a)) ? eq + 1 : a;
+}
+
 /* Are the fetch arguments a and b the same as the kernel lists them, each
  * NAME=EXPR, an unnamed one named argK? */
 static bool same_args(const char *a, const char *b)
@@ -219,14 +227,36 @@ static bool same_args(const char *a, const char *b)
 		lb = strcspn(b, " ");
 		lna = upc_fetcharg_name(a, la, k, na, sizeof(na));
 		lnb = upc_fetcharg_name(b, lb, k, nb, sizeof(nb));
-		/* the expression: after NAME= when named */
-		ea = (ea = memchr(a, '=', la)) && upc_is_ident(a, (size_t)(ea - a)) ? ea + 1 : a;
-		eb = (eb = memchr(b, '=', lb)) && upc_is_ident(b, (size_t)(eb - b)) ? eb + 1 : b;
+		ea = arg_expr(a, la);
+		eb = arg_expr(b, lb);
 		if (lna != lnb || memcmp(na, nb, lna) || (size_t)(a + la - ea) != (size_t)(b + lb - eb) ||
 		    memcmp(ea, eb, (size_t)(a + la - ea)))
 			return false;
 		a += la;
 		b += lb;
+	}
+}
+
+size_t upc_probe_arg_fetching(const struct upc_probe *p, const char *expr, char *name,
+			      size_t len)
+{
+	size_t el = strlen(expr);
+	const char *a = p->args;
+
+	for (int k = 1;; k++) {
+		size_t n;
+		const char *e, *end;
+
+		a += strspn(a, " ");
+		if (!*a)
+			return 0;
+		n = strcspn(a, " ");
+		e = arg_expr(a, n);
+		/* EXPR or EXPR:TYPE */
+		end = memchr(e, ':', (size_t)(a + n - e));
+		if ((size_t)((end ? end : a + n) - e) == el && !memcmp(e, expr, el))
+			return upc_fetcharg_name(a, n, k, name, len);
+		a += n;
 	}
 }
 

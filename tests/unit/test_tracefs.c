@@ -216,6 +216,24 @@ static void test_probe_object(void **state)
 	l = "p:grp/ev /usr/lib/libx.so:0x1238 arg1=%di len=%si:u32 arg3=+0(%dx):string";
 	assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
 	assert_false(upc_probe_equal(&a, &b));
+	/* the argument that fetches an expression, by the name it is listed
+	 * under, with a type or without */
+	{
+		char n[UPC_MAX_ARGNAME + 1];
+
+		assert_int_equal(upc_probe_arg_fetching(&a, "%si", n, sizeof(n)), 3);
+		assert_string_equal(n, "len");
+		assert_int_equal(upc_probe_arg_fetching(&a, "+0(%dx)", n, sizeof(n)), 4);
+		assert_string_equal(n, "arg3");
+		assert_int_equal(upc_probe_arg_fetching(&a, "%di", n, sizeof(n)), 4);
+		assert_string_equal(n, "arg1");
+		assert_int_equal(upc_probe_arg_fetching(&a, "+0(%d", n, sizeof(n)), 0);
+		assert_int_equal(upc_probe_arg_fetching(&a, "%dx", n, sizeof(n)), 0);
+		l = "p:grp/ev /x:0x10 arg1=%di ra=+0(%sp)";
+		assert_int_equal(upc_probe_parse(l, strlen(l), &b), 0);
+		assert_int_equal(upc_probe_arg_fetching(&b, "+0(%sp)", n, sizeof(n)), 2);
+		assert_string_equal(n, "ra");
+	}
 	/* a reference counter (USDT semaphore) is part of the definition */
 	a.has_ref_ctr = true;
 	a.ref_ctr = 0x40;
