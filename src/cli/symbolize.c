@@ -22,7 +22,7 @@
 #define NPROCS 64	/* processes whose maps are kept, least recently used out */
 
 struct procmaps {
-	long pid;		/* 0: a free slot */
+	long pid;		/* 0: a free slot; maps NULL: not read */
 	char *maps;
 	unsigned long used;
 };
@@ -34,7 +34,7 @@ struct symctx {
 	struct upc_elf *elf;
 };
 
-/* Read pid's maps into m: false (m unchanged) when it is gone. */
+/* Read pid's maps into its slot m: false (m unchanged) when it is gone. */
 static bool load_maps(struct procmaps *m, long pid)
 {
 	char p[64], *b;
@@ -49,11 +49,12 @@ static bool load_maps(struct procmaps *m, long pid)
 	}
 	free(m->maps);
 	m->maps = b;
-	m->pid = pid;
 	return true;
 }
 
-/* pid's kept maps, or a slot for them (the least recently used). */
+/* pid's slot, with its kept maps; else the least recently used one, made
+ * pid's with no maps (a process gone before they were read keeps that one
+ * slot, and evicts no other process's maps frame after frame). */
 static struct procmaps *slot(struct symctx *c, long pid)
 {
 	struct procmaps *old = &c->procs[0];
@@ -68,7 +69,7 @@ static struct procmaps *slot(struct symctx *c, long pid)
 	}
 	free(old->maps);
 	old->maps = NULL;
-	old->pid = 0;
+	old->pid = pid;
 	old->used = ++c->clock;
 	return old;
 }
