@@ -508,13 +508,11 @@ static void emit(struct recout *w, struct upc_record *r)
 		if (w->limit && w->records >= w->limit)
 			return;	/* -c: enough, and the rest of the read is dropped */
 		w->records++;
-		if (w->folded) {
+		if (w->folded)
 			fold(w);
-			return;
-		}
 	}
 	if (w->folded)
-		return;
+		return;	/* only stacks are counted */
 	if (w->live)
 		from = fill_comm(w, r);
 	if (w->json)
