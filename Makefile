@@ -1,7 +1,8 @@
 # uprobectl: a static C program and library for Linux user-space probes.
 #
 #   make                      build/host/uprobectl and libuprobectl.a
-#   make TARGET=aarch64       build/aarch64/ (also armhf, riscv64, x86_64-musl)
+#   make TARGET=aarch64       build/aarch64/ (also armhf, riscv64, x86_64-musl,
+#                             ppc64el, s390x, mips64el, i386)
 #   make check                every test (installs missing packages as root)
 #   make demo                 the article's scenario, live
 #   make bench                benchmarks against peer tools
@@ -13,7 +14,7 @@
 
 TARGET ?= host
 ifeq ($(wildcard toolchain/$(TARGET).mk),)
-$(error unknown TARGET '$(TARGET)': one of host aarch64 armhf riscv64 x86_64-musl)
+$(error unknown TARGET '$(TARGET)': one of host aarch64 armhf riscv64 x86_64-musl ppc64el s390x mips64el i386)
 endif
 include toolchain/$(TARGET).mk
 

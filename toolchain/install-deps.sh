@@ -6,9 +6,11 @@
 # PURPOSE is one of:
 #   build            native build (gcc, make)
 #   cross-aarch64    cross build for TARGET=aarch64 (musl from musl-dev:arm64, glibc fallback)
-#   cross-armhf      cross build for TARGET=armhf
+#   cross-armhf      cross build for TARGET=armhf (musl from musl-dev:armhf)
 #   cross-riscv64    cross build for TARGET=riscv64
 #   cross-x86_64-musl  static musl build for x86_64
+#   cross-ppc64el, cross-s390x, cross-mips64el, cross-i386
+#                    cross build for those targets (musl from musl-dev:ARCH)
 #   test             unit/CLI/live tests: cmocka, binutils and libelf as oracles, clang for
 #                    fuzzing, jq, busybox (the init script test), procps (pgrep) and
 #                    libc6-dbg (libc's debug file: the stack test names its static start code),
@@ -18,14 +20,17 @@
 #                    musl-tools (a musl program's libc, for library names), mount
 #                    (leaks traces a process in a mount namespace of a tmpfs),
 #                    prometheus (promtool) and prometheus-node-exporter (metrics)
-#   test-foreign     ELF fixtures for every target (all cross compilers) and the arm64 libc
+#   test-foreign     ELF fixtures for every target (all cross compilers), the arm64 libc,
+#                    and the glibc and musl libraries of ppc64el, s390x, mips64el, i386
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
 #                    formatter check of make check)
 #   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
 #   bench            the peer tools benchmarks compare against (perf, valgrind; jq)
 #   bench-peers      and the ones whose installed size is compared (bpftrace)
-#   vm               system QEMU, cpio, what kernels need (Debian's arm64 and
-#                    armhf kernels, a riscv64 one built from linux-source)
+#   vm               system QEMU, cpio, what kernels need (Debian's arm64,
+#                    armhf, ppc64el, s390x, mips64el and i386 kernels, a
+#                    riscv64 one built from linux-source); with the
+#                    cross-ARCH of each architecture booted
 #
 # Packages that are already installed are skipped, so a second run does
 # not touch apt at all. Not root: print what is missing and fail.
@@ -37,16 +42,20 @@ for purpose in "$@"; do
 	case "$purpose" in
 	build) pkgs="$pkgs gcc make libc6-dev" ;;
 	cross-aarch64) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross musl-dev:arm64"; foreign="$foreign arm64" ;;
-	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross" ;;
+	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf libc6-dev-armhf-cross musl-dev:armhf"; foreign="$foreign armhf" ;;
 	cross-riscv64) pkgs="$pkgs gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;;
 	cross-x86_64-musl) pkgs="$pkgs musl-tools" ;;
+	cross-ppc64el) pkgs="$pkgs gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross musl-dev:ppc64el"; foreign="$foreign ppc64el" ;;
+	cross-s390x) pkgs="$pkgs gcc-s390x-linux-gnu libc6-dev-s390x-cross musl-dev:s390x"; foreign="$foreign s390x" ;;
+	cross-mips64el) pkgs="$pkgs gcc-mips64el-linux-gnuabi64 libc6-dev-mips64el-cross musl-dev:mips64el"; foreign="$foreign mips64el" ;;
+	cross-i386) pkgs="$pkgs gcc-i686-linux-gnu libc6-dev-i386-cross musl-dev:i386"; foreign="$foreign i386" ;;
 	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind gdb musl-tools mount" ;;
-	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64"; foreign="$foreign arm64" ;;
+	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64 libc6-ppc64el-cross libc6-s390x-cross libc6-mips64el-cross libc6-i386-cross musl:ppc64el musl:s390x musl:mips64el musl:i386"; foreign="$foreign arm64 ppc64el s390x mips64el i386" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf valgrind jq" ;;
 	bench-peers) pkgs="$pkgs linux-perf bpftrace" ;;
-	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu musl-dev:arm64"; foreign="$foreign arm64 armhf" ;;
+	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc qemu-system-ppc qemu-system-mips qemu-system-x86 opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-riscv64-linux-gnu"; foreign="$foreign arm64 armhf ppc64el s390x mips64el i386" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done
