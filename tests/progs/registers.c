@@ -41,6 +41,12 @@ static inline unsigned long stack_pointer(void)
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
 #elif defined(__riscv)
 	__asm__ volatile("mv %0, sp" : "=r"(sp));
+#elif defined(__powerpc64__)
+	__asm__ volatile("mr %0, 1" : "=r"(sp));
+#elif defined(__s390x__)
+	__asm__ volatile("lgr %0, %%r15" : "=r"(sp));
+#elif defined(__mips__)
+	__asm__ volatile("move %0, $sp" : "=r"(sp));
 #else
 #error "stack_pointer(): add this architecture"
 #endif

@@ -1,12 +1,16 @@
 #!/bin/sh
-# kernel.sh ARCH OUT: put a bootable kernel for ARCH at OUT.
-#   aarch64, armhf: Debian's own kernel package, downloaded and unpacked
-#   riscv64: Debian 12 has no riscv64 kernel package; a small one is built
-#            from Debian's linux-source-6.1 with targets/riscv64/kernel.config
+# kernel.sh KERNEL OUT: put a bootable kernel at OUT, as the KERNEL line of
+# a target's recipe (targets/*/vm.sh) says:
+#   META:DEBARCH  Debian's own kernel, the image that meta-package of the
+#                 foreign architecture DEBARCH depends on, downloaded and
+#                 unpacked (boot/vmlinuz-* or the ELF boot/vmlinux-*)
+#   build         riscv64: Debian 12 has no riscv64 kernel package; a small
+#                 one is built from Debian's linux-source-6.1 with
+#                 targets/riscv64/kernel.config
 # Results are kept in OUT (under build/) and in /var/cache/uprobectl-vm, so
 # a second run, or a fresh clone on the same machine, reuses them.
 set -eu
-arch=$1 out=$2
+kernel=$1 out=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=/var/cache/uprobectl-vm
 [ -s "$out" ] && exit 0
@@ -20,18 +24,17 @@ debian_kernel() {	# META-PACKAGE DEBARCH
 	[ -n "$pkg" ] || { echo "kernel.sh: no $1:$2 in apt (is the $2 architecture added?)" >&2; exit 1; }
 	key=$cache/$pkg.vmlinuz
 	if [ ! -s "$key" ]; then
-		(cd "$work" && apt-get download -q "$pkg:$2" >/dev/null)
+		(cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg:$2" >/dev/null)
 		dpkg-deb -x "$work"/"$pkg"_*.deb "$work/x"
 		mkdir -p "$cache"
-		cp "$work"/x/boot/vmlinuz-* "$key.tmp" && mv "$key.tmp" "$key"
+		cp "$work"/x/boot/vmlinu[xz]-* "$key.tmp" && mv "$key.tmp" "$key"
 	fi
 	cp "$key" "$out"
 }
 
-case "$arch" in
-aarch64) debian_kernel linux-image-arm64 arm64 ;;
-armhf) debian_kernel linux-image-armmp-lpae armhf ;;
-riscv64)
+case "$kernel" in
+*:*) debian_kernel "${kernel%:*}" "${kernel#*:}" ;;
+build)
 	src=$(ls /usr/src/linux-source-*.tar.xz | head -n 1)
 	sum=$(cat "$src" "$top/targets/riscv64/kernel.config" | md5sum | cut -c1-12)
 	key=$cache/riscv64-$sum.Image
@@ -53,5 +56,5 @@ riscv64)
 	fi
 	cp "$key" "$out"
 	;;
-*) echo "kernel.sh: no VM recipe for $arch" >&2; exit 2 ;;
+*) echo "kernel.sh: KERNEL='$kernel' is neither META:DEBARCH nor build" >&2; exit 2 ;;
 esac

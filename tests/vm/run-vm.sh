@@ -3,19 +3,32 @@
 # shell-free initramfs (our /init, the target's static uprobectl and test
 # programs), and report what /init checked. A hang or a panic is a failure,
 # shown with the console log.
-#   ARCH: aarch64 armhf riscv64      extra words go to the kernel command line
+#   ARCH: a make TARGET with a recipe: aarch64 armhf riscv64 ppc64el s390x
+#         mips64el i386; extra words go to the kernel command line
 set -u
 arch=$1
 shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 vm=build/vm/$arch
-recipe=targets/$arch/vm.sh
-[ "$arch" = armhf ] && recipe=targets/arm/vm.sh
+# the make target's folder under targets/
+case "$arch" in
+armhf) recipe=targets/arm/vm.sh ;;
+ppc64el) recipe=targets/ppc64/vm.sh ;;
+mips64el) recipe=targets/mips/vm.sh ;;
+*) recipe=targets/$arch/vm.sh ;;
+esac
 fail() { echo "vm-$arch: $*"; echo "vm-$arch: 0 passed, 1 failed"; exit 1; }
+[ -r "$recipe" ] || fail "no VM recipe for $arch ($recipe)"
+. "$recipe"
 
-make -s TARGET="$arch" vm-progs >/dev/null || fail "building the target's programs failed"
-tests/vm/kernel.sh "$arch" "$vm/kernel" || fail "no kernel"
+# a make of its own (not a job of the make that runs the boots in parallel)
+MAKEFLAGS= make -s TARGET="$arch" vm-progs >/dev/null || fail "building the target's programs failed"
+# what the recipe wants of the programs before they prove anything
+if command -v vm_precheck >/dev/null; then
+	vm_precheck "build/$arch/vm" || fail "the programs are not what $recipe needs (vm_precheck)"
+fi
+tests/vm/kernel.sh "$KERNEL" "$vm/kernel" || fail "no kernel"
 rm -rf "$vm/root"
 mkdir -p "$vm/root/bin" "$vm/root/tmp" "$vm/root/etc" "$vm/root/dev" "$vm/root/proc" "$vm/root/sys"
 cp "build/$arch/uprobectl" "$vm/root/bin/uprobectl"
@@ -25,11 +38,12 @@ cp "build/$arch/vm/workload" "$vm/root/tmp/workload"
 cp "build/$arch/vm/leaky" "$vm/root/tmp/leaky"
 cp "build/$arch/vm/chain" "$vm/root/tmp/chain"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
+# some kernels (ppc64el, s390x, mips64el, i386) give /init no stdout without it
+mknod "$vm/root/dev/console" c 5 1 || fail "cannot create dev/console (needs root)"
 # UPC_CONF: the board's /etc/uprobectl.conf, for a boot that uses apply
 [ -n "${UPC_CONF:-}" ] && cp "$UPC_CONF" "$vm/root/etc/uprobectl.conf"
 (cd "$vm/root" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$vm/initrd.gz"
 
-. "$recipe"
 log=$vm/console.log
 start=$(date +%s)
 # shellcheck disable=SC2086
