@@ -13,6 +13,11 @@ HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
 UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
 	test_malloc test_leaks test_names
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
+CROSS_TRIPLETS := powerpc64le-linux-gnu s390x-linux-gnu mips64el-linux-gnuabi64 i686-linux-gnu
+CROSS_LIBDIRS := $(CROSS_TRIPLETS:%=/usr/%/lib) \
+	$(foreach m,powerpc64le s390x mips64el i386,/usr/lib/$(m)-linux-musl)
+CROSS_LIBCS := $(CROSS_TRIPLETS:%=/usr/%/lib/libc.so.6) \
+	$(foreach m,powerpc64le s390x mips64el i386,/usr/lib/$(m)-linux-musl/libc.so)
 
 # The library and CLI under test, sanitized, in their own build tree (by a
 # make of its own, in which these are the ordinary targets).
@@ -101,13 +106,15 @@ $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib
 test-fmt32: $(TEST_O)/fmt_check-armhf
 	$(Q)$(SUITE) unit/fmt-armhf qemu-arm-static $(TEST_O)/fmt_check-armhf
 
-# Every ELF file of the system, and the arm64 libc, against readelf; and
+# Every ELF file of the system, the arm64 libc, and the libraries of the
+# cross toolchains and musls installed for the VM tests' targets (ppc64el
+# with local entries, big-endian s390x, mips64el, i386) against readelf; and
 # the comparison itself must fail when its oracle fails (a readelf that
 # exits 1) or says nothing (one that prints nothing).
 test-diff: $(TEST_O)/diff_readelf
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
-		$(ARM64_LIBC) -type f -size +0 2>/dev/null | \
-		$(TEST_O)/diff_readelf --require $(ARM64_LIBC)'
+		$(ARM64_LIBC) $(CROSS_LIBDIRS) -type f -size +0 2>/dev/null | \
+		$(TEST_O)/diff_readelf $(foreach l,$(ARM64_LIBC) $(CROSS_LIBCS),--require $(l))'
 	$(Q)mkdir -p $(TEST_O)/readelf-fails $(TEST_O)/readelf-silent
 	$(Q)printf '#!/bin/sh\nreadelf_real=$$(PATH=/usr/bin:/bin command -v readelf)\n"$$readelf_real" "$$@"\nexit 1\n' \
 		>$(TEST_O)/readelf-fails/readelf

@@ -3,7 +3,8 @@
  * Differential test: for every ELF path read from stdin, every defined
  * function symbol's file offset from libuprobectl must equal the offset
  * computed from binutils' `readelf -sW -lW` (st_value - p_vaddr + p_offset
- * of the executable PT_LOAD holding it), and libuprobectl must list every
+ * of the executable PT_LOAD holding it, plus the ppc64 ELFv2 local entry
+ * readelf shows as "[<localentry>: N]"), and libuprobectl must list every
  * such symbol. Files that are not ELF, or are relocatable objects, are
  * skipped; every other file libuprobectl refuses is a failure.
  *
@@ -148,10 +149,13 @@ static long compare(const char *path, unsigned long *nsym_cmp, bool *skipped)
 		if (strcmp(type, "FUNC") && strcmp(type, "IFUNC"))
 			continue;
 		/* after Vis: optional "[...]" annotations, then Ndx and Name */
+		unsigned long long local = 0;
+
 		rest = strstr(line, vis) + strlen(vis);
 		while (*rest == ' ')
 			rest++;
 		while (*rest == '[') {
+			sscanf(rest, "[<localentry>: %llu]", &local);
 			rest = strchr(rest, ']');
 			if (!rest)
 				break;
@@ -169,7 +173,7 @@ static long compare(const char *path, unsigned long *nsym_cmp, bool *skipped)
 		if (!*name)
 			continue;
 
-		uint64_t addr = thumb ? value & ~1ull : value, want = UPC_NO_OFFSET;
+		uint64_t addr = (thumb ? value & ~1ull : value) + local, want = UPC_NO_OFFSET;
 
 		for (int i = 0; i < nseg; i++)
 			if (addr >= segs[i].vaddr && addr - segs[i].vaddr < segs[i].filesz) {
@@ -212,11 +216,11 @@ int main(int argc, char **argv)
 	char path[4096];
 	unsigned long files = 0, nsym_cmp = 0, failed = 0, skipped = 0;
 	int nreq = 0;
-	const char *req[8];
-	bool seen[8] = { false };
+	const char *req[16];
+	bool seen[16] = { false };
 
 	upc_set_print(capture);
-	for (int i = 1; i + 1 < argc && nreq < 8; i += 2)
+	for (int i = 1; i + 1 < argc && nreq < 16; i += 2)
 		if (!strcmp(argv[i], "--require"))
 			req[nreq++] = argv[i + 1];
 	while (fgets(path, sizeof(path), stdin)) {
