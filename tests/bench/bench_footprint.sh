@@ -18,7 +18,7 @@ closure() {
 }
 
 echo "== footprint (goal: the static aarch64 binary at most 150 KiB) =="
-for t in aarch64 armhf riscv64 x86_64-musl; do
+for t in aarch64 armhf riscv64 ppc64el s390x mips64el i386 x86_64-musl; do
 	if ! make -s TARGET=$t >/dev/null; then
 		echo "  $t: the build failed: no figures"
 		failed=1
