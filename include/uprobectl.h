@@ -235,6 +235,32 @@ int upc_resolve(struct upc_elf *elf, const char *spec,
  * its head and gets a hash of the whole. Returns the length. */
 int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
 
+/* Is SPEC a pattern (does it hold '*', '?' or '[')? */
+bool upc_spec_is_glob(const char *spec);
+
+/* One function a pattern matched (upc_resolve_glob). */
+struct upc_match {
+	char *name;			/* without any version */
+	char *spec;			/* NAME@0xVALUE: this function alone */
+	uint64_t value;			/* st_value */
+	uint64_t addr, offset;		/* its code: as struct upc_sym's */
+	char event[UPC_NAME_MAX + 1];	/* from name, unique among the matches */
+};
+/* What a pattern matched but cannot be probed, left out. */
+struct upc_glob_left {
+	unsigned ifunc;			/* IFUNC resolvers (run once, at load) */
+	unsigned thumb;			/* ARM Thumb code */
+	unsigned outside;		/* in no executable segment */
+};
+/* The functions of ELF whose name (without its version) matches the
+ * fnmatch(3) PATTERN: one per code address (of several names at one
+ * address, the shortest), sorted by name. *out is allocated (free it with
+ * upc_matches_free); left counts what was left out. Returns how many
+ * (0 when none), or -errno (explained). */
+int upc_resolve_glob(struct upc_elf *elf, const char *pattern, struct upc_match **out,
+		     struct upc_glob_left *left);
+void upc_matches_free(struct upc_match *m, int n);
+
 /* Default fetch args for ARCH: "arg1=... argN=... ra=..." for an entry
  * probe with nargs integer arguments, "ret=$retval" for a return probe
  * (the return register where the kernel may negate $retval).

@@ -16,6 +16,8 @@
  * is reported with every candidate, never guessed.
  */
 #include <elf.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -447,4 +449,154 @@ const char *upc_sym_type_name(const struct upc_elf *e, const struct upc_sym *s)
 	if ((e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1))
 		return "THUMB";
 	return "FUNC";
+}
+
+/* ---- patterns ------------------------------------------------------------ */
+
+bool upc_spec_is_glob(const char *spec)
+{
+	return spec && strpbrk(spec, "*?[") != NULL;
+}
+
+struct glob_walk {
+	const char *pattern;
+	const struct upc_elf *e;
+	struct upc_match *m;
+	size_t n, cap;
+	struct upc_glob_left *left;
+};
+
+static int glob_collect(const struct upc_sym *s, void *ctx)
+{
+	struct glob_walk *w = ctx;
+	char *name;
+
+	if (!(name = strndup(s->name, s->name_len)))
+		return -ENOMEM;
+	if (fnmatch(w->pattern, name, 0)) {
+		free(name);
+		return 0;
+	}
+	if (s->type == STT_GNU_IFUNC)
+		w->left->ifunc++;
+	else if (s->offset == UPC_NO_OFFSET)
+		w->left->outside++;
+	else if ((w->e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1))
+		w->left->thumb++;
+	else {
+		if (w->n == w->cap) {
+			void *m = realloc(w->m, (w->cap ? 2 * w->cap : 64) * sizeof(*w->m));
+
+			if (!m) {
+				free(name);
+				return -ENOMEM;
+			}
+			w->m = m;
+			w->cap = w->cap ? 2 * w->cap : 64;
+		}
+		w->m[w->n++] = (struct upc_match){ .name = name, .value = s->value,
+						   .addr = s->addr, .offset = s->offset };
+		return 0;
+	}
+	free(name);
+	return 0;
+}
+
+/* by code address, and at one address the shortest name first */
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct upc_match *x = a, *y = b;
+	size_t lx = strlen(x->name), ly = strlen(y->name);
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct upc_match *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* m[i]'s event: its name's, or with _2, _3... when an earlier match has it */
+static void unique_event(struct upc_match *m, size_t i)
+{
+	char base[UPC_NAME_MAX + 1];
+	size_t blen = (size_t)upc_event_name(m[i].name, strlen(m[i].name), base, sizeof(base));
+
+	memcpy(m[i].event, base, blen + 1);
+	for (unsigned k = 2;; k++) {
+		size_t j = 0;
+
+		while (j < i && strcmp(m[j].event, m[i].event))
+			j++;
+		if (j == i)
+			return;
+		char suffix[16];
+		int sl = snprintf(suffix, sizeof(suffix), "_%u", k);
+		size_t keep = blen + (size_t)sl > UPC_NAME_MAX ? UPC_NAME_MAX - (size_t)sl : blen;
+
+		snprintf(m[i].event, sizeof(m[i].event), "%.*s%s", (int)keep, base, suffix);
+	}
+}
+
+static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match **out,
+			struct upc_glob_left *left)
+{
+	struct glob_walk w = { .pattern = pattern, .e = e, .left = left };
+	size_t n = 0;
+	int err;
+
+	memset(left, 0, sizeof(*left));
+	*out = NULL;
+	err = upc_elf_foreach_sym(e, glob_collect, &w);
+	if (err < 0 || w.n > INT_MAX) {
+		upc_matches_free(w.m, (int)w.n);
+		return err < 0 ? err : -E2BIG;
+	}
+	if (w.n)
+		qsort(w.m, w.n, sizeof(*w.m), cmp_addr);
+	/* one per address: the first, whose name is the shortest */
+	for (size_t i = 0; i < w.n; i++) {
+		if (n && w.m[n - 1].addr == w.m[i].addr) {
+			free(w.m[i].name);
+			continue;
+		}
+		w.m[n++] = w.m[i];
+	}
+	if (n)
+		qsort(w.m, n, sizeof(*w.m), cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		if (asprintf(&w.m[i].spec, "%s@0x%llx", w.m[i].name,
+			     (unsigned long long)w.m[i].value) < 0) {
+			w.m[i].spec = NULL;
+			upc_matches_free(w.m, (int)n);
+			return -ENOMEM;
+		}
+		unique_event(w.m, i);
+	}
+	*out = w.m;
+	return (int)n;
+}
+
+int upc_resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match **out,
+		     struct upc_glob_left *left)
+{
+	unsigned mark = upc_log_errors();
+
+	return upc_explained(resolve_glob(e, pattern, out, left), mark, pattern);
+}
+
+void upc_matches_free(struct upc_match *m, int n)
+{
+	for (int i = 0; m && i < n; i++) {
+		free(m[i].name);
+		free(m[i].spec);
+	}
+	free(m);
 }

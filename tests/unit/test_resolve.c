@@ -10,6 +10,7 @@
  * UPC_FIXTURE_ARCHES the arches that must be there.
  */
 #include <elf.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -328,6 +329,60 @@ static void check_sym_at(const struct fx *x)
 	}
 }
 
+/* A pattern: every function libelf has under a matching name, one per
+ * address, each spec resolving to it alone, event names unique. */
+static void check_glob(const struct fx *x)
+{
+	struct upc_glob_left left;
+	struct upc_match *m;
+	struct upc_elf *e = open_fx(x, "pie", NULL);
+	char path[PATH_MAX];
+	int n, dups = 0, alias = 0;
+
+	fx_path(x, "pie", path);
+	n = upc_resolve_glob(e, "fx_*", &m, &left);
+	assert_true(n >= 6);
+	for (int i = 0; i < n; i++) {
+		struct upc_location loc;
+		uint64_t vals[4], off;
+		int nv = oracle_values(path, m[i].name, vals, 4), seen = 0;
+
+		assert_int_equal(fnmatch("fx_*", m[i].name, 0), 0);
+		for (int k = 0; k < nv; k++)
+			seen += vals[k] == m[i].value;
+		assert_int_equal(seen, 1);
+		assert_int_equal(oracle_offset(path, m[i].addr, &off), 0);
+		assert_int_equal(m[i].offset, off);
+		assert_int_equal(resolve(e, m[i].spec, &loc), 0);
+		assert_int_equal(loc.offset, m[i].offset);
+		for (int j = 0; j < i; j++) {
+			assert_true(m[j].addr != m[i].addr);
+			assert_true(strcmp(m[j].event, m[i].event) != 0);
+			assert_true(strcmp(m[j].name, m[i].name) <= 0);
+		}
+		if (!strcmp(m[i].name, "fx_dup"))
+			assert_string_equal(m[i].event, dups++ ? "fx_dup_2" : "fx_dup");
+		alias += !strcmp(m[i].name, "fx_alias");
+		assert_string_not_equal(m[i].name, "fx_global");	/* fx_alias's address */
+		assert_string_not_equal(m[i].name, "fx_ifunc");
+	}
+	assert_int_equal(dups, 2);
+	assert_int_equal(alias, 1);
+	assert_int_equal(left.ifunc, strcmp(x->arch, "host") && strcmp(x->arch, "aarch64") ? 0 : 1);
+	upc_matches_free(m, n);
+	assert_int_equal(upc_resolve_glob(e, "no_such_*", &m, &left), 0);
+	upc_matches_free(m, 0);
+	upc_elf_close(e);
+	if (!strcmp(x->arch, "armhf")) {
+		/* Thumb code is left out, and said */
+		e = open_fx(x, "thumb", NULL);
+		assert_int_equal(upc_resolve_glob(e, "fx_*", &m, &left), 0);
+		assert_true(left.thumb >= 6);
+		upc_matches_free(m, 0);
+		upc_elf_close(e);
+	}
+}
+
 static void check_arch(const char *arch)
 {
 	struct fx x = { .arch = arch };
@@ -373,6 +428,7 @@ static void check_arch(const char *arch)
 	check_library(&x);
 	check_describe(&x);
 	check_sym_at(&x);
+	check_glob(&x);
 
 	e = open_fx(&x, "pie", NULL);
 	if (!strcmp(arch, "host") || !strcmp(arch, "aarch64")) {
