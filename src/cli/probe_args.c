@@ -82,55 +82,76 @@ static int find_mapped(long pid, const char *file, char *buf, size_t len, const 
 	return err;
 }
 
-int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
-		   struct upc_probe *p, struct upc_elf **keep)
+int probe_open(const struct probe_req *q, char *path, struct upc_elf **elf)
 {
-	struct upc_probe_opts o = q->opts;
 	struct upc_elf_opts eo = q->elf;
-	struct upc_elf *elf = NULL;
-	struct probe_req named;
-	char found[PATH_MAX];
+	const char *file;
 	struct stat st;
 	int err;
 
+	if ((err = upc_check_name("group", q->opts.group, true)))
+		return err;
 	/* a library or program name: the file the dynamic linker or PATH gives */
-	named = *q;
-	if (q->pid > 0 ? (err = find_mapped(q->pid, q->file, found, sizeof(found), &named.file)) :
-	    (err = cli_find_file(q->file, q->elf.sysroot, found, sizeof(found), &named.file)))
+	if (q->pid > 0 ? (err = find_mapped(q->pid, q->file, path, PATH_MAX, &file)) :
+	    (err = cli_find_file(q->file, q->elf.sysroot, path, PATH_MAX, &file)))
 		return err == -ESRCH || err == -ENOMEM ? err : -EINVAL;
-	q = &named;
+	if (file != path)
+		snprintf(path, PATH_MAX, "%s", file);
 
 	/* the file, as the kernel will see it; what it cannot be is a
 	 * validation error (-EINVAL: exit 2), as every check before writing */
-	if (q->file[0] != '/') {
+	if (path[0] != '/') {
 		char abs[PATH_MAX];
-		bool known = realpath(q->file, abs);
+		bool known = realpath(path, abs);
 
 		cli_err("%s: the path must be absolute (the kernel would resolve it against "
-			"its writer's directory)%s%s", q->file, known ? "; use " : "",
+			"its writer's directory)%s%s", path, known ? "; use " : "",
 			known ? abs : "");
 		return -EINVAL;
 	}
-	if ((err = upc_check_path(q->file)) || (err = upc_check_name("group", o.group, true)) ||
-	    (o.event && (err = upc_check_name("event", o.event, false))))
+	if ((err = upc_check_path(path)))
 		return err;
-	o.sysroot = eo.sysroot != NULL;
-	if (!o.sysroot) {
-		if (stat(q->file, &st)) {
-			cli_err("%s: %s", q->file, strerror(errno));
+	if (!eo.sysroot) {
+		if (stat(path, &st)) {
+			cli_err("%s: %s", path, strerror(errno));
 			return -EINVAL;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			cli_err("%s: not a regular file (the kernel probes programs and "
-				"libraries)", q->file);
+				"libraries)", path);
 			return -EINVAL;
 		}
 	}
-	err = cli_open_elf(q->file, &eo, &elf);
-	if (!err)
-		err = upc_probe_describe(elf, q->spec, q->fetchargs, &o, p);
+	return cli_open_elf(path, &eo, elf);
+}
+
+int probe_describe_in(const struct probe_req *q, const struct upc_tracefs *t,
+		      struct upc_elf *elf, const char *spec, const char *event,
+		      struct upc_probe *p)
+{
+	struct upc_probe_opts o = q->opts;
+	int err;
+
+	o.event = event;
+	o.sysroot = q->elf.sysroot != NULL;
+	if (o.event && (err = upc_check_name("event", o.event, false)))
+		return err;
+	err = upc_probe_describe(elf, spec, q->fetchargs, &o, p);
 	if (!err && t)
-		err = upc_kernel_can_probe(t, p->arch, q->file) ? -EINVAL : 0;
+		err = upc_kernel_can_probe(t, p->arch, upc_elf_path(elf)) ? -EINVAL : 0;
+	return err;
+}
+
+int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
+		   struct upc_probe *p, struct upc_elf **keep)
+{
+	struct upc_elf *elf = NULL;
+	char path[PATH_MAX];
+	int err;
+
+	err = probe_open(q, path, &elf);
+	if (!err)
+		err = probe_describe_in(q, t, elf, q->spec, q->opts.event, p);
 	if (keep && !err) {
 		*keep = elf;
 		return 0;
@@ -186,21 +207,17 @@ static int find_existing(const struct upc_probe *p, void *ctx)
 	return 0;
 }
 
-int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct upc_probe *p,
-		 bool *existed)
+int probe_existing(const struct upc_tracefs *t, const struct upc_probe *p, bool *same)
 {
 	struct existing *x = calloc(1, sizeof(*x));
 	char *other = malloc(UPC_DEF_MAX);
 	int err;
 
-	*existed = false;
+	*same = false;
 	if (!x || !other) {
 		err = cli_explain(-ENOMEM, "probe");
 		goto out;
 	}
-	err = probe_describe(q, t, p, NULL);
-	if (err)
-		goto out;
 	x->p = p;
 	err = upc_probe_foreach(t, p->group, find_existing, x);
 	if (err < 0)
@@ -215,11 +232,23 @@ int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct 
 		err = -EEXIST;
 		goto out;
 	}
-	*existed = x->same;
-	if (!x->same)
-		err = probe_create(t, q, p);
+	*same = x->same;
 out:
 	free(x);
 	free(other);
+	return err;
+}
+
+int probe_define(const struct upc_tracefs *t, const struct probe_req *q, struct upc_probe *p,
+		 bool *existed)
+{
+	int err;
+
+	*existed = false;
+	err = probe_describe(q, t, p, NULL);
+	if (!err)
+		err = probe_existing(t, p, existed);
+	if (!err && !*existed)
+		err = probe_create(t, q, p);
 	return err;
 }

@@ -31,6 +31,17 @@ int probe_opt(struct probe_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2; argv[argc] is NULL). */
 void probe_req_words(struct probe_req *q, int argc, char *const argv[]);
 
+/* q's FILE found (a library or program name, or as process q->pid maps
+ * it), checked as the kernel will see it, and opened: 0 with *elf open and
+ * its absolute path in path (PATH_MAX bytes), or -errno after explaining
+ * (a refusal of the request is -EINVAL). */
+int probe_open(const struct probe_req *q, char *path, struct upc_elf **elf);
+/* The probe of spec in elf (from probe_open), named event (NULL: from the
+ * symbol), with q's options and fetch arguments; with t, also checked that
+ * the running kernel can probe the file. 0, or -errno after explaining. */
+int probe_describe_in(const struct probe_req *q, const struct upc_tracefs *t,
+		      struct upc_elf *elf, const char *spec, const char *event,
+		      struct upc_probe *p);
 /* Resolve and check everything short of writing; with t, also that the
  * running kernel can probe the file. 0, or -errno after explaining (a
  * refusal of the request is -EINVAL). With elf, the file stays open there for p->loc's symbol
@@ -40,6 +51,9 @@ int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,
 /* Write p (described from q): 0, or -errno after explaining. */
 int probe_create(const struct upc_tracefs *t, const struct probe_req *q,
 		 const struct upc_probe *p);
+/* Is p's event in its group already: 0 when not or identically (*same),
+ * -EEXIST after explaining when it is there with another definition. */
+int probe_existing(const struct upc_tracefs *t, const struct upc_probe *p, bool *same);
 /* Describe, then create unless an identical event exists (*existed); the
  * same event name with another definition is refused (-EEXIST). 0, or
  * -errno after explaining. */

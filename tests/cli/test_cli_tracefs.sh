@@ -136,6 +136,55 @@ run 2 "$U" add --args 999 "$PIE" fx_global
 run 1 "$U" add "$PIE" no_such_function
 check unchanged
 
+# --- a pattern: one probe per function, all or none
+offs() { "$U" syms "$PIE" | awk -v n="$1" '$6 == n { print $3 }' | sort; }
+run 0 "$U" add -g globs --dry-run "$PIE" 'fx_*'
+check unchanged
+has_err "probes, nothing written"
+has_err "left out 1 IFUNC resolver"
+# aliases (fx_alias, fx_global) are one probe, named after the shorter;
+# statics of one name get unique event names, in address order
+check grep -q "^p:globs/fx_alias $PIE:$off " "$out"
+check [ "$(grep -c "^p:globs/fx_global " "$out")" = 0 ]
+check [ "$(grep -c '^p:globs/fx_ifunc ' "$out")" = 0 ]
+d1=$(offs fx_dup | head -n 1) d2=$(offs fx_dup | tail -n 1)
+check grep -q "^p:globs/fx_dup $PIE:$d1 " "$out"
+check grep -q "^p:globs/fx_dup_2 $PIE:$d2 " "$out"
+n=$(wc -l <"$out")
+check [ "$n" -ge 7 ]
+refuse -g globs --max 3 "$PIE" 'fx_*'
+has_err "matches $n functions, more than --max 3"
+refuse -g globs -e one "$PIE" 'fx_*'
+refuse -g globs "$PIE" 'no_such_*'
+has_err "no function matches 'no_such_*'"
+run 2 "$U" add -g globs --dry-run --enable "$PIE" 'fx_*'
+run 0 "$U" add -g globs "$PIE" 'fx_dup*'
+check [ "$(cat "$out")" = "$(sed -n '/^p:globs\/fx_dup/p' "$T/uprobe_events")" ]
+check [ "$(grep -c '^p:globs/' "$T/uprobe_events")" = 4 ]
+check [ "$(sed -n 's/^p:globs\/\([a-z0-9_]*\) .*/\1/p' "$T/uprobe_events" | tr '\n' ' ')" = \
+	"fx_dup fx_dup_2 fx_dup_a_call fx_dup_b_call " ]
+save
+run 0 "$U" add -g globs "$PIE" 'fx_dup*'	# again: nothing written
+check unchanged
+check [ "$(grep -c "already defined" "$out")" = 4 ]
+# one event of the pattern taken by another definition: nothing written
+run 0 "$U" -q add -g globs -e fx_local "$PIE" fx_global
+save
+run 1 "$U" add -g globs "$PIE" 'fx_*'
+one_err_line
+has_err "globs/fx_local already exists"
+check unchanged
+# enabling the third fails (the fake tree has no event directory for it):
+# the three this call created are removed again, newest first
+mkev globs2 fx_dup
+mkev globs2 fx_dup_2
+run 1 "$U" add -g globs2 --enable "$PIE" 'fx_d*'
+has_err "were not defined"
+check [ "$(tail -n 3 "$T/uprobe_events" | tr '\n' ' ')" = \
+	"-:globs2/fx_dup_a_call -:globs2/fx_dup_2 -:globs2/fx_dup " ]
+check [ "$(grep -c '^p:globs2/' "$T/uprobe_events")" = 3 ]
+rm -rf "$T/events/globs2"
+
 # --- enable / disable: idempotent, only our events, tracing_on on enable
 run 1 "$U" enable -g empty
 has_err "no events"

@@ -136,6 +136,15 @@ check cmp -s "$work/rec" "$work/want"
 check [ "$(wc -l <"$work/rec")" = 3 ]
 check "$U" -q clear
 
+# --- a pattern: one probe per matching function, each recording its calls
+check "$U" -q add --enable /tmp/registers 'wrapper_*'
+check [ "$(grep -c '^p:uprobectl/' "$T/uprobe_events")" = 2 ]
+run_prog /tmp/registers 3
+check compare_article 3
+check [ "$(records wrapper_report | wc -l)" = 3 ]
+check "$U" -q clear
+check other_intact
+
 # --- a function of a shared library the program calls: malloc(512) in libc
 libc=$(ldd /tmp/registers | awk '/libc\.so/ { print $3 }')
 check "$U" add -e libc_malloc "$libc" malloc 'size=$arg1:u64'
