@@ -237,6 +237,9 @@ int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
 
 /* Is SPEC a pattern (does it hold '*', '?' or '[')? */
 bool upc_spec_is_glob(const char *spec);
+/* Does s (len bytes) match the shell pattern: *, ?, [set], [!set] with
+ * ranges, and \ to quote (fnmatch(3) without flags)? */
+bool upc_glob(const char *pattern, const char *s, size_t len);
 
 /* One function a pattern matched (upc_resolve_glob). */
 struct upc_match {
@@ -253,7 +256,7 @@ struct upc_glob_left {
 	unsigned outside;		/* in no executable segment */
 };
 /* The functions of ELF whose name (without its version) matches the
- * fnmatch(3) PATTERN: one per code address (of several names at one
+ * shell PATTERN (upc_glob): one per code address (of several names at one
  * address, the shortest), sorted by name. *out is allocated (free it with
  * upc_matches_free); left counts what was left out. Returns how many
  * (0 when none), or -errno (explained). */

@@ -8,58 +8,6 @@
 #include "cli.h"
 #include "json.h"
 
-/*
- * Shell patterns over symbol names: *, ?, [set], [!set] with ranges, and \
- * to quote. Our own rather than fnmatch(3), whose locale tables would be a
- * tenth of a static binary.
- */
-static bool glob(const char *p, const char *pe, const char *s, const char *se)
-{
-	while (p < pe) {
-		if (*p == '*') {
-			while (p < pe && *p == '*')
-				p++;
-			for (const char *t = s; t <= se; t++)
-				if (glob(p, pe, t, se))
-					return true;
-			return false;
-		}
-		if (s == se)
-			return false;
-		if (*p == '[') {
-			const char *q = p + 1;
-			bool neg = q < pe && (*q == '!' || *q == '^'), in = false;
-
-			q += neg;
-			for (bool first = true; q < pe && (*q != ']' || first); first = false) {
-				char lo = *q, hi = lo;
-
-				if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
-					hi = q[2];
-					q += 3;
-				} else {
-					q++;
-				}
-				in |= *s >= lo && *s <= hi;
-			}
-			if (q >= pe)
-				return false;	/* no closing ']' */
-			if (in == neg)
-				return false;
-			p = q + 1;
-			s++;
-			continue;
-		}
-		if (*p == '\\' && p + 1 < pe)
-			p++;
-		if (*p != '?' && *p != *s)
-			return false;
-		p++;
-		s++;
-	}
-	return s == se;
-}
-
 struct syms_ctx {
 	const char *glob;
 	struct upc_elf *elf;
@@ -69,8 +17,7 @@ struct syms_ctx {
 
 static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
 {
-	return !c->glob || glob(c->glob, c->glob + strlen(c->glob), s->name,
-				s->name + s->name_len);
+	return !c->glob || upc_glob(c->glob, s->name, s->name_len);
 }
 
 static int count_sym(const struct upc_sym *s, void *ctx)

@@ -16,7 +16,6 @@
  * is reported with every candidate, never guessed.
  */
 #include <elf.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -471,12 +470,10 @@ static int glob_collect(const struct upc_sym *s, void *ctx)
 	struct glob_walk *w = ctx;
 	char *name;
 
+	if (!upc_glob(w->pattern, s->name, s->name_len))
+		return 0;
 	if (!(name = strndup(s->name, s->name_len)))
 		return -ENOMEM;
-	if (fnmatch(w->pattern, name, 0)) {
-		free(name);
-		return 0;
-	}
 	if (s->type == STT_GNU_IFUNC)
 		w->left->ifunc++;
 	else if (s->offset == UPC_NO_OFFSET)
@@ -560,7 +557,7 @@ static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match
 		return err < 0 ? err : -E2BIG;
 	}
 	if (w.n)
-		qsort(w.m, w.n, sizeof(*w.m), cmp_addr);
+		upc_sort(w.m, w.n, sizeof(*w.m), cmp_addr);
 	/* one per address: the first, whose name is the shortest */
 	for (size_t i = 0; i < w.n; i++) {
 		if (n && w.m[n - 1].addr == w.m[i].addr) {
@@ -570,14 +567,16 @@ static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match
 		w.m[n++] = w.m[i];
 	}
 	if (n)
-		qsort(w.m, n, sizeof(*w.m), cmp_name);
+		upc_sort(w.m, n, sizeof(*w.m), cmp_name);
 	for (size_t i = 0; i < n; i++) {
-		if (asprintf(&w.m[i].spec, "%s@0x%llx", w.m[i].name,
-			     (unsigned long long)w.m[i].value) < 0) {
-			w.m[i].spec = NULL;
+		size_t len = strlen(w.m[i].name) + 2 + 2 + 16 + 1;
+
+		if (!(w.m[i].spec = malloc(len))) {
 			upc_matches_free(w.m, (int)n);
 			return -ENOMEM;
 		}
+		snprintf(w.m[i].spec, len, "%s@0x%llx", w.m[i].name,
+			 (unsigned long long)w.m[i].value);
 		unique_event(w.m, i);
 	}
 	*out = w.m;

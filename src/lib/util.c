@@ -212,3 +212,60 @@ void upc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 		sift(b, 0, n, size, cmp);
 	}
 }
+
+/*
+ * Shell patterns over symbol names: *, ?, [set], [!set] with ranges, and \
+ * to quote. Our own rather than fnmatch(3), whose locale tables would be a
+ * tenth of a static binary.
+ */
+static bool glob(const char *p, const char *pe, const char *s, const char *se)
+{
+	while (p < pe) {
+		if (*p == '*') {
+			while (p < pe && *p == '*')
+				p++;
+			for (const char *t = s; t <= se; t++)
+				if (glob(p, pe, t, se))
+					return true;
+			return false;
+		}
+		if (s == se)
+			return false;
+		if (*p == '[') {
+			const char *q = p + 1;
+			bool neg = q < pe && (*q == '!' || *q == '^'), in = false;
+
+			q += neg;
+			for (bool first = true; q < pe && (*q != ']' || first); first = false) {
+				char lo = *q, hi = lo;
+
+				if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+					hi = q[2];
+					q += 3;
+				} else {
+					q++;
+				}
+				in |= *s >= lo && *s <= hi;
+			}
+			if (q >= pe)
+				return false;	/* no closing ']' */
+			if (in == neg)
+				return false;
+			p = q + 1;
+			s++;
+			continue;
+		}
+		if (*p == '\\' && p + 1 < pe)
+			p++;
+		if (*p != '?' && *p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return s == se;
+}
+
+bool upc_glob(const char *pattern, const char *s, size_t len)
+{
+	return glob(pattern, pattern + strlen(pattern), s, s + len);
+}
