@@ -167,6 +167,20 @@ int upc_get_phdr(const struct upc_elf *e, unsigned i, struct upc_phdr *ph);
 int upc_get_sym(const struct upc_img *img, const struct upc_symtab *t,
 		uint64_t i, struct upc_rawsym *s);
 
+/* The section of e's own file named name: 0, or -ENOENT. */
+int upc_elf_find_section(const struct upc_elf *e, const char *name, struct upc_shdr *sh);
+
+/* One ELF note; name and desc are inside the file. */
+struct upc_note {
+	uint32_t namesz, descsz, type;
+	const unsigned char *name, *desc;
+};
+/* Call cb for each note in [off, off+size) of img (align 4 or 8) until it
+ * returns non-zero, which is returned; 0 at the end, -EINVAL for notes that
+ * run outside the range. */
+int upc_note_foreach(const struct upc_img *img, uint64_t off, uint64_t size, uint64_t align,
+		     int (*cb)(const struct upc_note *n, void *ctx), void *ctx);
+
 /* Parse and check an ELF header and its tables in img; fills the fields of
  * e that describe the file itself (not its debug file). For tests and the
  * fuzzer too: never reads outside img. */

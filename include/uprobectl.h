@@ -223,6 +223,26 @@ struct upc_location {
 int upc_resolve(struct upc_elf *elf, const char *spec,
 		struct upc_location *loc);
 
+/* ---- USDT probes --------------------------------------------------------- */
+
+/* A SystemTap SDT probe: one NT_STAPSDT note of .note.stapsdt. */
+struct upc_usdt {
+	const char *provider, *name;	/* NUL-terminated, in the file */
+	const char *args;		/* the argument specs, "-4@%eax 8@8(%rsp)" */
+	uint64_t pc;			/* the probe's address, moved as the file's
+					 * .stapsdt.base moved since linking */
+	uint64_t offset;		/* pc's file offset, UPC_NO_OFFSET if in no
+					 * executable segment */
+	uint64_t sema;			/* the semaphore's address, 0 if none */
+	uint64_t sema_offset;		/* its file offset: the kernel's
+					 * ref_ctr_offset (UPC_NO_OFFSET: none) */
+	uint64_t note_pc, note_base;	/* as the note has them */
+};
+/* Called for each note in file order; a non-zero return stops the walk and
+ * is returned. A file without notes walks none (0). Explained. */
+typedef int (*upc_usdt_cb)(const struct upc_usdt *u, void *ctx);
+int upc_usdt_foreach(struct upc_elf *elf, upc_usdt_cb cb, void *ctx);
+
 /* ---- probe definitions -------------------------------------------------- */
 
 #define UPC_DEFAULT_GROUP "uprobectl"

@@ -108,13 +108,17 @@ test-fmt32: $(TEST_O)/fmt_check-armhf
 
 # Every ELF file of the system, the arm64 libc, and the libraries of the
 # cross toolchains and musls installed for the VM tests' targets (ppc64el
-# with local entries, big-endian s390x, mips64el, i386) against readelf; and
+# with local entries, big-endian s390x, mips64el, i386) against readelf; the
+# USDT notes of all of them against readelf -n; and
 # the comparison itself must fail when its oracle fails (a readelf that
 # exits 1) or says nothing (one that prints nothing).
-test-diff: $(TEST_O)/diff_readelf
+test-diff: $(TEST_O)/diff_readelf $(SAN_BIN)
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
 		$(ARM64_LIBC) $(CROSS_LIBDIRS) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf $(foreach l,$(ARM64_LIBC) $(CROSS_LIBCS),--require $(l))'
+	$(Q)$(SUITE) diff-usdt sh -c 'find /usr/bin /usr/lib/x86_64-linux-gnu $(CROSS_LIBDIRS) \
+		-type f -size +0 2>/dev/null | tests/diff/diff_usdt.sh $(SAN_BIN) \
+		--require $$(readlink -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6)'
 	$(Q)mkdir -p $(TEST_O)/readelf-fails $(TEST_O)/readelf-silent
 	$(Q)printf '#!/bin/sh\nreadelf_real=$$(PATH=/usr/bin:/bin command -v readelf)\n"$$readelf_real" "$$@"\nexit 1\n' \
 		>$(TEST_O)/readelf-fails/readelf

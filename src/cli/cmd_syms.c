@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* uprobectl syms FILE [GLOB]: the function symbols and their file offsets. */
+/* uprobectl syms [--usdt] FILE [GLOB]: the function symbols and their file
+ * offsets, or the file's USDT probes. */
 #include <elf.h>
 #include <getopt.h>
 #include <limits.h>
@@ -80,15 +81,81 @@ static int print_sym(const struct upc_sym *s, void *ctx)
 	return 0;
 }
 
+/* ---- --usdt: the .note.stapsdt probes -------------------------------------- */
+
+static bool usdt_match(const struct syms_ctx *c, const struct upc_usdt *u)
+{
+	char pn[512];
+	int n = snprintf(pn, sizeof(pn), "%s:%s", u->provider, u->name);
+
+	return !c->glob || (n > 0 && (size_t)n < sizeof(pn) && upc_glob(c->glob, pn, (size_t)n));
+}
+
+static int count_usdt(const struct upc_usdt *u, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+
+	c->n += usdt_match(c, u);
+	return 0;
+}
+
+static void json_offset(struct json *j, const char *key, uint64_t off)
+{
+	json_key(j, key);
+	if (off == UPC_NO_OFFSET)
+		json_null(j);
+	else
+		json_u64(j, off);
+}
+
+static int print_usdt(const struct upc_usdt *u, void *ctx)
+{
+	struct syms_ctx *c = ctx;
+	char off[24], sema[24];
+
+	if (!usdt_match(c, u))
+		return 0;
+	c->n++;
+	if (cli_json) {
+		struct json *j = &c->j;
+
+		json_obj(j);
+		json_kv_str(j, "provider", u->provider);
+		json_kv_str(j, "name", u->name);
+		json_kv_u64(j, "address", u->pc);
+		json_offset(j, "offset", u->offset);
+		json_key(j, "semaphore");
+		if (u->sema)
+			json_u64(j, u->sema);
+		else
+			json_null(j);
+		json_offset(j, "semaphore_offset", u->sema ? u->sema_offset : UPC_NO_OFFSET);
+		json_kv_u64(j, "note_address", u->note_pc);
+		json_kv_u64(j, "note_base", u->note_base);
+		json_kv_str(j, "args", u->args);
+		json_end(j);
+		return 0;
+	}
+	snprintf(off, sizeof(off), u->offset == UPC_NO_OFFSET ? "-" : "0x%llx",
+		 (unsigned long long)u->offset);
+	snprintf(sema, sizeof(sema), !u->sema || u->sema_offset == UPC_NO_OFFSET ? "-" : "0x%llx",
+		 (unsigned long long)u->sema_offset);
+	printf("%016llx %10s %10s %s:%s %s\n", (unsigned long long)u->pc, off, sema,
+	       u->provider, u->name, u->args);
+	return 0;
+}
+
 static int syms(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		ELF_LONG_OPTS,
 		{ "json", 0, NULL, OPT_JSON },
+		{ "usdt", 0, NULL, OPT_USDT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct upc_elf_opts eo = { .sz = sizeof(eo) };
 	struct syms_ctx c = { .j = JSON_INIT(stdout) };
+	bool usdt = false;
 	char found[PATH_MAX];
 	const char *file;
 	int opt, err;
@@ -98,6 +165,8 @@ static int syms(int argc, char **argv)
 			continue;
 		if (opt == OPT_JSON)
 			cli_json = true;
+		else if (opt == OPT_USDT)
+			usdt = true;
 		else
 			return cli_bad_option(argv);
 	}
@@ -111,17 +180,22 @@ static int syms(int argc, char **argv)
 		return err;
 	/* JSON readers get one document: the array, or the error alone. So a
 	 * first walk finds any error (a corrupt name) before '[' is printed. */
-	if (cli_json && (err = upc_elf_foreach_sym(c.elf, count_sym, &c)) < 0) {
+	if (cli_json && (err = usdt ? upc_usdt_foreach(c.elf, count_usdt, &c) :
+			 upc_elf_foreach_sym(c.elf, count_sym, &c)) < 0) {
 		upc_elf_close(c.elf);
 		return err;
 	}
 	c.n = 0;
 	if (cli_json)
 		json_arr(&c.j);
+	else if (!cli_quiet && usdt)
+		printf("%-16s %10s %10s %s %s\n", "ADDRESS", "OFFSET", "SEMAPHORE",
+		       "PROVIDER:NAME", "ARGS");
 	else if (!cli_quiet)
 		printf("%-16s %8s %10s %-5s %-6s %s\n", "ADDRESS", "SIZE", "OFFSET",
 		       "TYPE", "BIND", "NAME");
-	err = upc_elf_foreach_sym(c.elf, print_sym, &c);
+	err = usdt ? upc_usdt_foreach(c.elf, print_usdt, &c) :
+		     upc_elf_foreach_sym(c.elf, print_sym, &c);
 	if (cli_json) {
 		json_end(&c.j);
 		json_newline(&c.j);
@@ -132,7 +206,8 @@ static int syms(int argc, char **argv)
 	if (!c.n && c.glob) {
 		/* like grep: nothing matched is status 1; JSON readers get [] */
 		if (!cli_json)
-			cli_err("%s: no function matches '%s'", argv[optind], c.glob);
+			cli_err("%s: no %s matches '%s'", argv[optind],
+				usdt ? "USDT probe (PROVIDER:NAME)" : "function", c.glob);
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

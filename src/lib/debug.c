@@ -39,39 +39,37 @@ uint32_t upc_crc32(uint32_t crc, const unsigned char *p, size_t len)
 	return ~crc;
 }
 
+struct want_id {
+	const unsigned char *id;
+	uint32_t len;
+};
+
+static int is_build_id(const struct upc_note *n, void *ctx)
+{
+	struct want_id *w = ctx;
+
+	if (n->type != NT_GNU_BUILD_ID || n->namesz != 4 || memcmp(n->name, "GNU", 4) ||
+	    !n->descsz || n->descsz > 64)
+		return 0;
+	w->id = n->desc;
+	w->len = n->descsz;
+	return 1;
+}
+
 /* Scan notes in [off, off+size) for NT_GNU_BUILD_ID. */
 static int scan_notes(const struct upc_img *img, uint64_t off, uint64_t size,
 		      uint64_t align, const unsigned char **id, uint32_t *len)
 {
-	uint64_t pos = 0;
+	struct want_id w = { NULL, 0 };
+	int r = upc_note_foreach(img, off, size, align, is_build_id, &w);
 
-	/* the whole range first: a note header's sizes are only checked
-	 * against size below, and size must be inside the file */
-	if (!upc_span(img, off, size))
-		return -EINVAL;
-	if (align != 8)
-		align = 4;
-	while (size - pos >= 12) {
-		const unsigned char *n = upc_span(img, off + pos, 12);
-		uint64_t namesz, descsz, name_pad, desc_pad;
-
-		if (!n)
-			return -EINVAL;
-		namesz = upc_rd32(img, n);
-		descsz = upc_rd32(img, n + 4);
-		name_pad = (namesz + align - 1) & ~(align - 1);
-		desc_pad = (descsz + align - 1) & ~(align - 1);
-		if (name_pad > size - pos - 12 || desc_pad > size - pos - 12 - name_pad)
-			return -EINVAL;
-		if (upc_rd32(img, n + 8) == NT_GNU_BUILD_ID && namesz == 4 &&
-		    !memcmp(n + 12, "GNU", 4) && descsz && descsz <= 64) {
-			*id = upc_span(img, off + pos + 12 + name_pad, descsz);
-			*len = (uint32_t)descsz;
-			return *id ? 0 : -EINVAL;
-		}
-		pos += 12 + name_pad + desc_pad;
-	}
-	return -ENOENT;
+	if (r < 0)
+		return r;
+	if (!r)
+		return -ENOENT;
+	*id = w.id;
+	*len = w.len;
+	return 0;
 }
 
 /* The build-id of an image: from PT_NOTE segments when e is its owner,
@@ -113,35 +111,11 @@ int upc_elf_build_id(const struct upc_elf *e, const unsigned char **id, uint32_t
 	return build_id(e, &e->img, true, id, len);
 }
 
-/* The section of e's own file named name. */
-static int find_section(const struct upc_elf *e, const char *name, struct upc_shdr *sh)
-{
-	const struct upc_img *img = &e->img;
-	const unsigned char *h = img->map;
-	uint16_t shstrndx = upc_rd16(img, h + (img->is64 ? offsetof(Elf64_Ehdr, e_shstrndx)
-							 : offsetof(Elf32_Ehdr, e_shstrndx)));
-	struct upc_shdr strs;
-
-	if (!e->shnum || shstrndx >= e->shnum ||
-	    upc_get_shdr(e, img, e->shoff, shstrndx, &strs))
-		return -ENOENT;
-	for (unsigned i = 1; i < e->shnum; i++) {
-		const char *sname;
-
-		if (upc_get_shdr(e, img, e->shoff, i, sh))
-			return -ENOENT;
-		sname = upc_str(img, strs.offset, strs.size, sh->name);
-		if (sname && !strcmp(sname, name))
-			return 0;
-	}
-	return -ENOENT;
-}
-
 bool upc_elf_has_section(const struct upc_elf *e, const char *name)
 {
 	struct upc_shdr sh;
 
-	return !find_section(e, name, &sh);
+	return !upc_elf_find_section(e, name, &sh);
 }
 
 /* The .gnu_debuglink section: a file name, padding to 4, a CRC-32. */
@@ -152,7 +126,7 @@ static int debuglink(const struct upc_elf *e, const char **name, uint32_t *crc)
 	struct upc_shdr sh;
 	size_t n;
 
-	if (find_section(e, ".gnu_debuglink", &sh))
+	if (upc_elf_find_section(e, ".gnu_debuglink", &sh))
 		return -ENOENT;
 	*name = upc_str(img, sh.offset, sh.size, 0);
 	if (!*name || !**name)

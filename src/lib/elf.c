@@ -940,3 +940,63 @@ void upc_elf_file_id(const struct upc_elf *e, uint64_t *dev, uint64_t *ino)
 	*dev = e->img.dev;
 	*ino = e->img.ino;
 }
+
+int upc_elf_find_section(const struct upc_elf *e, const char *name, struct upc_shdr *sh)
+{
+	const struct upc_img *img = &e->img;
+	const unsigned char *h = img->map;
+	uint16_t shstrndx = upc_rd16(img, h + (img->is64 ? offsetof(Elf64_Ehdr, e_shstrndx)
+							 : offsetof(Elf32_Ehdr, e_shstrndx)));
+	struct upc_shdr strs;
+
+	if (!e->shnum || shstrndx >= e->shnum ||
+	    upc_get_shdr(e, img, e->shoff, shstrndx, &strs))
+		return -ENOENT;
+	for (unsigned i = 1; i < e->shnum; i++) {
+		const char *sname;
+
+		if (upc_get_shdr(e, img, e->shoff, i, sh))
+			return -ENOENT;
+		sname = upc_str(img, strs.offset, strs.size, sh->name);
+		if (sname && !strcmp(sname, name))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int upc_note_foreach(const struct upc_img *img, uint64_t off, uint64_t size, uint64_t align,
+		     int (*cb)(const struct upc_note *n, void *ctx), void *ctx)
+{
+	uint64_t pos = 0;
+
+	/* the whole range first: a note header's sizes are only checked
+	 * against size below, and size must be inside the file */
+	if (!upc_span(img, off, size))
+		return -EINVAL;
+	if (align != 8)
+		align = 4;
+	while (size - pos >= 12) {
+		const unsigned char *h = upc_span(img, off + pos, 12);
+		uint64_t name_pad, desc_pad;
+		struct upc_note n;
+		int r;
+
+		if (!h)
+			return -EINVAL;
+		n.namesz = upc_rd32(img, h);
+		n.descsz = upc_rd32(img, h + 4);
+		n.type = upc_rd32(img, h + 8);
+		name_pad = ((uint64_t)n.namesz + align - 1) & ~(align - 1);
+		desc_pad = ((uint64_t)n.descsz + align - 1) & ~(align - 1);
+		if (name_pad > size - pos - 12 || desc_pad > size - pos - 12 - name_pad)
+			return -EINVAL;
+		n.name = h + 12;
+		n.desc = upc_span(img, off + pos + 12 + name_pad, n.descsz);
+		if (!n.desc)
+			return -EINVAL;
+		if ((r = cb(&n, ctx)))
+			return r;
+		pos += 12 + name_pad + desc_pad;
+	}
+	return 0;
+}
