@@ -42,6 +42,16 @@ enum upc_arch_flags {
 					 * return register */
 };
 
+/* How sys/sdt.h's operands are written: gcc's assembler syntax. */
+enum upc_usdt_syntax {
+	UPC_USDT_PAREN = 0,		/* REG, IMM, DISP(REG): riscv, s390x, mips,
+					 * loongarch (a sigil % or $ allowed) */
+	UPC_USDT_X86,			/* %REG, $IMM, DISP(%REG) */
+	UPC_USDT_BRACKET,		/* REG, #IMM, [REG, #DISP]: arm, arm64 */
+	UPC_USDT_NUMREG,		/* as PAREN, but a bare number is a
+					 * register: ppc */
+};
+
 struct upc_arch {
 	const char *name;
 	const char *alias;		/* another name users type, or NULL */
@@ -58,6 +68,10 @@ struct upc_arch {
 	const char *regs;		/* every name the kernel accepts */
 	unsigned insn_align;
 	unsigned flags;			/* enum upc_arch_flags */
+	/* USDT argument specs: their syntax, and "NAME=KERNEL ..." for the
+	 * register names they use that the kernel spells otherwise */
+	unsigned char usdt;		/* enum upc_usdt_syntax */
+	const char *usdt_alias;
 	/* The kernels (uname -m prefixes) of this architecture, the other
 	 * architectures whose kernels run its programs too, and why another
 	 * kernel cannot probe them (NULL: a generic reason). */
@@ -68,6 +82,25 @@ struct upc_arch {
 const struct upc_arch *upc_arch_by_uname(const char *machine);
 /* Is word (len bytes) one of the space-separated words of list? */
 bool upc_word_in(const char *list, const char *word, size_t len);
+
+/* One USDT argument spec ("-4@%eax", "8@[sp, 16]") of n bytes, as a fetch
+ * argument of architecture a: EXPR:TYPE with the type from its size.
+ * -EINVAL with the reason in *why (not printed) when the kernel cannot
+ * fetch it, -E2BIG when out is too small. */
+int upc_usdt_arg(const struct upc_arch *a, const char *spec, size_t n, char *out, size_t len,
+		 const char **why);
+/* The one place of USDT probe "PROVIDER:NAME[@0xADDRESS]" in e; -ENOENT,
+ * -ENOTUNIQ (at several places) or -ERANGE otherwise, explained. */
+int upc_usdt_find(struct upc_elf *e, const char *spec, struct upc_usdt *u);
+/* u's fetch arguments for a: the user's argv translated ($argN: u's Nth
+ * argument), or without any, argK=EXPR:TYPE for each of u's. Returns the
+ * length; explained. */
+int upc_usdt_fetchargs(const struct upc_arch *a, const struct upc_usdt *u, int argc,
+		       char *const argv[], char *out, size_t len);
+/* upc_fetchargs_translate for an entry probe of a USDT probe whose
+ * arguments are usdt[0..nusdt) (EXPR:TYPE): $argN is the Nth of them. */
+int upc_fetchargs_translate_usdt(const struct upc_arch *arch, char *const usdt[], int nusdt,
+				 int argc, char *const argv[], char *out, size_t len);
 
 /* ---- the ELF reader ------------------------------------------------------ */
 

@@ -195,6 +195,7 @@ enum upc_loc_flags {
 	UPC_LOC_IFUNC = 1 << 0,		/* the symbol is an IFUNC resolver */
 	UPC_LOC_LOCAL_ENTRY = 1 << 1,	/* ppc64 ELFv2 local entry applied */
 	UPC_LOC_RAW = 1 << 2,		/* given as a raw file offset */
+	UPC_LOC_USDT = 1 << 3,		/* a USDT probe (no symbol) */
 };
 
 struct upc_location {

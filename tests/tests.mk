@@ -64,6 +64,9 @@ $(TEST_O)/leaky: tests/progs/leaky.c | $(O)/.deps
 $(TEST_O)/chain: tests/progs/chain.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-omit-frame-pointer -o $@ $<
+$(TEST_O)/usdt: tests/progs/usdt.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) -O1 -g -Wall -o $@ $<
 $(TEST_O)/registers-nopie: tests/progs/registers.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-pie -no-pie -o $@ $<
@@ -85,7 +88,7 @@ test-cli: $(SAN_BIN) fixtures
 # As root on the real tracefs (skips loudly elsewhere: a failure of make
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
-		$(TEST_O)/leaky $(TEST_O)/chain fixtures
+		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers
@@ -97,6 +100,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-leaks tests/live/test_leaks.sh $(SAN_BIN) $(TEST_O)/leaky
 	$(Q)$(SUITE) live-stacks tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-pid tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain
+	$(Q)$(SUITE) live-usdt tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h
@@ -139,10 +143,11 @@ $(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
 $(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/cli/recout.c src/cli/json.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/cli/recout.c src/cli/json.c $(LIB_SRCS)
-$(TEST_O)/fuzz-seeds/.built: fixtures
+$(TEST_O)/fuzz-seeds/.built: fixtures $(TEST_O)/usdt
 	@mkdir -p $(@D)
 	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \
 		cp $(FIXTURES)/$$a/$$f $(@D)/$$a-$$f; done; done
+	$(Q)cp $(TEST_O)/usdt $(@D)/usdt
 	@touch $@
 # fuzz-run NAME BINARY CORPUS SEEDS: a bounded run, its log's tail shown
 fuzz-run = SUITE_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) $(SUITE) fuzz-$(1) sh -c '$(2) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \

@@ -81,8 +81,8 @@ static void say_left(const char *pattern, const struct upc_glob_left *l)
 			 pattern, l->outside, l->outside == 1 ? "" : "s");
 }
 
-/* Every match of q->spec in the file: all checked, then all written, or
- * none. */
+/* Every match of q->spec in the file (functions of a pattern, or the places
+ * of a USDT probe): all checked, then all written, or none. */
 static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 		    const struct add_opts *ao, struct upc_probe *p, char *def)
 {
@@ -90,22 +90,29 @@ static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 	struct upc_match *m = NULL;
 	struct upc_elf *elf = NULL;
 	char path[PATH_MAX], **done = NULL;
-	bool *existed = NULL;
+	bool *existed = NULL, usdt = !strncmp(q->spec, "usdt:", 5);
 	int n = 0, i, err;
 
-	if (q->opts.event) {
-		cli_err("-e names one event; a pattern defines one per function, each named "
-			"after it");
-		return -EINVAL;
-	}
 	err = probe_open(q, path, &elf);
 	if (!err && (n = upc_resolve_glob(elf, q->spec, &m, &left)) < 0)
 		err = n;
 	if (err)
 		goto out;
+	if (q->opts.event && n > 1) {
+		cli_err("-e names one event; '%s' defines %d, each named after its function "
+			"or USDT probe", q->spec, n);
+		err = -EINVAL;
+		goto out;
+	}
+	if (q->opts.event && n == 1)
+		snprintf(m[0].event, sizeof(m[0].event), "%s", q->opts.event);
 	if (!n) {
-		cli_err("%s: no function matches '%s' ('uprobectl syms %s' lists them)", path,
-			q->spec, path);
+		if (usdt)
+			cli_err("%s: no USDT probe matches '%s' ('uprobectl syms --usdt %s' lists "
+				"them)", path, q->spec + 5, path);
+		else
+			cli_err("%s: no function matches '%s' ('uprobectl syms %s' lists them)",
+				path, q->spec, path);
 		err = -EINVAL;
 		goto out;
 	}
@@ -216,7 +223,7 @@ static int add(int argc, char **argv)
 	def = malloc(UPC_DEF_MAX);
 	if (!p || !def)
 		status = cli_explain(-ENOMEM, "add");
-	else if (upc_spec_is_glob(q.spec))
+	else if (upc_spec_is_glob(q.spec) || !strncmp(q.spec, "usdt:", 5))
 		status = add_glob(t, &q, &ao, p, def);
 	else
 		status = add_one(t, &q, &ao, p, def);

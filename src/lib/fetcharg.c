@@ -31,6 +31,9 @@ struct fa {
 	bool memory;		/* the outermost fetch is a dereference or @ADDR:
 				 * strings and arrays can be read there */
 	bool comm;
+	/* a USDT probe's arguments ("EXPR:TYPE"): $argN is the Nth */
+	char *const *usdt;
+	int nusdt;
 };
 
 #define fa_err(f, fmt, ...)                                                        \
@@ -150,6 +153,15 @@ static int expr(struct fa *f, const char *s, size_t n, int depth)
 		    s[4] == '0' || v > UPC_MAX_ARGS)
 			return fa_err(f, "'%.*s': arguments are $arg1 to $arg%d", (int)n, s,
 				      UPC_MAX_ARGS);
+		if (f->usdt) {
+			const char *u = (int)v <= f->nusdt ? f->usdt[v - 1] : NULL;
+			const char *colon = u ? strrchr(u, ':') : NULL;
+
+			if (!u)
+				return fa_err(f, "the USDT probe has %d argument%s", f->nusdt,
+					      f->nusdt == 1 ? "" : "s");
+			return put(f, u, colon ? (size_t)(colon - u) : strlen(u));
+		}
 		if ((r = upc_arch_arg(f->arch, (unsigned)v, buf, sizeof(buf))) < 0)
 			return r;
 		/* a value even when it sits on the stack: what it points to is
@@ -246,10 +258,11 @@ static bool name_used(char *const argv[], int upto, const char *name, size_t n)
 	return false;
 }
 
-static int translate(const struct upc_arch *arch, bool ret, int argc, char *const argv[],
-		     char *out, size_t len)
+static int translate(const struct upc_arch *arch, bool ret, char *const usdt[], int nusdt,
+		     int argc, char *const argv[], char *out, size_t len)
 {
-	struct fa f = { .arch = arch, .ret = ret, .out = out, .len = len };
+	struct fa f = { .arch = arch, .ret = ret, .out = out, .len = len, .usdt = usdt,
+			.nusdt = nusdt };
 	int r;
 
 	if (!len)
@@ -315,6 +328,15 @@ int upc_fetchargs_translate(const struct upc_arch *arch, bool ret, int argc,
 {
 	unsigned mark = upc_log_errors();
 
-	return upc_explained(translate(arch, ret, argc, argv, out, len), mark,
+	return upc_explained(translate(arch, ret, NULL, 0, argc, argv, out, len), mark,
+			     "fetch arguments");
+}
+
+int upc_fetchargs_translate_usdt(const struct upc_arch *arch, char *const usdt[], int nusdt,
+				 int argc, char *const argv[], char *out, size_t len)
+{
+	unsigned mark = upc_log_errors();
+
+	return upc_explained(translate(arch, false, usdt, nusdt, argc, argv, out, len), mark,
 			     "fetch arguments");
 }

@@ -465,6 +465,24 @@ struct glob_walk {
 	struct upc_glob_left *left;
 };
 
+/* One more match; name (allocated) is the walk's, even on failure. */
+static int push(struct glob_walk *w, char *name, uint64_t value, uint64_t addr, uint64_t offset)
+{
+	if (w->n == w->cap) {
+		void *m = realloc(w->m, (w->cap ? 2 * w->cap : 64) * sizeof(*w->m));
+
+		if (!m) {
+			free(name);
+			return -ENOMEM;
+		}
+		w->m = m;
+		w->cap = w->cap ? 2 * w->cap : 64;
+	}
+	w->m[w->n++] = (struct upc_match){ .name = name, .value = value, .addr = addr,
+					   .offset = offset };
+	return 0;
+}
+
 static int glob_collect(const struct upc_sym *s, void *ctx)
 {
 	struct glob_walk *w = ctx;
@@ -480,21 +498,8 @@ static int glob_collect(const struct upc_sym *s, void *ctx)
 		w->left->outside++;
 	else if ((w->e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1))
 		w->left->thumb++;
-	else {
-		if (w->n == w->cap) {
-			void *m = realloc(w->m, (w->cap ? 2 * w->cap : 64) * sizeof(*w->m));
-
-			if (!m) {
-				free(name);
-				return -ENOMEM;
-			}
-			w->m = m;
-			w->cap = w->cap ? 2 * w->cap : 64;
-		}
-		w->m[w->n++] = (struct upc_match){ .name = name, .value = s->value,
-						   .addr = s->addr, .offset = s->offset };
-		return 0;
-	}
+	else
+		return push(w, name, s->value, s->addr, s->offset);
 	free(name);
 	return 0;
 }
@@ -542,16 +547,42 @@ static void unique_event(struct upc_match *m, size_t i)
 	}
 }
 
+/* usdt:PATTERN: the USDT probes whose PROVIDER:NAME matches, each place */
+static int usdt_collect(const struct upc_usdt *u, void *ctx)
+{
+	struct glob_walk *w = ctx;
+	size_t pl = strlen(u->provider), nl = strlen(u->name);
+	char *name = malloc(pl + nl + 2);
+
+	if (!name)
+		return -ENOMEM;
+	memcpy(name, u->provider, pl);
+	name[pl] = ':';
+	memcpy(name + pl + 1, u->name, nl + 1);
+	if (!upc_glob(w->pattern, name, pl + 1 + nl)) {
+		free(name);
+		return 0;
+	}
+	if (u->offset == UPC_NO_OFFSET) {
+		w->left->outside++;
+		free(name);
+		return 0;
+	}
+	return push(w, name, u->pc, u->pc, u->offset);
+}
+
 static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match **out,
 			struct upc_glob_left *left)
 {
-	struct glob_walk w = { .pattern = pattern, .e = e, .left = left };
+	bool usdt = !strncmp(pattern, "usdt:", 5);
+	struct glob_walk w = { .pattern = usdt ? pattern + 5 : pattern, .e = e, .left = left };
 	size_t n = 0;
 	int err;
 
 	memset(left, 0, sizeof(*left));
 	*out = NULL;
-	err = upc_elf_foreach_sym(e, glob_collect, &w);
+	err = usdt ? upc_usdt_foreach(e, usdt_collect, &w) :
+		     upc_elf_foreach_sym(e, glob_collect, &w);
 	if (err < 0 || w.n > INT_MAX) {
 		upc_matches_free(w.m, (int)w.n);
 		return err < 0 ? err : -E2BIG;
@@ -569,13 +600,13 @@ static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match
 	if (n)
 		upc_sort(w.m, n, sizeof(*w.m), cmp_name);
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(w.m[i].name) + 2 + 2 + 16 + 1;
+		size_t len = 5 + strlen(w.m[i].name) + 2 + 2 + 16 + 1;
 
 		if (!(w.m[i].spec = malloc(len))) {
 			upc_matches_free(w.m, (int)n);
 			return -ENOMEM;
 		}
-		snprintf(w.m[i].spec, len, "%s@0x%llx", w.m[i].name,
+		snprintf(w.m[i].spec, len, "%s%s@0x%llx", usdt ? "usdt:" : "", w.m[i].name,
 			 (unsigned long long)w.m[i].value);
 		unique_event(w.m, i);
 	}

@@ -13,4 +13,6 @@
 	.regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr ORIG_r0",
 	.insn_align = 4,
 	.flags = UPC_ARCH_THUMB_BIT,
+	.usdt = UPC_USDT_BRACKET,
+	.usdt_alias = "r11=fp r12=ip r13=sp r14=lr r15=pc",
 },

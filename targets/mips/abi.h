@@ -7,6 +7,11 @@
 	"r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 " \
 	"r21 r22 r23 r24 r25 r26 r27 r28 r29 r30 r31 hi lo c0_status c0_badvaddr " \
 	"c0_cause c0_epc"
+/* the ABI names gcc may print in USDT operands ($sp, $a0) */
+#define UPC_MIPS_USDT \
+	"zero=r0 at=r1 v0=r2 v1=r3 a0=r4 a1=r5 a2=r6 a3=r7 a4=r8 a5=r9 a6=r10 a7=r11 " \
+	"s0=r16 s1=r17 s2=r18 s3=r19 s4=r20 s5=r21 s6=r22 s7=r23 gp=r28 sp=r29 fp=r30 " \
+	"s8=r30 ra=r31"
 {
 	.name = "mips",
 	.uname = "mips", .runs_on = "mips64",
@@ -17,6 +22,7 @@
 	.regs = UPC_MIPS_REGS,
 	.insn_align = 4,
 	.flags = UPC_ARCH_RETVAL_REG,
+	.usdt_alias = UPC_MIPS_USDT,
 },
 {
 	.name = "mips64",
@@ -28,5 +34,7 @@
 	.regs = UPC_MIPS_REGS,
 	.insn_align = 4,
 	.flags = UPC_ARCH_RETVAL_REG,
+	.usdt_alias = UPC_MIPS_USDT,
 },
 #undef UPC_MIPS_REGS
+#undef UPC_MIPS_USDT

@@ -21,6 +21,7 @@
 	.regs = UPC_PPC_REGS,
 	.insn_align = 4,
 	.flags = UPC_ARCH_PPC64_ENTRY | UPC_ARCH_PPC64_OPD | UPC_ARCH_RETVAL_REG,
+	.usdt = UPC_USDT_NUMREG,
 },
 {
 	.name = "ppc",
@@ -32,5 +33,6 @@
 	.regs = UPC_PPC_REGS,
 	.insn_align = 4,
 	.flags = UPC_ARCH_RETVAL_REG,
+	.usdt = UPC_USDT_NUMREG,
 },
 #undef UPC_PPC_REGS

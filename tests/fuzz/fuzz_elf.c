@@ -12,6 +12,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* every USDT argument spec translated, as add would */
+static int usdt(const struct upc_usdt *u, void *ctx)
+{
+	char out[4096];
+
+	(void)ctx;
+	upc_usdt_fetchargs(upc_arch_by_name("x86_64"), u, 0, NULL, out, sizeof(out));
+	return 0;
+}
+
 static int count(const struct upc_sym *s, void *ctx)
 {
 	(void)s;
@@ -38,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		upc_elf_build_id(e, &id, &idlen);
 		upc_debug_open(e, &opts);
 		upc_elf_foreach_sym(e, count, &n);
+		upc_usdt_foreach(e, usdt, NULL);
 		for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
 			upc_resolve(e, specs[i], &loc);
 		upc_elf_close(e);

@@ -284,6 +284,84 @@ static void test_formatter(void **state)
 	assert_string_equal(a, "");
 }
 
+/* USDT argument specs, as gcc writes them for each architecture, to the
+ * kernel's fetch arguments; and what the kernel cannot fetch refused with
+ * the reason. */
+static void test_usdt_args(void **state)
+{
+	static const struct {
+		const char *arch, *spec, *want;	/* want NULL: refused */
+	} cases[] = {
+		{ "x86_64", "-4@%eax", "%ax:s32" },
+		{ "x86_64", "8@%rdi", "%di:u64" },
+		{ "x86_64", "1@%r15b", "%r15:u8" },
+		{ "x86_64", "-4@%r14d", "%r14:s32" },
+		{ "x86_64", "2@%si", "%si:u16" },
+		{ "x86_64", "8@-80(%rbx)", "-80(%bx):u64" },
+		{ "x86_64", "-4@28(%rsp)", "+28(%sp):s32" },
+		{ "x86_64", "8@(%rdi)", "+0(%di):u64" },
+		{ "x86_64", "-4@$42", "\\42:s32" },
+		{ "x86_64", "-8@$-5", "\\-5:s64" },
+		{ "x86_64", "8@(%rax,%rbx,8)", NULL },
+		{ "x86_64", "4@counter(%rip)", NULL },
+		{ "x86_64", "1@%ah", NULL },
+		{ "x86_64", "3@%eax", NULL },
+		{ "x86_64", "x@%eax", NULL },
+		{ "i386", "-4@%eax", "%ax:s32" },
+		{ "i386", "4@8(%esp)", "+8(%sp):u32" },
+		{ "i386", "4@$7", "\\7:u32" },
+		{ "aarch64", "-4@[sp, 128]", "+128(%sp):s32" },
+		{ "aarch64", "4@[sp, #16]", "+16(%sp):u32" },
+		{ "aarch64", "4@[x0, -8]", "-8(%x0):u32" },
+		{ "aarch64", "8@[x29]", "+0(%x29):u64" },
+		{ "aarch64", "8@x0", "%x0:u64" },
+		{ "aarch64", "-4@w1", "%x1:s32" },
+		{ "aarch64", "-4@5", "\\5:s32" },
+		{ "aarch64", "8@xzr", NULL },
+		{ "arm", "-4@r0", "%r0:s32" },
+		{ "arm", "4@[r1, #8]", "+8(%r1):u32" },
+		{ "arm", "4@[r11, #-8]", "-8(%fp):u32" },
+		{ "arm", "4@#7", "\\7:u32" },
+		{ "riscv64", "8@a0", "%a0:u64" },
+		{ "riscv64", "-4@-20(s0)", "-20(%s0):s32" },
+		{ "riscv64", "8@8(sp)", "+8(%sp):u64" },
+		{ "riscv64", "8@fp", "%s0:u64" },
+		{ "riscv64", "-4@5", "\\5:s32" },
+		{ "ppc64", "-4@3", "%r3:s32" },
+		{ "ppc64", "8@%r4", "%r4:u64" },
+		{ "ppc64", "4@-8(31)", "-8(%r31):u32" },
+		{ "ppc64", "8@8(%r1)", "+8(%r1):u64" },
+		{ "s390x", "8@%r2", "%r2:u64" },
+		{ "s390x", "-4@160(%r15)", "+160(%r15):s32" },
+		{ "s390x", "4@7", "\\7:u32" },
+		{ "mips64", "8@$4", "%r4:u64" },
+		{ "mips64", "-4@16($sp)", "+16(%r29):s32" },
+		{ "mips64", "8@$a0", "%r4:u64" },
+		{ "loongarch64", "8@$a0", "%r4:u64" },
+		{ "loongarch64", "-4@-24($fp)", "-24(%r22):s32" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct upc_arch *a = upc_arch_by_name(cases[i].arch);
+		const char *why = NULL;
+		char out[64];
+		int r;
+
+		assert_non_null(a);
+		r = upc_usdt_arg(a, cases[i].spec, strlen(cases[i].spec), out, sizeof(out), &why);
+		if (!cases[i].want) {
+			if (r != -EINVAL || !why)
+				fail_msg("%s '%s': accepted as '%s'", cases[i].arch, cases[i].spec,
+					 r ? "" : out);
+			continue;
+		}
+		if (r || strcmp(out, cases[i].want))
+			fail_msg("%s '%s': got %d '%s' (%s), want '%s'", cases[i].arch,
+				 cases[i].spec, r, r ? "" : out, why ? why : "", cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_event_names),
 		cmocka_unit_test(test_definitions),
 		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_usdt_args),
 	};
 
 	upc_set_print(capture);

@@ -1,0 +1,88 @@
+#!/bin/sh
+# Live tests of USDT probes, as root: a program built with <sys/sdt.h>
+# (tests/progs/usdt.c) and its probes upc:tick (six arguments of several
+# operand forms, a semaphore) and upc:plain. What the kernel records equals
+# what the program printed; the semaphore is set while the probe is
+# enabled and only then; $argN is the probe's own argument; tracefs is left
+# as it was found.
+#   test_usdt.sh UPROBECTL USDT
+set -u
+SUITE=live-usdt
+. "$(dirname "$0")/lib.sh"
+U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+
+live_tracefs
+group_free "$T"
+before=$(cat "$T/uprobe_events")
+cp "$2" "$work/usdt"
+P=$work/usdt
+
+# the notes, as readelf -n has them
+"$U" syms --usdt --json "$P" >"$work/syms"
+check [ "$(jq -r '.[].name' "$work/syms" | tr '\n' ' ')" = "tick plain " ]
+loc=$(readelf -n "$P" | awk '/Name: tick/ { f = 1 } f && /Location:/ { sub(/,$/, "", $2); print $2; exit }')
+check [ "$(jq -r '.[0].address' "$work/syms")" = "$(printf '%d' "$loc")" ]
+
+# lines: the program's output so far
+lines() { grep -c '^tick ' "$work/out"; }
+# step N: let the program make tick N and wait until it printed it
+step() {
+	kill -USR1 "$pid"
+	i=0
+	until [ "$(lines)" -ge "$1" ]; do [ $i -lt 200 ] || break; sleep 0.05; i=$((i + 1)); done
+}
+"$P" 4 >"$work/out" &
+pid=$!
+i=0
+until [ "$(lines)" -ge 1 ]; do [ $i -lt 200 ] || break; sleep 0.05; i=$((i + 1)); done
+
+# tick 1 ran with no probe: semaphore 0
+check grep -q '^tick 1: semaphore 0,' "$work/out"
+check "$U" -q add "$P" usdt:upc:tick
+def=$(grep '^p:uprobectl/upc_tick ' "$T/uprobe_events")
+sema=$(jq -r '.[0].semaphore_offset' "$work/syms")
+# at the note's address, with the semaphore's file offset as the kernel's
+# reference counter (the kernel lists the offset in 16 digits)
+check [ -n "$(echo "$def" | grep ":$(printf '0x%016x' "$loc")($(printf '0x%x' "$sema")) ")" ]
+check "$U" -q add -e plain_i "$P" usdt:upc:plain 'i=$arg1:s32'
+check "$U" -q enable
+step 2
+# enabled: the kernel set the semaphore; the records equal the printed values
+check grep -q '^tick 2: semaphore 1,' "$work/out"
+rec=$(grep ' upc_tick: ' "$T/trace" | tail -n 1)
+want=$(sed -n 's/^tick 2: semaphore [0-9]*, i \(-*[0-9]*\), stack \(-*[0-9]*\), big \(-*[0-9]*\), neg \(-*[0-9]*\), small \([0-9]*\)$/arg1=\1 arg2=\2 arg3=\3 arg4=\4 arg5=\5 arg6=42/p' "$work/out")
+check [ -n "$want" ]
+got=$(echo "$rec" | sed 's/.* upc_tick: ([^)]*) //')
+[ "$got" = "$want" ] && ok || ko "upc:tick recorded '$got', the program passed '$want'"
+check [ "$(grep ' plain_i: ' "$T/trace" | tail -n 1 | sed 's/.* i=//')" = 2 ]
+check "$U" -q disable
+step 3
+# disabled: the semaphore is 0 again
+check grep -q '^tick 3: semaphore 0,' "$work/out"
+check "$U" -q clear
+step 4
+wait "$pid"
+pid=""
+
+# trace -- COMMAND: the probe set (and its semaphore) before the program runs
+"$U" trace --json "$P" usdt:upc:tick 'i=$arg1:s32' 'big=$arg3:s64' -- "$P" 1 >"$work/tr" 2>"$work/tr.err"
+check [ $? = 0 ]
+check grep -q '^tick 1: semaphore 1, i 1, stack 10, big -1000000007,' "$work/tr"
+check [ "$(grep '"event":"upc_tick"' "$work/tr" | jq -c .args)" = '{"i":1,"big":-1000000007}' ]
+
+# refusals, each explained in one line, nothing written
+refuse() {
+	"$U" add "$@" >/dev/null 2>"$work/err"
+	st=$?
+	if [ "$st" = 2 ] && [ "$(wc -l <"$work/err")" = 1 ] &&
+		[ "$(cat "$T/uprobe_events")" = "$before" ]; then ok; else
+		ko "add $*: exit $st, $(cat "$work/err")"; fi
+}
+refuse "$P" usdt:upc:nothing
+refuse -r "$P" usdt:upc:tick
+refuse "$P" usdt:upc:tick 'x=$arg7'
+check [ "$(cat "$T/uprobe_events")" = "$before" ]
+finish
