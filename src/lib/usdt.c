@@ -225,11 +225,12 @@ static int usdt_operand(const struct upc_arch *a, const char *s, size_t n, char 
 		return usdt_mem(a, s, (size_t)(open - s), open + 1, (size_t)(close - open - 1),
 				out, len);
 	}
-	/* an immediate: x86's $N, arm's #N, elsewhere a bare number (but a
-	 * bare number is a register on ppc) */
+	/* an immediate: x86's $N, arm's #N, ppc's iN, elsewhere a bare number
+	 * (but a bare number is a register on ppc) */
 	if ((a->usdt == UPC_USDT_X86 && *s == '$') || (a->usdt == UPC_USDT_BRACKET && *s == '#') ||
+	    (a->usdt == UPC_USDT_NUMREG && *s == 'i') ||
 	    (a->usdt != UPC_USDT_X86 && a->usdt != UPC_USDT_NUMREG && !signed_num(s, n, &v))) {
-		if (*s == '$' || *s == '#')
+		if (*s == '$' || *s == '#' || *s == 'i')
 			s++, n--;
 		if (signed_num(s, n, &v))
 			return -EINVAL;
@@ -357,13 +358,16 @@ int upc_usdt_fetchargs(const struct upc_arch *a, const struct upc_usdt *u, int a
 
 	for (const char *p = u->args; *p;) {
 		size_t w;
+		int depth;
 		const char *why = "not understood";
 
 		while (*p == ' ')
 			p++;
 		if (!*p)
 			break;
-		w = strcspn(p, " ");
+		/* a space inside brackets is not a separator: arm64's "[sp, 16]" */
+		for (w = 0, depth = 0; p[w] && (p[w] != ' ' || depth); w++)
+			depth += p[w] == '[' ? 1 : p[w] == ']' && depth ? -1 : 0;
 		if (n == UPC_MAX_ARGS) {
 			pr_err("USDT probe %s:%s has more than %d arguments", u->provider, u->name,
 			       UPC_MAX_ARGS);

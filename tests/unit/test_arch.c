@@ -331,6 +331,7 @@ static void test_usdt_args(void **state)
 		{ "ppc64", "8@%r4", "%r4:u64" },
 		{ "ppc64", "4@-8(31)", "-8(%r31):u32" },
 		{ "ppc64", "8@8(%r1)", "+8(%r1):u64" },
+		{ "ppc64", "-4@i42", "\\42:s32" },
 		{ "s390x", "8@%r2", "%r2:u64" },
 		{ "s390x", "-4@160(%r15)", "+160(%r15):s32" },
 		{ "s390x", "4@7", "\\7:u32" },
@@ -362,6 +363,28 @@ static void test_usdt_args(void **state)
 	}
 }
 
+/* A probe's specs, split where gcc separates them (arm64's "[sp, 124]"
+ * holds a space), as arg1..argN, and $argN in the user's. */
+static void test_usdt_fetchargs(void **state)
+{
+	const struct upc_arch *a64 = upc_arch_by_name("aarch64");
+	struct upc_usdt u = { .provider = "upc", .name = "tick",
+			      .args = "-4@x19 -4@[sp, 124] -8@x22  1@x21 -4@42" };
+	char *user[] = { "big=$arg3", "s=+0($arg2):string", NULL }, *bad[] = { "$arg6", NULL };
+	char out[256];
+
+	(void)state;
+	assert_true(upc_usdt_fetchargs(a64, &u, 0, NULL, out, sizeof(out)) > 0);
+	assert_string_equal(out, "arg1=%x19:s32 arg2=+124(%sp):s32 arg3=%x22:s64 arg4=%x21:u8 "
+			    "arg5=\\42:s32");
+	assert_true(upc_usdt_fetchargs(a64, &u, 2, user, out, sizeof(out)) > 0);
+	assert_string_equal(out, "big=%x22 s=+0(+124(%sp)):string");
+	assert_int_equal(upc_usdt_fetchargs(a64, &u, 1, bad, out, sizeof(out)), -EINVAL);
+	u.args = "-4@x19 8@(%rax,%rbx,8)";
+	assert_int_equal(upc_usdt_fetchargs(upc_arch_by_name("x86_64"), &u, 0, NULL, out,
+					    sizeof(out)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_definitions),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_usdt_args),
+		cmocka_unit_test(test_usdt_fetchargs),
 	};
 
 	upc_set_print(capture);

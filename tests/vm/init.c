@@ -9,7 +9,8 @@
  *   uprobectl stream --json -c N
  *   uprobectl disable, clear, status
  * then checks every record against the program's own output (arguments,
- * stack pointer, buffer pointer, length, return address) and prints one
+ * stack pointer, buffer pointer, length, return address), and the same
+ * for a USDT probe of /tmp/usdt and its semaphore, and prints one
  * PASS or FAIL line per check, a final "VM-RESULT: N passed, M failed", and
  * powers off. Kernel command line words:
  *   upc.thumb     also check that a Thumb function is refused (armhf)
@@ -598,6 +599,93 @@ static void stacks(void)
 	check(no_instances(), "stacks: no instance left");
 }
 
+/* The number after "KEY": in a JSON line (a typed argument), into buf. */
+static int json_num(const char *line, const char *key, char *buf, size_t len)
+{
+	char pat[64];
+	const char *p;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if (!(p = strstr(line, pat)))
+		return -1;
+	p += strlen(pat);
+	n = strspn(p, "-0123456789");
+	if (!n || n >= len)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Read fd into buf (at *used) until it holds want, at most 20 s. */
+static bool wait_text(int fd, char *buf, size_t len, size_t *used, const char *want)
+{
+	while (!strstr(buf, want)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 20000) <= 0 || *used >= len - 1 ||
+		    (n = read(fd, buf + *used, len - 1 - *used)) <= 0)
+			return false;
+		*used += (size_t)n;
+		buf[*used] = '\0';
+	}
+	return true;
+}
+
+/* A USDT probe of /tmp/usdt (tests/progs/usdt.c, <sys/sdt.h>): upc:tick's
+ * six arguments as gcc placed them for this architecture, recorded equal
+ * to what the program printed, and its semaphore set only while the probe
+ * is enabled. */
+static void usdt(void)
+{
+	static char out[4096];
+	char want[6][32], got[32], key[8];
+	size_t used = 0;
+	int fd[2], st;
+	pid_t pid;
+
+	out[0] = '\0';
+	U("add", "/tmp/usdt", "usdt:upc:tick");
+	show("uprobectl add /tmp/usdt usdt:upc:tick");
+	check(R.status == 0 && strstr(R.out, "(0x"), "add usdt:upc:tick, with its semaphore");
+	U("enable");
+	if (pipe(fd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		execl("/tmp/usdt", "/tmp/usdt", "2", (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	check(wait_text(fd[0], out, sizeof(out), &used, "\ntick 1: ") &&
+	      wait_text(fd[0], out, sizeof(out), &used, "small") &&
+	      strstr(out, "tick 1: semaphore 1,"), "enabled: the kernel set the semaphore");
+	U("disable");
+	kill(pid, SIGUSR1);
+	check(wait_text(fd[0], out, sizeof(out), &used, "\ntick 2: ") &&
+	      strstr(out, "tick 2: semaphore 0,"), "disabled: the semaphore is 0 again");
+	waitpid(pid, &st, 0);
+	close(fd[0]);
+	printf("---- /tmp/usdt\n%s", out);
+	check(sscanf(strstr(out, "tick 1: ") ? strstr(out, "tick 1: ") : "",
+		     "tick 1: semaphore %*u, i %31[-0-9], stack %31[-0-9], big %31[-0-9], "
+		     "neg %31[-0-9], small %31[0-9]", want[0], want[1], want[2], want[3],
+		     want[4]) == 5, "the program printed its arguments");
+	snprintf(want[5], sizeof(want[5]), "42");
+	U("stream", "--json", "-c", "1", "-d", "20");
+	show("uprobectl stream --json");
+	for (int k = 0; k < 6; k++) {
+		snprintf(key, sizeof(key), "arg%d", k + 1);
+		check(!json_num(R.out, key, got, sizeof(got)) && !strcmp(got, want[k]),
+		      "usdt argument %d: recorded %s == %s", k + 1, got, want[k]);
+	}
+	U("clear");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "uprobe_events is empty again");
+}
+
 static void thumb(void)
 {
 	U("add", "/tmp/registers-thumb", "wrapper_strerror");
@@ -651,6 +739,8 @@ int main(void)
 		check(R.status == 0, "apply --check: in sync");
 	}
 	scenario(strstr(cmdline, "upc.apply") != NULL);
+	if (!strstr(cmdline, "upc.apply"))
+		usdt();
 	if (strstr(cmdline, "upc.thumb"))
 		thumb();
 	if (strstr(cmdline, "upc.answers"))

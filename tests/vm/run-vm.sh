@@ -37,6 +37,7 @@ cp "build/$arch/vm/registers" "$vm/root/tmp/registers"
 cp "build/$arch/vm/workload" "$vm/root/tmp/workload"
 cp "build/$arch/vm/leaky" "$vm/root/tmp/leaky"
 cp "build/$arch/vm/chain" "$vm/root/tmp/chain"
+cp "build/$arch/vm/usdt" "$vm/root/tmp/usdt"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
 # some kernels (ppc64el, s390x, mips64el, i386) give /init no stdout without it
 mknod "$vm/root/dev/console" c 5 1 || fail "cannot create dev/console (needs root)"

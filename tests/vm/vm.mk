@@ -16,12 +16,17 @@ $(O)/vm/leaky: tests/progs/leaky.c | $(O)/.deps
 $(O)/vm/chain: tests/progs/chain.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -fno-omit-frame-pointer $(ARCH_CFLAGS) -static -o $@ $<
+# <sys/sdt.h> is the host's (systemtap-sdt-dev): the same for every target
+$(O)/vm/usdt: tests/progs/usdt.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -O1 -Wall $(ARCH_CFLAGS) -static \
+		-idirafter /usr/include/$(shell $(HOST_CC) -print-multiarch) -o $@ $<
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(O)/vm/usdt $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
 
 # Every architecture boots twice: the scenario with `add` and default
 # arguments, and like a board, from an /etc/uprobectl.conf applied at boot
