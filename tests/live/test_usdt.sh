@@ -3,8 +3,8 @@
 # (tests/progs/usdt.c) and its probes upc:tick (six arguments of several
 # operand forms, a semaphore) and upc:plain. What the kernel records equals
 # what the program printed; the semaphore is set while the probe is
-# enabled and only then; $argN is the probe's own argument; tracefs is left
-# as it was found.
+# enabled and only then; $argN is the probe's own argument; the definitions
+# equal perf probe's; tracefs is left as it was found.
 #   test_usdt.sh UPROBECTL USDT
 set -u
 SUITE=live-usdt
@@ -15,6 +15,7 @@ pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 
 live_tracefs
+command -v perf >/dev/null || skip "no perf (linux-perf), the oracle of the USDT definitions"
 group_free "$T"
 before=$(cat "$T/uprobe_events")
 cp "$2" "$work/usdt"
@@ -72,6 +73,41 @@ pid=""
 check [ $? = 0 ]
 check grep -q '^tick 1: semaphore 1, i 1, stack 10, big -1000000007,' "$work/tr"
 check [ "$(grep '"event":"upc_tick"' "$work/tr" | jq -c .args)" = '{"i":1,"big":-1000000007}' ]
+
+# the definitions perf probe writes for the same SDT events (after perf
+# buildid-cache --add), as the kernel lists both, for this program and the
+# libraries here that have notes (libstdc++; libpython, perf's own). perf
+# leaves out constant arguments, which it cannot fetch and uprobectl
+# records as \IMM: those are dropped from ours before comparing.
+# perf with a build-id cache of its own, gone with $work: the user's
+# ~/.debug is not touched, and no stale entry of an earlier run is found
+perf() { command perf --buildid-dir "$work/perf-cache" "$@"; }
+perf_same() {	# FILE
+	f=$(readlink -f "$1")
+	"$U" syms --usdt --json "$f" | jq -r '.[].provider' | sort -u >"$work/provs"
+	check [ -s "$work/provs" ]
+	perf buildid-cache --add "$f" >/dev/null 2>&1
+	while read -r prov; do
+		perf probe -q -x "$f" -a "sdt_$prov:*" >"$work/perf.err" 2>&1 ||
+			{ ko "perf probe -x $f sdt_$prov:*: $(head -c 300 "$work/perf.err")"; continue; }
+		grep "^p:sdt_$prov/" "$T/uprobe_events" | sed 's/^p:[^ ]* //' | sort >"$work/perf"
+		perf probe -q -d "sdt_$prov:*" >/dev/null 2>&1
+		"$U" -q add -g upc_sdt "$f" "usdt:$prov:*" ||
+			{ ko "add $f usdt:$prov:*"; continue; }
+		grep '^p:upc_sdt/' "$T/uprobe_events" |
+			sed 's/^p:[^ ]* //; s/ arg[0-9]*=\\[^ ]*//g' | sort >"$work/ours"
+		"$U" -q clear -g upc_sdt
+		if [ -s "$work/perf" ] && cmp -s "$work/perf" "$work/ours"; then ok; else
+			ko "$f, provider $prov: uprobectl's definitions differ from perf probe's"
+			diff "$work/perf" "$work/ours" | head -n 6
+		fi
+	done <"$work/provs"
+}
+perf_same "$P"
+perf_same /usr/lib/x86_64-linux-gnu/libstdc++.so.6
+for py in /usr/lib/x86_64-linux-gnu/libpython3*.so.1.0; do
+	[ -e "$py" ] && perf_same "$py"
+done
 
 # refusals, each explained in one line, nothing written
 refuse() {
