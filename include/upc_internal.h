@@ -84,19 +84,21 @@ const struct upc_arch *upc_arch_by_uname(const char *machine);
 bool upc_word_in(const char *list, const char *word, size_t len);
 
 /* One USDT argument spec ("-4@%eax", "8@[sp, 16]") of n bytes, as a fetch
- * argument of architecture a: EXPR:TYPE with the type from its size.
+ * argument of architecture a: EXPR:TYPE with the type from its size. A
+ * variable (x86's SYM(%rip)) is looked up in e and read relative to u's
+ * place (NULL e or u: refused).
  * -EINVAL with the reason in *why (not printed) when the kernel cannot
  * fetch it, -E2BIG when out is too small. */
-int upc_usdt_arg(const struct upc_arch *a, const char *spec, size_t n, char *out, size_t len,
-		 const char **why);
+int upc_usdt_arg(const struct upc_arch *a, struct upc_elf *e, const struct upc_usdt *u,
+		 const char *spec, size_t n, char *out, size_t len, const char **why);
 /* The one place of USDT probe "PROVIDER:NAME[@0xADDRESS]" in e; -ENOENT,
  * -ENOTUNIQ (at several places) or -ERANGE otherwise, explained. */
 int upc_usdt_find(struct upc_elf *e, const char *spec, struct upc_usdt *u);
 /* u's fetch arguments for a: the user's argv translated ($argN: u's Nth
  * argument), or without any, argK=EXPR:TYPE for each of u's. Returns the
  * length; explained. */
-int upc_usdt_fetchargs(const struct upc_arch *a, const struct upc_usdt *u, int argc,
-		       char *const argv[], char *out, size_t len);
+int upc_usdt_fetchargs(const struct upc_arch *a, struct upc_elf *e, const struct upc_usdt *u,
+		       int argc, char *const argv[], char *out, size_t len);
 /* upc_fetchargs_translate for an entry probe of a USDT probe whose
  * arguments are usdt[0..nusdt) (EXPR:TYPE): $argN is the Nth of them. */
 int upc_fetchargs_translate_usdt(const struct upc_arch *arch, char *const usdt[], int nusdt,
@@ -241,6 +243,10 @@ int upc_opd_entry(struct upc_elf *e, uint64_t value, uint64_t *entry);
 int upc_elf_open_mem(const void *buf, size_t len, const char *name,
 		     struct upc_elf **out);
 
+/* The value of the one defined symbol named exactly name (len bytes) of
+ * any kind but thread-local (-ENOTSUP): a global variable. -ENOENT, or
+ * -ENOTUNIQ for two of that name. Silent. */
+int upc_elf_symbol_value(struct upc_elf *e, const char *name, size_t len, uint64_t *value);
 /* upc_elf_foreach_sym() limited to symbols named name (len bytes, without
  * a version): far cheaper on large files. */
 int upc_foreach_sym_named(struct upc_elf *e, const char *name, size_t len,

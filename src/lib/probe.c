@@ -351,7 +351,7 @@ static int describe_usdt(struct upc_elf *elf, const char *spec, char *const fetc
 		snprintf(p->event, sizeof(p->event), "%s", o->event);
 	else
 		upc_event_name(pn, strlen(pn), p->event, sizeof(p->event));
-	return check_def(p, upc_usdt_fetchargs(p->arch, &u, nuser, fetchargs, p->args,
+	return check_def(p, upc_usdt_fetchargs(p->arch, elf, &u, nuser, fetchargs, p->args,
 					       sizeof(p->args)));
 }
 

@@ -295,3 +295,47 @@ int upc_elf_foreach_sym(struct upc_elf *e, upc_sym_cb cb, void *ctx)
 
 	return upc_explained(upc_foreach_sym_named(e, NULL, 0, cb, ctx), mark, e->path);
 }
+
+/* Defined data or function symbols named exactly name in t: their one value
+ * in *v (*found), -ENOTUNIQ for two values. */
+static int object_in(const struct upc_img *img, const struct upc_symtab *t, const char *name,
+		     size_t len, uint64_t *v, bool *found)
+{
+	struct upc_rawsym s;
+
+	for (uint64_t i = 1; t->index && i < t->count; i++) {
+		unsigned type;
+		const char *n;
+
+		if (upc_get_sym(img, t, i, &s))
+			return -EINVAL;
+		type = s.info & 0xf;
+		if (s.shndx == SHN_UNDEF || (type != STT_OBJECT && type != STT_NOTYPE &&
+					     type != STT_FUNC && type != STT_TLS))
+			continue;
+		n = upc_str(img, t->stroff, t->strsize, s.name);
+		if (!n || strncmp(n, name, len) || n[len])
+			continue;
+		if (type == STT_TLS)
+			return -ENOTSUP;
+		if (*found && *v != s.value)
+			return -ENOTUNIQ;
+		*v = s.value;
+		*found = true;
+	}
+	return 0;
+}
+
+int upc_elf_symbol_value(struct upc_elf *e, const char *name, size_t len, uint64_t *value)
+{
+	bool found = false;
+	int r = 0;
+
+	if (e->symtab.index)
+		r = object_in(&e->img, &e->symtab, name, len, value, &found);
+	else if (e->dbgsymtab.index)
+		r = object_in(&e->dbg, &e->dbgsymtab, name, len, value, &found);
+	if (!r && !found)
+		r = object_in(&e->img, &e->dynsym, name, len, value, &found);
+	return r ? r : found ? 0 : -ENOENT;
+}

@@ -179,9 +179,48 @@ static int usdt_mem(const struct upc_arch *a, const char *disp, size_t dn, const
 		       0 : -E2BIG;
 }
 
+/* SYM[+-N](%rip): a global variable, read where the probed file maps it.
+ * The kernel's @+X reads at the probe's address - its file offset + X. */
+static int usdt_rip(struct upc_elf *e, const struct upc_usdt *u, const char *s, size_t n,
+		    char *out, size_t len, const char **why)
+{
+	size_t sl = n;
+	int64_t add = 0;
+	uint64_t v, base;
+	int r;
+
+	for (size_t i = n; i-- > 1;)
+		if (s[i] == '+' || s[i] == '-') {
+			if (!signed_num(s + i, n - i, &add))
+				sl = i;
+			break;
+		}
+	if (!e || !u || !sl || (s[0] >= '0' && s[0] <= '9') || s[0] == '-') {
+		*why = "an address relative to the instruction pointer without a symbol: "
+		       "where it points depends on the instruction";
+		return -EINVAL;
+	}
+	r = upc_elf_symbol_value(e, s, sl, &v);
+	if (r) {
+		*why = r == -ENOTUNIQ ? "the variable's name is defined twice in the file" :
+		       r == -ENOTSUP ? "a thread-local variable: its address is per thread" :
+				       "the variable is not in the file's symbol tables";
+		return -EINVAL;
+	}
+	base = u->pc - u->offset;
+	v += (uint64_t)add;
+	if (v < base) {
+		*why = "the variable lies before the probed code in the file's layout";
+		return -EINVAL;
+	}
+	return snprintf(out, len, "@+0x%llx", (unsigned long long)(v - base)) < (int)len ?
+		       0 : -E2BIG;
+}
+
 /* One operand (no size) as a kernel fetch expression; why not, in *why. */
-static int usdt_operand(const struct upc_arch *a, const char *s, size_t n, char *out,
-			size_t len, const char **why)
+static int usdt_operand(const struct upc_arch *a, struct upc_elf *e,
+			const struct upc_usdt *u, const char *s, size_t n, char *out, size_t len,
+			const char **why)
 {
 	const char *open = memchr(s, a->usdt == UPC_USDT_BRACKET ? '[' : '(', n);
 	int64_t v;
@@ -217,11 +256,8 @@ static int usdt_operand(const struct upc_arch *a, const char *s, size_t n, char 
 			       "arguments cannot add two registers";
 			return -EINVAL;
 		}
-		if ((size_t)(close - open - 1) == 4 && !memcmp(open + 1, "%rip", 4)) {
-			*why = "an address relative to the instruction pointer (a global "
-			       "variable): not supported yet";
-			return -EINVAL;
-		}
+		if ((size_t)(close - open - 1) == 4 && !memcmp(open + 1, "%rip", 4))
+			return usdt_rip(e, u, s, (size_t)(open - s), out, len, why);
 		return usdt_mem(a, s, (size_t)(open - s), open + 1, (size_t)(close - open - 1),
 				out, len);
 	}
@@ -243,8 +279,8 @@ static int usdt_operand(const struct upc_arch *a, const char *s, size_t n, char 
 	return 0;
 }
 
-int upc_usdt_arg(const struct upc_arch *a, const char *spec, size_t n, char *out, size_t len,
-		 const char **why)
+int upc_usdt_arg(const struct upc_arch *a, struct upc_elf *e, const struct upc_usdt *u,
+		 const char *spec, size_t n, char *out, size_t len, const char **why)
 {
 	const char *at = memchr(spec, '@', n), *type = "";
 	int64_t size = 0;
@@ -258,8 +294,8 @@ int upc_usdt_arg(const struct upc_arch *a, const char *spec, size_t n, char *out
 	if (at) {
 		static const char *const types[] = { "u8", "u16", "u32", "u64", "s8", "s16",
 						     "s32", "s64" };
-		int64_t u = size < 0 ? -size : size;
-		int k = u == 1 ? 0 : u == 2 ? 1 : u == 4 ? 2 : u == 8 ? 3 : -1;
+		int64_t bytes = size < 0 ? -size : size;
+		int k = bytes == 1 ? 0 : bytes == 2 ? 1 : bytes == 4 ? 2 : bytes == 8 ? 3 : -1;
 
 		if (k < 0) {
 			*why = "its size is not 1, 2, 4 or 8 bytes";
@@ -269,7 +305,7 @@ int upc_usdt_arg(const struct upc_arch *a, const char *spec, size_t n, char *out
 		n -= (size_t)(at + 1 - spec);
 		spec = at + 1;
 	}
-	if ((r = usdt_operand(a, spec, n, out, len, why)))
+	if ((r = usdt_operand(a, e, u, spec, n, out, len, why)))
 		return r;
 	used = strlen(out);
 	if (*type && snprintf(out + used, len - used, ":%s", type) >= (int)(len - used))
@@ -349,8 +385,8 @@ int upc_usdt_find(struct upc_elf *e, const char *spec, struct upc_usdt *u)
 	return 0;
 }
 
-int upc_usdt_fetchargs(const struct upc_arch *a, const struct upc_usdt *u, int argc,
-		       char *const argv[], char *out, size_t len)
+int upc_usdt_fetchargs(const struct upc_arch *a, struct upc_elf *e, const struct upc_usdt *u,
+		       int argc, char *const argv[], char *out, size_t len)
 {
 	char exprs[UPC_MAX_ARGS][64], names[UPC_MAX_ARGS][80];
 	char *ex[UPC_MAX_ARGS], *def[UPC_MAX_ARGS];
@@ -373,7 +409,7 @@ int upc_usdt_fetchargs(const struct upc_arch *a, const struct upc_usdt *u, int a
 			       UPC_MAX_ARGS);
 			return -EINVAL;
 		}
-		if (upc_usdt_arg(a, p, w, exprs[n], sizeof(exprs[n]), &why)) {
+		if (upc_usdt_arg(a, e, u, p, w, exprs[n], sizeof(exprs[n]), &why)) {
 			pr_err("USDT probe %s:%s, argument %d ('%.*s'): %s", u->provider, u->name,
 			       n + 1, (int)w, p, why);
 			return -EINVAL;

@@ -17,8 +17,7 @@ static int usdt(const struct upc_usdt *u, void *ctx)
 {
 	char out[4096];
 
-	(void)ctx;
-	upc_usdt_fetchargs(upc_arch_by_name("x86_64"), u, 0, NULL, out, sizeof(out));
+	upc_usdt_fetchargs(upc_arch_by_name("x86_64"), ctx, u, 0, NULL, out, sizeof(out));
 	return 0;
 }
 
@@ -48,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		upc_elf_build_id(e, &id, &idlen);
 		upc_debug_open(e, &opts);
 		upc_elf_foreach_sym(e, count, &n);
-		upc_usdt_foreach(e, usdt, NULL);
+		upc_usdt_foreach(e, usdt, e);
 		for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
 			upc_resolve(e, specs[i], &loc);
 		upc_elf_close(e);

@@ -23,7 +23,7 @@ P=$work/usdt
 
 # the notes, as readelf -n has them
 "$U" syms --usdt --json "$P" >"$work/syms"
-check [ "$(jq -r '.[].name' "$work/syms" | tr '\n' ' ')" = "tick plain " ]
+check [ "$(jq -r '.[].name' "$work/syms" | tr '\n' ' ')" = "tick plain global " ]
 loc=$(readelf -n "$P" | awk '/Name: tick/ { f = 1 } f && /Location:/ { sub(/,$/, "", $2); print $2; exit }')
 check [ "$(jq -r '.[0].address' "$work/syms")" = "$(printf '%d' "$loc")" ]
 
@@ -49,16 +49,21 @@ sema=$(jq -r '.[0].semaphore_offset' "$work/syms")
 # reference counter (the kernel lists the offset in 16 digits)
 check [ -n "$(echo "$def" | grep ":$(printf '0x%016x' "$loc")($(printf '0x%x' "$sema")) ")" ]
 check "$U" -q add -e plain_i "$P" usdt:upc:plain 'i=$arg1:s32'
+# a global variable, upc_counter(%rip) on x86_64: read where the file maps it
+check "$U" -q add "$P" usdt:upc:global
+check grep -q '^p:uprobectl/upc_global .* arg1=@+0x[0-9a-f]*:s64$' "$T/uprobe_events"
 check "$U" -q enable
 step 2
 # enabled: the kernel set the semaphore; the records equal the printed values
 check grep -q '^tick 2: semaphore 1,' "$work/out"
 rec=$(grep ' upc_tick: ' "$T/trace" | tail -n 1)
-want=$(sed -n 's/^tick 2: semaphore [0-9]*, i \(-*[0-9]*\), stack \(-*[0-9]*\), big \(-*[0-9]*\), neg \(-*[0-9]*\), small \([0-9]*\)$/arg1=\1 arg2=\2 arg3=\3 arg4=\4 arg5=\5 arg6=42/p' "$work/out")
+want=$(sed -n 's/^tick 2: semaphore [0-9]*, i \(-*[0-9]*\), stack \(-*[0-9]*\), big \(-*[0-9]*\), neg \(-*[0-9]*\), small \([0-9]*\), .*$/arg1=\1 arg2=\2 arg3=\3 arg4=\4 arg5=\5 arg6=42/p' "$work/out")
 check [ -n "$want" ]
 got=$(echo "$rec" | sed 's/.* upc_tick: ([^)]*) //')
 [ "$got" = "$want" ] && ok || ko "upc:tick recorded '$got', the program passed '$want'"
 check [ "$(grep ' plain_i: ' "$T/trace" | tail -n 1 | sed 's/.* i=//')" = 2 ]
+check [ "$(grep ' upc_global: ' "$T/trace" | tail -n 1 | sed 's/.* arg1=//')" = \
+	"$(sed -n 's/^tick 2: .*, counter \([0-9]*\)$/\1/p' "$work/out")" ]
 check "$U" -q disable
 step 3
 # disabled: the semaphore is 0 again
@@ -77,8 +82,9 @@ check [ "$(grep '"event":"upc_tick"' "$work/tr" | jq -c .args)" = '{"i":1,"big":
 # the definitions perf probe writes for the same SDT events (after perf
 # buildid-cache --add), as the kernel lists both, for this program and the
 # libraries here that have notes (libstdc++; libpython, perf's own). perf
-# leaves out constant arguments, which it cannot fetch and uprobectl
-# records as \IMM: those are dropped from ours before comparing.
+# leaves out what it cannot fetch, constants and variables (SYM(%rip)),
+# which uprobectl records as \IMM and @+OFFSET: those are dropped from ours
+# before comparing.
 # perf with a build-id cache of its own, gone with $work: the user's
 # ~/.debug is not touched, and no stale entry of an earlier run is found
 perf() { command perf --buildid-dir "$work/perf-cache" "$@"; }
@@ -95,7 +101,7 @@ perf_same() {	# FILE
 		"$U" -q add -g upc_sdt "$f" "usdt:$prov:*" ||
 			{ ko "add $f usdt:$prov:*"; continue; }
 		grep '^p:upc_sdt/' "$T/uprobe_events" |
-			sed 's/^p:[^ ]* //; s/ arg[0-9]*=\\[^ ]*//g' | sort >"$work/ours"
+			sed 's/^p:[^ ]* //; s/ arg[0-9]*=\\[^ ]*//g; s/ arg[0-9]*=@+[^ ]*//g' | sort >"$work/ours"
 		"$U" -q clear -g upc_sdt
 		if [ -s "$work/perf" ] && cmp -s "$work/perf" "$work/ours"; then ok; else
 			ko "$f, provider $prov: uprobectl's definitions differ from perf probe's"

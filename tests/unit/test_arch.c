@@ -350,7 +350,8 @@ static void test_usdt_args(void **state)
 		int r;
 
 		assert_non_null(a);
-		r = upc_usdt_arg(a, cases[i].spec, strlen(cases[i].spec), out, sizeof(out), &why);
+		r = upc_usdt_arg(a, NULL, NULL, cases[i].spec, strlen(cases[i].spec), out,
+				 sizeof(out), &why);
 		if (!cases[i].want) {
 			if (r != -EINVAL || !why)
 				fail_msg("%s '%s': accepted as '%s'", cases[i].arch, cases[i].spec,
@@ -374,14 +375,14 @@ static void test_usdt_fetchargs(void **state)
 	char out[256];
 
 	(void)state;
-	assert_true(upc_usdt_fetchargs(a64, &u, 0, NULL, out, sizeof(out)) > 0);
+	assert_true(upc_usdt_fetchargs(a64, NULL, &u, 0, NULL, out, sizeof(out)) > 0);
 	assert_string_equal(out, "arg1=%x19:s32 arg2=+124(%sp):s32 arg3=%x22:s64 arg4=%x21:u8 "
 			    "arg5=\\42:s32");
-	assert_true(upc_usdt_fetchargs(a64, &u, 2, user, out, sizeof(out)) > 0);
+	assert_true(upc_usdt_fetchargs(a64, NULL, &u, 2, user, out, sizeof(out)) > 0);
 	assert_string_equal(out, "big=%x22 s=+0(+124(%sp)):string");
-	assert_int_equal(upc_usdt_fetchargs(a64, &u, 1, bad, out, sizeof(out)), -EINVAL);
+	assert_int_equal(upc_usdt_fetchargs(a64, NULL, &u, 1, bad, out, sizeof(out)), -EINVAL);
 	u.args = "-4@x19 8@(%rax,%rbx,8)";
-	assert_int_equal(upc_usdt_fetchargs(upc_arch_by_name("x86_64"), &u, 0, NULL, out,
+	assert_int_equal(upc_usdt_fetchargs(upc_arch_by_name("x86_64"), NULL, &u, 0, NULL, out,
 					    sizeof(out)), -EINVAL);
 }
 
