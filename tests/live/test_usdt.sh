@@ -80,8 +80,8 @@ check grep -q '^tick 1: semaphore 1, i 1, stack 10, big -1000000007,' "$work/tr"
 check [ "$(grep '"event":"upc_tick"' "$work/tr" | jq -c .args)" = '{"i":1,"big":-1000000007}' ]
 
 # the definitions perf probe writes for the same SDT events (after perf
-# buildid-cache --add), as the kernel lists both, for this program and the
-# libraries here that have notes (libstdc++; libpython, perf's own). perf
+# buildid-cache --add), as the kernel lists both, for this program and every
+# file here that has notes (libstdc++, libpython, gcc's programs...). perf
 # leaves out what it cannot fetch, constants and variables (SYM(%rip)),
 # which uprobectl records as \IMM and @+OFFSET: those are dropped from ours
 # before comparing.
@@ -110,10 +110,18 @@ perf_same() {	# FILE
 	done <"$work/provs"
 }
 perf_same "$P"
-perf_same /usr/lib/x86_64-linux-gnu/libstdc++.so.6
-for py in /usr/lib/x86_64-linux-gnu/libpython3*.so.1.0; do
-	[ -e "$py" ] && perf_same "$py"
-done
+# and every program and library of this machine's own architecture with
+# notes (perf reads only those), each file once
+find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu /usr/lib/gcc -type f -size +0 2>/dev/null |
+	tr '\n' '\0' | xargs -0 -r grep -laF .note.stapsdt 2>/dev/null | while read -r f; do
+	readelf -hW "$f" 2>/dev/null | grep -q 'Machine: *Advanced Micro Devices X86-64' &&
+		readelf -hW "$f" | grep -Eq 'Type: *(EXEC|DYN)' &&
+		readelf -SW "$f" | grep -q ' \.note\.stapsdt ' && echo "$(stat -L -c %d:%i "$f") $f"
+done | sort -u -k1,1 | cut -d' ' -f2- >"$work/files"
+check grep -qx "$(readlink -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6)" "$work/files"
+while read -r f; do
+	perf_same "$f"
+done <"$work/files"
 
 # refusals, each explained in one line, nothing written
 refuse() {
