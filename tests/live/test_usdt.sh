@@ -123,6 +123,13 @@ while read -r f; do
 	perf_same "$f"
 done <"$work/files"
 
+# an apply file: USDT probes set up as at boot, then in sync
+printf '%s usdt:upc:tick\n-e g %s usdt:upc:global v=$arg1\n' "$P" "$P" >"$work/conf"
+check "$U" -q apply "$work/conf"
+check grep -q '^p:uprobectl/upc_tick .*(0x[0-9a-f]*) arg1=' "$T/uprobe_events"
+check "$U" -q apply --check "$work/conf"
+check "$U" -q clear
+
 # refusals, each explained in one line, nothing written
 refuse() {
 	"$U" add "$@" >/dev/null 2>"$work/err"
