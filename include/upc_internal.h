@@ -202,6 +202,9 @@ int upc_get_phdr(const struct upc_elf *e, unsigned i, struct upc_phdr *ph);
 int upc_get_sym(const struct upc_img *img, const struct upc_symtab *t,
 		uint64_t i, struct upc_rawsym *s);
 
+/* The file offset of addr in a PT_LOAD's file bytes (with exec_only, an
+ * executable one's): 0, or -ENOENT. */
+int upc_elf_map_addr(const struct upc_elf *e, uint64_t addr, bool exec_only, uint64_t *off);
 /* The section of e's own file named name: 0, or -ENOENT. */
 int upc_elf_find_section(const struct upc_elf *e, const char *name, struct upc_shdr *sh);
 

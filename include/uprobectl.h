@@ -243,6 +243,8 @@ struct upc_usdt {
  * is returned. A file without notes walks none (0). Explained. */
 typedef int (*upc_usdt_cb)(const struct upc_usdt *u, void *ctx);
 int upc_usdt_foreach(struct upc_elf *elf, upc_usdt_cb cb, void *ctx);
+/* "PROVIDER:NAME", allocated (what patterns match), or NULL. */
+char *upc_usdt_name(const struct upc_usdt *u);
 
 /* ---- probe definitions -------------------------------------------------- */
 

@@ -136,6 +136,8 @@ static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 		if (!err && upc_probe_format(p, def, UPC_DEF_MAX) > 0 && !(done[i] = strdup(def)))
 			err = cli_explain(-ENOMEM, "add");
 	}
+	/* each described again to be written rather than kept from the
+	 * check: a probe is 8 KB, and --max may be raised far */
 	for (i = 0; i < n && !err && !ao->dry_run; i++) {
 		bool made = false;
 

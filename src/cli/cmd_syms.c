@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -85,10 +86,15 @@ static int print_sym(const struct upc_sym *s, void *ctx)
 
 static bool usdt_match(const struct syms_ctx *c, const struct upc_usdt *u)
 {
-	char pn[512];
-	int n = snprintf(pn, sizeof(pn), "%s:%s", u->provider, u->name);
+	char *pn;
+	bool m;
 
-	return !c->glob || (n > 0 && (size_t)n < sizeof(pn) && upc_glob(c->glob, pn, (size_t)n));
+	if (!c->glob)
+		return true;
+	pn = upc_usdt_name(u);
+	m = pn && upc_glob(c->glob, pn, strlen(pn));
+	free(pn);
+	return m;
 }
 
 static int count_usdt(const struct upc_usdt *u, void *ctx)

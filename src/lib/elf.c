@@ -762,7 +762,7 @@ int upc_elf_interp(const struct upc_elf *e, char *buf, size_t len)
 	return -ENOENT;
 }
 
-static int map_addr(struct upc_elf *e, uint64_t addr, bool exec_only, uint64_t *off)
+int upc_elf_map_addr(const struct upc_elf *e, uint64_t addr, bool exec_only, uint64_t *off)
 {
 	struct upc_phdr ph;
 
@@ -781,7 +781,7 @@ static int map_addr(struct upc_elf *e, uint64_t addr, bool exec_only, uint64_t *
 
 int upc_elf_addr_to_offset(struct upc_elf *e, uint64_t addr, uint64_t *off)
 {
-	return map_addr(e, addr, true, off);
+	return upc_elf_map_addr(e, addr, true, off);
 }
 
 int upc_elf_offset_to_addr(struct upc_elf *e, uint64_t off, uint64_t *addr)
@@ -805,7 +805,7 @@ int upc_opd_entry(struct upc_elf *e, uint64_t value, uint64_t *entry)
 {
 	const unsigned char *p;
 	uint64_t off;
-	int err = map_addr(e, value, false, &off);
+	int err = upc_elf_map_addr(e, value, false, &off);
 
 	if (err)
 		return err;

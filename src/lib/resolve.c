@@ -551,15 +551,11 @@ static void unique_event(struct upc_match *m, size_t i)
 static int usdt_collect(const struct upc_usdt *u, void *ctx)
 {
 	struct glob_walk *w = ctx;
-	size_t pl = strlen(u->provider), nl = strlen(u->name);
-	char *name = malloc(pl + nl + 2);
+	char *name = upc_usdt_name(u);
 
 	if (!name)
 		return -ENOMEM;
-	memcpy(name, u->provider, pl);
-	name[pl] = ':';
-	memcpy(name + pl + 1, u->name, nl + 1);
-	if (!upc_glob(w->pattern, name, pl + 1 + nl)) {
+	if (!upc_glob(w->pattern, name, strlen(name))) {
 		free(name);
 		return 0;
 	}

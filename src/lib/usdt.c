@@ -20,18 +20,6 @@
 #define NT_STAPSDT 3
 #endif
 
-/* The file offset of addr in any PT_LOAD's file bytes, or UPC_NO_OFFSET. */
-static uint64_t data_offset(const struct upc_elf *e, uint64_t addr)
-{
-	struct upc_phdr ph;
-
-	for (unsigned i = 0; i < e->phnum; i++)
-		if (!upc_get_phdr(e, i, &ph) && ph.type == PT_LOAD && addr >= ph.vaddr &&
-		    addr - ph.vaddr < ph.filesz)
-			return addr - ph.vaddr + ph.offset;
-	return UPC_NO_OFFSET;
-}
-
 /* The NUL-terminated string at *p inside [*p, end), advancing past it. */
 static const char *take_str(const unsigned char **p, const unsigned char *end)
 {
@@ -82,9 +70,22 @@ static int one_note(const struct upc_note *n, void *ctx)
 		u.pc &= 0xffffffffu;
 	if (upc_elf_addr_to_offset(w->e, u.pc, &u.offset))
 		u.offset = UPC_NO_OFFSET;
-	if (u.sema)
-		u.sema_offset = data_offset(w->e, u.sema);
+	if (u.sema && upc_elf_map_addr(w->e, u.sema, false, &u.sema_offset))
+		u.sema_offset = UPC_NO_OFFSET;
 	return w->cb(&u, w->ctx);
+}
+
+char *upc_usdt_name(const struct upc_usdt *u)
+{
+	size_t pl = strlen(u->provider), nl = strlen(u->name);
+	char *name = malloc(pl + nl + 2);
+
+	if (name) {
+		memcpy(name, u->provider, pl);
+		name[pl] = ':';
+		memcpy(name + pl + 1, u->name, nl + 1);
+	}
+	return name;
 }
 
 int upc_usdt_foreach(struct upc_elf *e, upc_usdt_cb cb, void *ctx)

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Live tests of USDT probes, as root: a program built with <sys/sdt.h>
 # (tests/progs/usdt.c) and its probes upc:tick (six arguments of several
-# operand forms, a semaphore) and upc:plain. What the kernel records equals
+# operand forms, a semaphore), upc:plain and upc:global (a global
+# variable). What the kernel records equals
 # what the program printed; the semaphore is set while the probe is
 # enabled and only then; $argN is the probe's own argument; the definitions
-# equal perf probe's; tracefs is left as it was found.
+# equal perf probe's; uprobe_events is left as it was found.
 #   test_usdt.sh UPROBECTL USDT
 set -u
 SUITE=live-usdt
