@@ -301,33 +301,11 @@ static int probe_path(struct upc_elf *elf, const struct upc_probe_opts *o, struc
 	return strcmp(real, file) ? upc_check_path(real) : 0;
 }
 
-/* After the fetch arguments (err: their translation's result): the whole
- * definition, checked as it will be written. */
-static int check_def(struct upc_probe *p, int err)
+/* usdt:PROVIDER:NAME[@0xADDRESS] (spec after "usdt:"): the note's place in
+ * p->loc, its semaphore as the reference counter. */
+static int usdt_location(struct upc_elf *elf, const char *spec, const struct upc_probe_opts *o,
+			 struct upc_usdt *u, struct upc_probe *p)
 {
-	char *def;
-
-	if (err == -E2BIG || err == -ERANGE) {
-		pr_err("the fetch arguments are longer than a definition can be");
-		return -EINVAL;
-	}
-	if (err < 0)
-		return err;
-	if (!(def = malloc(UPC_DEF_MAX)))
-		return -ENOMEM;
-	err = upc_probe_format(p, def, UPC_DEF_MAX);
-	free(def);
-	return err == -E2BIG ? -EINVAL : err < 0 ? err : 0;
-}
-
-/* usdt:PROVIDER:NAME[@0xADDRESS]: at the note's address, its semaphore as
- * the reference counter, its arguments as fetch args. */
-static int describe_usdt(struct upc_elf *elf, const char *spec, char *const fetchargs[],
-			 int nuser, const struct upc_probe_opts *o, const char *group,
-			 struct upc_probe *p)
-{
-	struct upc_usdt u;
-	char pn[2 * UPC_NAME_MAX + 2];
 	int err;
 
 	if (o->ret) {
@@ -335,30 +313,23 @@ static int describe_usdt(struct upc_elf *elf, const char *spec, char *const fetc
 		       "return (drop -r)", spec);
 		return -EINVAL;
 	}
-	if ((err = upc_usdt_find(elf, spec, &u)) || (err = probe_path(elf, o, p)))
+	if ((err = upc_usdt_find(elf, spec, u)))
 		return err;
-	p->arch = upc_elf_arch(elf);
-	p->kind = 'p';
-	p->offset = u.offset;
-	p->loc.offset = u.offset;
-	p->loc.addr = u.pc;
+	p->loc.offset = u->offset;
+	p->loc.addr = u->pc;
 	p->loc.flags = UPC_LOC_USDT;
-	p->has_ref_ctr = u.sema != 0;
-	p->ref_ctr = u.sema ? u.sema_offset : 0;
-	snprintf(p->group, sizeof(p->group), "%s", group);
-	snprintf(pn, sizeof(pn), "%s_%s", u.provider, u.name);
-	if (o->event)
-		snprintf(p->event, sizeof(p->event), "%s", o->event);
-	else
-		upc_event_name(pn, strlen(pn), p->event, sizeof(p->event));
-	return check_def(p, upc_usdt_fetchargs(p->arch, elf, &u, nuser, fetchargs, p->args,
-					       sizeof(p->args)));
+	p->has_ref_ctr = u->sema != 0;
+	p->ref_ctr = u->sema ? u->sema_offset : 0;
+	return 0;
 }
 
 static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
 		    const struct upc_probe_opts *o, struct upc_probe *p)
 {
 	const char *group = o->group ? o->group : UPC_DEFAULT_GROUP;
+	bool usdt = !strncmp(spec, "usdt:", 5);
+	struct upc_usdt u;
+	char *def;
 	int nuser = 0, err;
 
 	memset(p, 0, sizeof(*p));
@@ -367,26 +338,46 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 	if ((err = upc_check_name("group", group, true)) ||
 	    (o->event && (err = upc_check_name("event", o->event, false))))
 		return err;
-	if (!strncmp(spec, "usdt:", 5))
-		return describe_usdt(elf, spec + 5, fetchargs, nuser, o, group, p);
-	if ((err = upc_resolve(elf, spec, &p->loc)) || (err = probe_path(elf, o, p)))
+	if ((err = usdt ? usdt_location(elf, spec + 5, o, &u, p) :
+			  upc_resolve(elf, spec, &p->loc)) ||
+	    (err = probe_path(elf, o, p)))
 		return err;
 	p->arch = upc_elf_arch(elf);
 	p->kind = o->ret ? 'r' : 'p';
 	p->offset = p->loc.offset;
 	snprintf(p->group, sizeof(p->group), "%s", group);
-	if (o->event)
+	if (o->event) {
 		snprintf(p->event, sizeof(p->event), "%s", o->event);
-	else if (p->loc.sym.name)
+	} else if (usdt) {
+		char pn[2 * UPC_NAME_MAX + 2];
+
+		snprintf(pn, sizeof(pn), "%s_%s", u.provider, u.name);
+		upc_event_name(pn, strlen(pn), p->event, sizeof(p->event));
+	} else if (p->loc.sym.name) {
 		upc_event_name(p->loc.sym.name, p->loc.sym.name_len, p->event, sizeof(p->event));
-	else
+	} else {
 		snprintf(p->event, sizeof(p->event), "probe");
-	if (nuser)
+	}
+	if (usdt)
+		err = upc_usdt_fetchargs(p->arch, elf, &u, nuser, fetchargs, p->args,
+					 sizeof(p->args));
+	else if (nuser)
 		err = upc_fetchargs_translate(p->arch, o->ret, nuser, fetchargs, p->args,
 					      sizeof(p->args));
 	else
 		err = upc_default_fetchargs(p->arch, o->nargs, o->ret, p->args, sizeof(p->args));
-	return check_def(p, err);
+	if (err == -E2BIG || err == -ERANGE) {
+		pr_err("the fetch arguments are longer than a definition can be");
+		return -EINVAL;
+	}
+	if (err < 0)
+		return err;
+	/* the whole definition, checked as it will be written */
+	if (!(def = malloc(UPC_DEF_MAX)))
+		return -ENOMEM;
+	err = upc_probe_format(p, def, UPC_DEF_MAX);
+	free(def);
+	return err == -E2BIG ? -EINVAL : err < 0 ? err : 0;
 }
 
 int upc_probe_describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
