@@ -569,7 +569,7 @@ static void record_frames(struct recout *w, const struct upc_record *r)
 void recout_flush_pending(struct recout *w)
 {
 	if (w->have_pending) {
-		if (!w->nframes && !w->stacks_seen)
+		if (!w->nframes && !w->stacks_seen && w->own_frames)
 			record_frames(w, &w->recs[w->held]);
 		emit(w, &w->recs[w->held]);
 		w->have_pending = false;

@@ -41,6 +41,8 @@ struct recout {
 	bool json;
 	bool live;			/* flush after every record */
 	bool stacks;			/* attach stack frames to records */
+	bool own_frames;		/* stacks asked for (--stack): where the
+					 * kernel records none, the record's own */
 	bool folded;			/* count stacks, written by recout_folded() */
 	unsigned long limit;		/* entry and return records at most, 0: all */
 	struct ra_event *ra;		/* events with the return address (owned) */

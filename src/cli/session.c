@@ -493,6 +493,7 @@ int session_output(struct recout *w, const struct session *s, const struct names
 	if (!s->stack && !s->folded)
 		return 0;
 	w->stacks = true;
+	w->own_frames = true;
 	w->folded = s->folded;
 	w->symbolize = symbolize_frame;
 	if (!(w->sym_ctx = symbolize_new()) || !(c.v = calloc((size_t)events->n, sizeof(*c.v))) ||

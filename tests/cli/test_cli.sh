@@ -221,6 +221,15 @@ has_out "    => <00007f947fd2e24a>"
 has_out "*** CPU 0: lost 4590 events ***"
 run 1 "$U" parse /nonexistent
 run 2 "$U" parse a b
+# a trace with no stack in it gets none: the frames a record itself gives
+# (its address, where it returned to) are for --stack on a kernel that
+# records no stacks, never invented in a saved trace
+printf '%s\n' 'p-1 [000] ..... 1.0: e: (0x10) a=1 ra=0x20' 'p-1 [000] ..... 1.5: r: (0x30 <- 0x10) ret=0' |
+	"$U" parse >"$out" 2>"$err"
+[ "$(wc -l <"$out")" = 2 ] && ! grep -q '=>' "$out" && ok || ko "frames made up: $(cat "$out")"
+printf '%s\n' 'p-1 [000] ..... 1.0: e: (0x10) a=1 ra=0x20' 'p-1 [000] ..... 1.5: r: (0x30 <- 0x10) ret=0' |
+	"$U" parse --json >"$out" 2>"$err"
+json_each 'has("stack") | not'
 
 # --- files by name: libraries as the dynamic linker finds them, programs
 # through PATH; compared with ldconfig -p and with what a running process
