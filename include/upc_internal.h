@@ -76,6 +76,9 @@ struct upc_arch {
 	 * architectures whose kernels run its programs too, and why another
 	 * kernel cannot probe them (NULL: a generic reason). */
 	const char *uname, *runs_on, *refusal;
+	/* Debian's multiarch directory of its libraries (/usr/lib/TUPLE),
+	 * of the endianness Debian ships; NULL: none */
+	const char *multiarch;
 };
 
 /* The architecture of a kernel's uname -m (the longest prefix), or NULL. */

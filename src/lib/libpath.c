@@ -159,19 +159,34 @@ static int in_dir(struct want *w, const char *dir, const char *how)
 	return found;
 }
 
-/* The multiarch directory name of a machine (Debian's layout). */
-static const char *triplet(unsigned machine, int elfclass)
+/*
+ * musl's path file, /etc/ld-musl-NAME.path: NAME is its loader's,
+ * /lib/ld-musl-NAME.so.1 (armhf, powerpc64le, mips64el-sf...: the
+ * architecture with its endianness and float ABI), of the wanted machine.
+ */
+static bool musl_path_file(const struct want *w, char *file, size_t len)
 {
-	switch (machine) {
-	case 62: return "x86_64-linux-gnu";
-	case 3: return "i386-linux-gnu";
-	case 183: return "aarch64-linux-gnu";
-	case 40: return "arm-linux-gnueabihf";
-	case 243: return "riscv64-linux-gnu";
-	case 21: return "powerpc64le-linux-gnu";
-	case 22: return elfclass == 2 ? "s390x-linux-gnu" : NULL;
-	default: return NULL;
+	char d[PATH_MAX], loader[PATH_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *dp;
+
+	snprintf(d, sizeof(d), "%s/lib", w->sysroot);
+	if (!(dp = opendir(d)))
+		return false;
+	while (!found && (de = readdir(dp))) {
+		size_t n = strlen(de->d_name);
+
+		if (n <= 13 || strncmp(de->d_name, "ld-musl-", 8) ||
+		    strcmp(de->d_name + n - 5, ".so.1"))
+			continue;
+		snprintf(loader, sizeof(loader), "/lib/%s", de->d_name);
+		found = fits(w, loader) &&
+			(size_t)snprintf(file, len, "%s/etc/ld-musl-%.*s.path", w->sysroot,
+					 (int)(n - 13), de->d_name + 8) < len;
 	}
+	closedir(dp);
+	return found;
 }
 
 static int library(struct want *w)
@@ -179,7 +194,7 @@ static int library(struct want *w)
 	static const char *const dirs[] = { "/lib64", "/usr/lib64", "/lib", "/usr/lib",
 					    "/usr/local/lib" };
 	const struct upc_arch *a = upc_arch_by_machine(w->machine, w->elfclass);
-	const char *t = triplet(w->machine, w->elfclass);
+	const char *t = a ? a->multiarch : NULL;
 	char file[PATH_MAX], *text;
 	size_t n;
 	int r = 0;
@@ -192,8 +207,8 @@ static int library(struct want *w)
 			return 0;
 	}
 	/* musl: its path file, then its defaults */
-	snprintf(file, sizeof(file), "%s/etc/ld-musl-%s.path", w->sysroot, a ? a->name : "");
-	if (a && !upc_read_file(file, 1 << 16, true, &text, &n)) {
+	if (musl_path_file(w, file, sizeof(file)) &&
+	    !upc_read_file(file, 1 << 16, true, &text, &n)) {
 		char *save = NULL;
 
 		for (char *d = strtok_r(text, ":\n", &save); d && !r;

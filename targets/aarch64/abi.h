@@ -3,6 +3,7 @@
 {
 	.name = "aarch64", .alias = "arm64",
 	.uname = "aarch64 arm64",
+	.multiarch = "aarch64-linux-gnu",
 	.machine = 183, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5", "%x6", "%x7" },
 	.nreg_args = 8, .stack_arg0 = 0,

@@ -5,6 +5,7 @@
 {
 	.name = "arm", .alias = "armhf",
 	.uname = "armv",
+	.multiarch = "arm-linux-gnueabihf",
 	.refusal = "the kernel cannot probe AArch32 tasks",
 	.machine = 40, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%r0", "%r1", "%r2", "%r3" }, .nreg_args = 4,

@@ -3,6 +3,7 @@
 {
 	.name = "i386", .alias = "x86",
 	.uname = "i686 i386", .runs_on = "x86_64",
+	.multiarch = "i386-linux-gnu",
 	.machine = 3, .elfclass = 1, .ptr_size = 4,
 	.nreg_args = 0, .stack_arg0 = 4,
 	.retval = "%ax", .sp = "%sp", .ra = "+0(%sp)",

@@ -4,6 +4,7 @@
 {
 	.name = "loongarch64", .alias = "loongarch",
 	.uname = "loongarch64",
+	.multiarch = "loongarch64-linux-gnu",
 	.machine = 258, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10", "%r11" },
 	.nreg_args = 8, .stack_arg0 = 0,

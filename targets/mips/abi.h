@@ -15,6 +15,7 @@
 {
 	.name = "mips",
 	.uname = "mips", .runs_on = "mips64",
+	.multiarch = "mipsel-linux-gnu",
 	.machine = 8, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%r4", "%r5", "%r6", "%r7" }, .nreg_args = 4,
 	.stack_arg0 = 16,
@@ -27,6 +28,7 @@
 {
 	.name = "mips64",
 	.uname = "mips64",
+	.multiarch = "mips64el-linux-gnuabi64",
 	.machine = 8, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10", "%r11" },
 	.nreg_args = 8, .stack_arg0 = 0,

@@ -14,6 +14,7 @@
 {
 	.name = "ppc64", .alias = "ppc64le",
 	.uname = "ppc64",
+	.multiarch = "powerpc64le-linux-gnu",
 	.machine = 21, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r3", "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10" },
 	.nreg_args = 8, .stack_arg0 = 96,
@@ -26,6 +27,7 @@
 {
 	.name = "ppc",
 	.uname = "ppc",
+	.multiarch = "powerpc-linux-gnu",
 	.machine = 20, .elfclass = 1, .ptr_size = 4,
 	.arg_regs = { "%r3", "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10" },
 	.nreg_args = 8, .stack_arg0 = 8,

@@ -4,6 +4,7 @@
 {
 	.name = "riscv64", .alias = "riscv",
 	.uname = "riscv64",
+	.multiarch = "riscv64-linux-gnu",
 	.machine = 243, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%a0", "%a1", "%a2", "%a3", "%a4", "%a5", "%a6", "%a7" },
 	.nreg_args = 8, .stack_arg0 = 0,

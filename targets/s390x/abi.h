@@ -4,6 +4,7 @@
 {
 	.name = "s390x", .alias = "s390",
 	.uname = "s390x",
+	.multiarch = "s390x-linux-gnu",
 	.machine = 22, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%r2", "%r3", "%r4", "%r5", "%r6" }, .nreg_args = 5,
 	.stack_arg0 = 160,

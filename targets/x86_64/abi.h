@@ -4,6 +4,7 @@
 {
 	.name = "x86_64", .alias = "amd64",
 	.uname = "x86_64",
+	.multiarch = "x86_64-linux-gnu",
 	.machine = 62, .elfclass = 2, .ptr_size = 8,
 	.arg_regs = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" }, .nreg_args = 6,
 	.stack_arg0 = 8,

@@ -191,8 +191,25 @@ static void test_find(void **state)
 	copy(path, "/lib/libc.so", 0644);	/* another machine: passed over */
 	snprintf(path, sizeof(path), "%s/libfx.so", a64);
 	copy(path, "/opt/musl/lib/libc.so", 0644);
+	copy(path, "/lib/ld-musl-aarch64.so.1", 0755);
 	write_file("/etc/ld-musl-aarch64.path", "/nonexistent\n/opt/musl/lib\n", 27);
+	/* another machine's musl, whose path file is passed over */
+	snprintf(path, sizeof(path), "%s/libfx.so", host);
+	copy(path, "/lib/ld-musl-x86_64.so.1", 0755);
+	copy(path, "/opt/x86/libc.so", 0644);
+	write_file("/etc/ld-musl-x86_64.path", "/opt/x86\n", 9);
 	assert_int_equal(upc_find_file("libc.so", root, path, sizeof(path), &how), 0);
+	assert_string_equal(path, "/opt/musl/lib/libc.so");
+	assert_string_equal(how, "musl's path file");
+	/* the path file is named as musl's loader is: armhf, not arm */
+	fresh_root();
+	snprintf(path, sizeof(path), "%s/armhf/pie", fx);
+	copy(path, "/bin/sh", 0755);
+	copy(path, "/lib/ld-musl-armhf.so.1", 0755);
+	snprintf(path, sizeof(path), "%s/armhf/libfx.so", fx);
+	copy(path, "/opt/musl/lib/libc.so", 0644);
+	write_file("/etc/ld-musl-armhf.path", "/opt/musl/lib", 13);
+	assert_int_equal(upc_find_file("libc", root, path, sizeof(path), &how), 0);
 	assert_string_equal(path, "/opt/musl/lib/libc.so");
 	assert_string_equal(how, "musl's path file");
 
