@@ -111,10 +111,7 @@ static bool fits(const struct want *w, const char *path)
 	struct upc_elf *e;
 	bool yes;
 
-	upc_log_quiet(true);
-	yes = !upc_elf_open(path, &o, &e);
-	upc_log_quiet(false);
-	if (!yes)
+	if (upc_elf_open(path, &o, &e))
 		return false;
 	yes = !w->machine ||
 	      (upc_elf_machine(e) == w->machine && upc_elf_class(e) == 32 * w->elfclass);
@@ -267,13 +264,11 @@ static int want_init(struct want *w, const char *name, const char *sysroot, char
 					  .sysroot = w->sysroot };
 		struct upc_elf *e;
 
-		upc_log_quiet(true);
 		if (!upc_elf_open("/bin/sh", &o, &e)) {
 			w->machine = upc_elf_machine(e);
 			w->elfclass = upc_elf_class(e) / 32;
 			upc_elf_close(e);
 		}
-		upc_log_quiet(false);
 	} else if (!uname(&u) && (a = upc_arch_by_uname(u.machine))) {
 		w->machine = a->machine;
 		w->elfclass = a->elfclass;
