@@ -10,8 +10,11 @@
  * only as that. The outer call's return settles it: an allocation of the
  * size its arguments asked for at the pointer it returned (posix_memalign:
  * at the pointer an inner call returned, when one did), realloc a free and
- * an allocation. A free with no allocation seen (made before tracing began,
- * or its record lost) is counted apart, never an error.
+ * an allocation. realloc's old block leaves the table at its entry, though:
+ * realloc frees it inside, and another thread's malloc may return the same
+ * pointer before realloc returns; it comes back if realloc fails. A free
+ * with no allocation seen (made before tracing began, or its record lost)
+ * is counted apart, never an error.
  *
  * Outstanding allocations live in an open-addressing table keyed by
  * (process, pointer), linear probing with backward-shift deletion (no
@@ -36,6 +39,8 @@ struct thread {
 	int depth;
 	uint64_t inner_ptr;	/* what an inner call returned */
 	struct upc_alloc_call open[MAX_DEPTH];
+	struct slot held;	/* the old block of the outermost realloc */
+	bool held_known;	/* held was in the table */
 };
 
 struct upc_leaks {
@@ -155,28 +160,36 @@ static void erase(struct upc_leaks *l, struct slot *s)
 	l->n--;
 }
 
-static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t ptr,
-		 uint64_t size)
+/* v in the table, in place of a block at its pointer whose free was not
+ * seen (lost): that block was reused. */
+static int insert(struct upc_leaks *l, const struct slot *v, bool limited)
 {
-	struct slot v = { ptr, size, c->ts, c->site, (int32_t)c->tgid }, *s;
+	struct slot *s;
 	int err;
 
-	l->tot.allocs++;
-	l->tot.alloc_bytes += size;
-	if ((s = find(l, c->tgid, ptr))) {
-		/* its free was not seen (lost): the block was reused */
+	if ((s = find(l, v->tgid, v->ptr))) {
 		l->tot.outstanding_bytes -= s->size;
-		*s = v;
-		l->tot.outstanding_bytes += size;
+		*s = *v;
+		l->tot.outstanding_bytes += v->size;
 		return 0;
 	}
-	if (l->n >= l->max)
+	if (limited && l->n >= l->max)
 		return -ENOSPC;
 	if ((l->n + 1) * 4 > l->cap * 3 && (err = grow(l)))
 		return err;
-	put(l, &v);
-	l->tot.outstanding_bytes += size;
+	put(l, v);
+	l->tot.outstanding_bytes += v->size;
 	return 0;
+}
+
+static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t ptr,
+		 uint64_t size)
+{
+	struct slot v = { ptr, size, c->ts, c->site, (int32_t)c->tgid };
+
+	l->tot.allocs++;
+	l->tot.alloc_bytes += size;
+	return insert(l, &v, true);
 }
 
 static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
@@ -193,6 +206,40 @@ static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
 	l->tot.freed_bytes += s->size;
 	l->tot.outstanding_bytes -= s->size;
 	erase(l, s);
+}
+
+/* Thread t's outermost realloc was given ptr: out of the table until it
+ * returns. */
+static void hold(struct upc_leaks *l, struct thread *t, long tgid, uint64_t ptr)
+{
+	struct slot *s = find(l, tgid, ptr);
+
+	t->held = s ? *s : (struct slot){ .ptr = ptr, .tgid = (int32_t)tgid };
+	t->held_known = s != NULL;
+	if (s) {
+		l->tot.outstanding_bytes -= s->size;
+		erase(l, s);
+	}
+}
+
+/* The realloc returned: its old block freed, or (it failed, or its return
+ * was lost) back as it was. */
+static int unhold(struct upc_leaks *l, struct thread *t, bool freed)
+{
+	struct slot v = t->held;
+
+	t->held.ptr = 0;
+	if (!v.ptr)
+		return 0;
+	if (!freed)
+		return t->held_known ? insert(l, &v, false) : 0;
+	if (!t->held_known) {
+		l->tot.unknown_frees++;
+		return 0;
+	}
+	l->tot.frees++;
+	l->tot.freed_bytes += v.size;
+	return 0;
 }
 
 static struct thread *thread(struct upc_leaks *l, long tid)
@@ -219,6 +266,7 @@ static struct thread *thread(struct upc_leaks *l, long tid)
 int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c)
 {
 	struct thread *t = thread(l, c->tid);
+	int err;
 
 	if (!t)
 		return -ENOMEM;
@@ -233,9 +281,14 @@ int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c)
 		/* returns were lost: start this thread over */
 		l->tot.unpaired += (uint64_t)t->depth;
 		t->depth = 0;
+		if ((err = unhold(l, t, false)))
+			return err;
 	}
-	if (!t->depth)
+	if (!t->depth) {
 		t->inner_ptr = 0;
+		if ((c->fn == UPC_AF_REALLOC || c->fn == UPC_AF_REALLOCARRAY) && c->args[0])
+			hold(l, t, c->tgid, c->args[0]);
+	}
 	t->open[t->depth++] = *c;
 	return 0;
 }
@@ -281,12 +334,11 @@ int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64
 	case UPC_AF_REALLOC:
 	case UPC_AF_REALLOCARRAY: {
 		uint64_t size = fn == UPC_AF_REALLOC ? c.args[1] : mul(c.args[1], c.args[2]);
-
 		/* a new block frees the old; NULL for size 0 freed it too
 		 * (glibc); NULL otherwise failed and changed nothing */
-		if (ret || !size)
-			release(l, c.tgid, c.args[0]);
-		return ret ? alloc(l, &c, ret, size) : 0;
+		int err = unhold(l, t, ret || !size);
+
+		return err ? err : ret ? alloc(l, &c, ret, size) : 0;
 	}
 	case UPC_AF_POSIX_MEMALIGN:
 		if (ret)
@@ -318,9 +370,12 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 		l->tot.outstanding_bytes -= s->size;
 		erase(l, s);	/* slot i may now hold a later entry: look again */
 	}
-	for (size_t i = 0; i < l->tn; i++)
+	for (size_t i = 0; i < l->tn; i++) {
 		if (l->t[i].tid == tgid)
 			l->t[i].depth = 0;
+		if (l->t[i].held.tgid == (int32_t)tgid)
+			l->t[i].held.ptr = 0;
+	}
 }
 
 void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t)

@@ -2,6 +2,7 @@
 /*
  * Leaks (src/lib/leaks.c): calls paired per thread, inner allocator calls
  * counted as part of the outer one, realloc as a free and an allocation,
+ * its old block another thread's before realloc returns,
  * posix_memalign's pointer from an inner call or counted untracked, frees
  * of unknown memory apart, outstanding allocations per call site, the
  * --max-tracked limit, a process's blocks dropped at its exec, and a long
@@ -136,6 +137,61 @@ static void test_realloc_and_nesting(void **state)
 	ret(l, UPC_AF_REALLOCARRAY, 1, 0x7000);
 	assert_int_equal(totals(l).outstanding_bytes, 64);
 	assert_int_equal(totals(l).allocs, 5);
+	upc_leaks_free(l);
+}
+
+/* realloc frees its old block inside: another thread's malloc may return
+ * that pointer before realloc returns, and the block is the other thread's
+ * (leaks in a VM under load once lost it that way); a failed realloc gives
+ * its block back as it was. */
+static void test_realloc_race(void **state)
+{
+	struct upc_leak_site *s;
+	struct upc_leaks *l;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(upc_leaks_new(1000, &l), 0);
+	do_malloc(l, 1, 0xa, 10, 0x1000);
+	call(l, UPC_AF_REALLOC, 1, 0xb, 0x1000, 4000, 0);
+	call(l, UPC_AF_FREE, 1, 0, 0x1000, 0, 0);	/* inside realloc */
+	do_malloc(l, 2, 0xc, 16, 0x1000);		/* thread 2 gets it */
+	ret(l, UPC_AF_REALLOC, 1, 0x5000);
+	assert_int_equal(totals(l).outstanding, 2);
+	assert_int_equal(totals(l).outstanding_bytes, 4016);
+	assert_int_equal(totals(l).frees, 1);
+	assert_int_equal(totals(l).freed_bytes, 10);
+	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0].site, 0xb);
+	assert_int_equal(s[1].site, 0xc);
+	free(s);
+	/* failed: thread 2's block is still its own, size and site */
+	call(l, UPC_AF_REALLOC, 2, 0xd, 0x1000, (uint64_t)1 << 40, 0);
+	assert_int_equal(totals(l).outstanding, 1);	/* while realloc runs */
+	ret(l, UPC_AF_REALLOC, 2, 0);
+	assert_int_equal(totals(l).outstanding, 2);
+	assert_int_equal(totals(l).outstanding_bytes, 4016);
+	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[1].site, 0xc);
+	free(s);
+	/* of memory from before tracing: an unknown free when it succeeds,
+	 * nothing when it fails */
+	call(l, UPC_AF_REALLOC, 1, 0xe, 0x9000, 64, 0);
+	ret(l, UPC_AF_REALLOC, 1, 0);
+	assert_int_equal(totals(l).unknown_frees, 0);
+	call(l, UPC_AF_REALLOC, 1, 0xe, 0x9000, 64, 0);
+	ret(l, UPC_AF_REALLOC, 1, 0x9100);
+	assert_int_equal(totals(l).unknown_frees, 1);
+	assert_int_equal(totals(l).outstanding, 3);
+	/* its return lost (the thread starts over): the block back */
+	call(l, UPC_AF_REALLOC, 1, 0xf, 0x9100, 128, 0);
+	for (int i = 1; i < 8; i++)
+		call(l, UPC_AF_MALLOC, 1, 0x77, 1, 0, 0);
+	do_malloc(l, 1, 0x10, 8, 0xa000);
+	assert_int_equal(totals(l).outstanding, 4);
+	assert_int_equal(totals(l).outstanding_bytes, 4016 + 64 + 8);
 	upc_leaks_free(l);
 }
 
@@ -296,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_realloc_and_nesting),
+		cmocka_unit_test(test_realloc_race),
 		cmocka_unit_test(test_aligned),
 		cmocka_unit_test(test_threads_and_losses),
 		cmocka_unit_test(test_limit),
