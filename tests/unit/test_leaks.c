@@ -51,6 +51,18 @@ static struct upc_leaks_totals totals(struct upc_leaks *l)
 	return t;
 }
 
+/* want outstanding sites, the kth of them (most bytes first) at site */
+static void site_is(struct upc_leaks *l, size_t want, size_t k, uint64_t site)
+{
+	struct upc_leak_site *s;
+	size_t n;
+
+	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(n, want);
+	assert_int_equal(s[k].site, site);
+	free(s);
+}
+
 static void test_basic(void **state)
 {
 	struct upc_leak_site *s;
@@ -97,9 +109,7 @@ static void test_basic(void **state)
 
 static void test_realloc_and_nesting(void **state)
 {
-	struct upc_leak_site *s;
 	struct upc_leaks *l;
-	size_t n;
 
 	(void)state;
 	assert_int_equal(upc_leaks_new(1000, &l), 0);
@@ -120,10 +130,7 @@ static void test_realloc_and_nesting(void **state)
 	assert_int_equal(totals(l).outstanding, 1);
 	assert_int_equal(totals(l).outstanding_bytes, 4000);
 	assert_int_equal(totals(l).unknown_frees, 0);
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(s[0].site, 0xc);
-	free(s);
+	site_is(l, 1, 0, 0xc);
 	/* realloc(p, 0) returning NULL (glibc) freed it */
 	call(l, UPC_AF_REALLOC, 1, 0xe, 0x5000, 0, 0);
 	ret(l, UPC_AF_REALLOC, 1, 0);
@@ -146,9 +153,7 @@ static void test_realloc_and_nesting(void **state)
  * its block back as it was. */
 static void test_realloc_race(void **state)
 {
-	struct upc_leak_site *s;
 	struct upc_leaks *l;
-	size_t n;
 
 	(void)state;
 	assert_int_equal(upc_leaks_new(1000, &l), 0);
@@ -161,21 +166,15 @@ static void test_realloc_race(void **state)
 	assert_int_equal(totals(l).outstanding_bytes, 4016);
 	assert_int_equal(totals(l).frees, 1);
 	assert_int_equal(totals(l).freed_bytes, 10);
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(s[0].site, 0xb);
-	assert_int_equal(s[1].site, 0xc);
-	free(s);
+	site_is(l, 2, 0, 0xb);
+	site_is(l, 2, 1, 0xc);
 	/* failed: thread 2's block is still its own, size and site */
 	call(l, UPC_AF_REALLOC, 2, 0xd, 0x1000, (uint64_t)1 << 40, 0);
 	assert_int_equal(totals(l).outstanding, 1);	/* while realloc runs */
 	ret(l, UPC_AF_REALLOC, 2, 0);
 	assert_int_equal(totals(l).outstanding, 2);
 	assert_int_equal(totals(l).outstanding_bytes, 4016);
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(s[1].site, 0xc);
-	free(s);
+	site_is(l, 2, 1, 0xc);
 	/* of memory from before tracing: an unknown free when it succeeds,
 	 * nothing when it fails */
 	call(l, UPC_AF_REALLOC, 1, 0xe, 0x9000, 64, 0);
