@@ -160,6 +160,14 @@ static void erase(struct upc_leaks *l, struct slot *s)
 	l->n--;
 }
 
+/* Block s out of the table: freed, held by a realloc, or gone with its
+ * process. */
+static void take(struct upc_leaks *l, struct slot *s)
+{
+	l->tot.outstanding_bytes -= s->size;
+	erase(l, s);
+}
+
 /* v in the table, in place of a block at its pointer whose free was not
  * seen (lost): that block was reused. */
 static int insert(struct upc_leaks *l, const struct slot *v, bool limited)
@@ -192,20 +200,27 @@ static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t p
 	return insert(l, &v, true);
 }
 
+/* A free of block s, or (s NULL) of memory never seen allocated. */
+static void count_free(struct upc_leaks *l, const struct slot *s)
+{
+	if (!s) {
+		l->tot.unknown_frees++;
+		return;
+	}
+	l->tot.frees++;
+	l->tot.freed_bytes += s->size;
+}
+
 static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
 {
 	struct slot *s;
 
 	if (!ptr)
 		return;		/* free(NULL) */
-	if (!(s = find(l, tgid, ptr))) {
-		l->tot.unknown_frees++;
-		return;
-	}
-	l->tot.frees++;
-	l->tot.freed_bytes += s->size;
-	l->tot.outstanding_bytes -= s->size;
-	erase(l, s);
+	s = find(l, tgid, ptr);
+	count_free(l, s);
+	if (s)
+		take(l, s);
 }
 
 /* Thread t's outermost realloc was given ptr: out of the table until it
@@ -216,10 +231,8 @@ static void hold(struct upc_leaks *l, struct thread *t, long tgid, uint64_t ptr)
 
 	t->held = s ? *s : (struct slot){ .ptr = ptr, .tgid = (int32_t)tgid };
 	t->held_known = s != NULL;
-	if (s) {
-		l->tot.outstanding_bytes -= s->size;
-		erase(l, s);
-	}
+	if (s)
+		take(l, s);
 }
 
 /* The realloc returned: its old block freed, or (it failed, or its return
@@ -233,12 +246,7 @@ static int unhold(struct upc_leaks *l, struct thread *t, bool freed)
 		return 0;
 	if (!freed)
 		return t->held_known ? insert(l, &v, false) : 0;
-	if (!t->held_known) {
-		l->tot.unknown_frees++;
-		return 0;
-	}
-	l->tot.frees++;
-	l->tot.freed_bytes += v.size;
+	count_free(l, t->held_known ? &v : NULL);
 	return 0;
 }
 
@@ -367,8 +375,7 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 			i++;
 			continue;
 		}
-		l->tot.outstanding_bytes -= s->size;
-		erase(l, s);	/* slot i may now hold a later entry: look again */
+		take(l, s);	/* slot i may now hold a later entry: look again */
 	}
 	for (size_t i = 0; i < l->tn; i++) {
 		if (l->t[i].tid == tgid)
