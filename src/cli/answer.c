@@ -50,7 +50,7 @@ int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 		if (!*a->cmd)
 			return cli_usage("expected a COMMAND after --");
 	}
-	while ((opt = getopt_long(nargs, argv, shortopts, longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(nargs, argv, shortopts, longopts)) != -1) {
 		if (opt == 'e') {
 			if (a->nevents == ANSWER_MAX_PROBES)
 				return cli_usage("at most %d -e", ANSWER_MAX_PROBES);

@@ -161,6 +161,74 @@ bool cli_common_opt(int opt)
 	return true;
 }
 
+/* How many words option word w takes (1, or 2 with its value apart), or 0
+ * when it is an operand: "-", and a word starting "-DIGIT" (a fetch arg at
+ * a negative offset, -8(%sp)), are operands. */
+static int option_words(const char *w, const char *so, const struct option *lo)
+{
+	if (w[0] != '-' || !w[1] || (w[1] >= '0' && w[1] <= '9'))
+		return 0;
+	if (w[1] == '-') {
+		size_t n = strcspn(w + 2, "=");
+		const struct option *hit = NULL;
+		int prefixes = 0;
+
+		if (w[2 + n] == '=')
+			return 1;
+		for (const struct option *o = lo; o && o->name; o++) {
+			if (strlen(o->name) == n && !strncmp(o->name, w + 2, n)) {
+				hit = o;
+				prefixes = 1;
+				break;
+			}
+			if (!strncmp(o->name, w + 2, n)) {
+				hit = o;
+				prefixes++;
+			}
+		}
+		return prefixes == 1 && hit->has_arg == required_argument ? 2 : 1;
+	}
+	for (const char *c = w + 1; *c; c++) {
+		const char *d = *c != ':' && *c != '+' ? strchr(so, *c) : NULL;
+
+		if (d && d[1] == ':' && d[2] != ':')
+			return c[1] ? 1 : 2;	/* its value attached, or the next word */
+	}
+	return 1;
+}
+
+/* argv[1..argc) reordered: options (and their values) first, then the
+ * operands, each in their order; done again, it changes nothing. */
+static void permute(int argc, char **argv, const char *so, const struct option *lo)
+{
+	int opts = 1;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--");) {
+		int n = option_words(argv[i], so, lo);
+
+		if (!n) {
+			i++;
+			continue;
+		}
+		n = i + n > argc ? argc - i : n;
+		/* rotate the n words of this option to just after the options
+		 * before it, the operands between keeping their order */
+		for (int k = 0; k < n; k++) {
+			char *w = argv[i + k];
+
+			memmove(argv + opts + 1, argv + opts, (size_t)(i + k - opts) * sizeof(*argv));
+			argv[opts++] = w;
+		}
+		i += n;
+	}
+}
+
+int cli_getopt(int argc, char **argv, const char *so, const struct option *lo)
+{
+	permute(argc, argv, so, lo);
+	return getopt_long(argc, argv, so, lo, NULL);
+}
+
 bool elf_opt(struct upc_elf_opts *o, int opt, const char *arg)
 {
 	switch (opt) {

@@ -70,6 +70,12 @@ enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
 
+/* getopt_long, with options anywhere before "--" as GNU commands take
+ * them ("count libc malloc -d 5"), except that a word "-DIGIT..." is an
+ * operand: a fetch arg at a negative offset, -8(%sp). */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
 /* --sysroot/--debug-dir/--no-debug-file of every ELF-reading command. */
 #define ELF_LONG_OPTS \
 	{ "sysroot", 1, NULL, OPT_SYSROOT }, \

@@ -192,8 +192,7 @@ static int add(int argc, char **argv)
 	struct upc_probe *p = NULL;
 	char *def = NULL;
 	int opt, r, status;
-
-	while ((opt = getopt_long(argc, argv, "+qvg:" PROBE_SHORT_OPTS PROBE_PID_OPT, longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+qvg:" PROBE_SHORT_OPTS PROBE_PID_OPT, longopts)) != -1) {
 		if (opt == OPT_ENABLE || opt == OPT_DRY_RUN) {
 			*(opt == OPT_ENABLE ? &ao.enable : &ao.dry_run) = true;
 			continue;

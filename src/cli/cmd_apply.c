@@ -247,7 +247,7 @@ static int parse_want(struct want *w, int argc, const char **filter, bool *count
 
 	optind = 0;	/* getopt starts afresh on every line */
 	opterr = 0;
-	while ((opt = getopt_long(argc, w->argv, "+:" PROBE_SHORT_OPTS, longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, w->argv, "+:" PROBE_SHORT_OPTS, longopts)) != -1) {
 		r = 1;
 		if (opt == OPT_FILTER)
 			*filter = optarg;
@@ -553,8 +553,7 @@ static int apply(int argc, char **argv)
 	sigset_t block, old_mask;
 	int opt, r, err, status;
 	char *conf = NULL;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1) {
 		if (elf_opt(&ap.elf, opt, optarg))
 			continue;
 		if (opt == OPT_ENABLE)

@@ -19,8 +19,7 @@ static int clear(int argc, char **argv)
 	struct names ev = { NULL, 0 };
 	struct upc_kernel_error k;
 	int opt, r, err, status;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
 			return r ? r : cli_bad_option(argv);
 	if (optind != argc)

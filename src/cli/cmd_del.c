@@ -44,8 +44,7 @@ static int del(int argc, char **argv)
 	struct names ev = { NULL, 0 };
 	bool force = false, all = false;
 	int opt, r, status;
-
-	while ((opt = getopt_long(argc, argv, "qvg:f", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qvg:f", longopts)) != -1) {
 		if (opt == 'f' || opt == OPT_FORCE)
 			force = true;
 		else if (opt == OPT_ALL)

@@ -20,8 +20,7 @@ static int switch_events(int argc, char **argv, bool on)
 	struct upc_tracefs *t = NULL;
 	struct names ev = { NULL, 0 };
 	int opt, r, err, status;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
 			return r ? r : cli_bad_option(argv);
 	group = a.group;

@@ -100,8 +100,7 @@ static int list(int argc, char **argv)
 	struct list_ctx c = { .j = JSON_INIT(stdout) };
 	struct upc_tracefs *t = NULL;
 	int opt, r, err;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
 			return r ? r : cli_bad_option(argv);
 	if (optind != argc)

@@ -269,8 +269,7 @@ static int metrics(int argc, char **argv)
 	struct out all = { NULL, 0, 0, false };
 	const char *textfile = NULL;
 	int opt, r, err;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1) {
 		if (opt == OPT_TEXTFILE)
 			textfile = optarg;
 		else if ((r = tfs_args_opt(&a, opt, optarg)) != 1)

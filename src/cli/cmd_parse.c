@@ -29,7 +29,7 @@ static int parse(int argc, char **argv)
 
 	w.out.fd = 1;
 	w.stacks = true;
-	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qv", longopts)) != -1) {
 		if (opt == OPT_JSON)
 			w.json = true;
 		else if (!cli_common_opt(opt))

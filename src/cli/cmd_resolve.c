@@ -51,8 +51,7 @@ static int resolve(int argc, char **argv)
 	struct upc_probe *p = NULL;
 	char *def = NULL;
 	int opt, r, status;
-
-	while ((opt = getopt_long(argc, argv, "+qvg:" PROBE_SHORT_OPTS PROBE_PID_OPT, longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "+qvg:" PROBE_SHORT_OPTS PROBE_PID_OPT, longopts)) != -1) {
 		if ((r = probe_opt(&q, opt, optarg)) < 0)
 			return r;
 		if (r || cli_common_opt(opt))

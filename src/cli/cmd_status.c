@@ -47,8 +47,7 @@ static int status(int argc, char **argv)
 	bool usable = false, have_config;
 	const char *missing = NULL;
 	int opt, r;
-
-	while ((opt = getopt_long(argc, argv, "qvg:", longopts, NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "qvg:", longopts)) != -1)
 		if ((r = tfs_args_opt(&a, opt, optarg)) != 1)
 			return r ? r : cli_bad_option(argv);
 	if (optind != argc)

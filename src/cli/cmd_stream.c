@@ -28,8 +28,7 @@ static int stream(int argc, char **argv)
 	struct names all = { NULL, 0 }, only = { NULL, 0 };
 	char *events[64];
 	int nevents = 0, opt, r, status;
-
-	while ((opt = getopt_long(argc, argv, "qvg:e:" SESSION_SHORT_OPTS, longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qvg:e:" SESSION_SHORT_OPTS, longopts)) != -1) {
 		if (opt == 'e') {
 			if (nevents == 64)
 				return cli_usage("at most 64 -e");

@@ -165,8 +165,7 @@ static int syms(int argc, char **argv)
 	char found[PATH_MAX];
 	const char *file;
 	int opt, err;
-
-	while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "qv", longopts)) != -1) {
 		if (elf_opt(&eo, opt, optarg) || cli_common_opt(opt))
 			continue;
 		if (opt == OPT_JSON)

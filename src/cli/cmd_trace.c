@@ -77,8 +77,8 @@ static int trace(int argc, char **argv)
 			return cli_usage("expected a COMMAND after --");
 		argv[nargs] = NULL;	/* the FETCHARGs end there */
 	}
-	while ((opt = getopt_long(nargs, argv, "+qv" PROBE_SHORT_OPTS SESSION_SHORT_OPTS,
-				  longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(nargs, argv, "+qv" PROBE_SHORT_OPTS SESSION_SHORT_OPTS,
+				 longopts)) != -1) {
 		if (opt == OPT_STACK || opt == OPT_FOLDED) {
 			s.stack = true;
 			s.folded |= opt == OPT_FOLDED;

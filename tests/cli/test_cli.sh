@@ -89,6 +89,17 @@ has_out "r:grp/ev $FX/aarch64/pie:0x"
 has_out " ret=\$retval"
 run 0 "$U" resolve -q --args 6 "$FX/aarch64/pie" fx_global
 has_out " arg5=%x4 arg6=%x5 ra=%x30"
+# options anywhere before "--" (the GNU convention), the same definition;
+# a word "-DIGIT..." is a fetch arg (a negative offset), not an option
+run 0 "$U" resolve "$FX/aarch64/pie" fx_global -q --args 6
+has_out " arg5=%x4 arg6=%x5 ra=%x30"
+run 0 "$U" resolve "$FX/aarch64/pie" -g grp fx_global -e ev -r -q
+has_out "r:grp/ev $FX/aarch64/pie:0x"
+run 0 "$U" resolve "$FX/aarch64/pie" fx_global '-8(%sp)' --json 'x=-16(%x29):s32'
+json_ok '.definition | endswith(" -8(%sp) x=-16(%x29):s32")'
+run 2 "$U" resolve "$FX/aarch64/pie" fx_global --bogus
+run 0 "$U" syms "$FX/host/pie" 'fx_glo*' --json
+json_ok '[.[].name] == ["fx_global"]'
 
 # a relative path is refused as add refuses it, naming the absolute one
 (cd "$FX/host" && "$U" resolve -q pie main) >"$out" 2>"$err" && ko "relative path taken" || ok

@@ -40,7 +40,7 @@ json '.engine == "user" and .lost == 0' "user engine for -- COMMAND"
 json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9, "upc_recurse": 3}' \
 	"counts per probe"
 check left_alone
-"$U" count --json -d 3 "$W" upc_size upc_sleep >"$work/out" 2>"$work/err" &
+"$U" count "$W" upc_size upc_sleep -d 3 --json >"$work/out" 2>"$work/err" &
 cpid=$!
 # wait_armed GROUP [EVENT]: the workload once count $cpid has the events
 # enabled in its instance (up to 10 s)
