@@ -164,6 +164,15 @@ int upc_find_file(const char *name, const char *sysroot, char *path, size_t len,
 /* A program through PATH alone, as execvp runs it (a name with no '/'),
  * of the running kernel's machine: 0, -EINVAL or -ENOENT. */
 int upc_find_program(const char *name, char *path, size_t len);
+/* The ELF file the kernel finally runs for COMMAND as execvp starts it
+ * (through PATH when it holds no '/', any executable file), following
+ * each script's "#!" interpreter as the kernel does, at most
+ * UPC_MAX_INTERP deep, into path (absolute); *scripts is how many "#!"
+ * lines were followed. On failure path names the file at fault: -ENOENT
+ * (no such file: COMMAND or an interpreter), -ENOEXEC (neither an ELF
+ * file nor a script with an interpreter), -ELOOP (nested too deep). */
+#define UPC_MAX_INTERP 5
+int upc_exec_image(const char *cmd, char *path, size_t len, unsigned *scripts);
 /* Each (soname, path) of an ld.so.cache image (old, new or both formats);
  * a non-zero return of cb stops the walk and is returned. -EINVAL when it
  * is no cache. */
@@ -616,12 +625,21 @@ void upc_leaks_free(struct upc_leaks *l);
 size_t upc_leaks_slot_bytes(void);
 /* An entry; free and munmap (which have no return probe) settle here. */
 int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c);
-/* A return of thread tid's latest unreturned call of fn, with its value. */
-int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t ret);
+/* A return of thread tid (of process tgid)'s latest unreturned call of
+ * fn, with its value. */
+int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, long tgid,
+		     uint64_t ret);
 
-/* Process tgid exec'd (or is no more to be counted): its allocations went
- * with its old image, and are dropped, not counted as freed. */
+/* Process tgid exec'd: its allocations went with its old image, and are
+ * dropped, not counted as freed; its totals stay. */
 void upc_leaks_forget(struct upc_leaks *l, long tgid);
+/* Thread tid exited: its unreturned calls are dropped. */
+void upc_leaks_thread_exit(struct upc_leaks *l, long tid);
+/* Process tgid exited: its allocations, threads and totals are dropped. */
+void upc_leaks_exit(struct upc_leaks *l, long tgid);
+/* The processes seen and not exited: how many, the first cap of them in
+ * tgids. */
+size_t upc_leaks_procs(const struct upc_leaks *l, long *tgids, size_t cap);
 
 struct upc_leaks_totals {
 	uint64_t calls;				/* entries */
@@ -635,18 +653,21 @@ struct upc_leaks_totals {
 	uint64_t unpaired;		/* entries or returns missing their
 					 * other half (lost, or begun earlier) */
 };
-void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t);
+/* Process tgid's totals (tgid <= 0: every process's, summed). */
+void upc_leaks_totals(const struct upc_leaks *l, long tgid, struct upc_leaks_totals *t);
 
-/* Outstanding allocations made at or before time `before`, per process and
- * call site, most bytes first, in a malloc'd array. */
+/* Outstanding allocations of process tgid (tgid <= 0: of every process)
+ * at least min_age old at time now (none when now is earlier than that:
+ * a machine up for less than min_age), per process and call site, most
+ * bytes first, in a malloc'd array. */
 struct upc_leak_site {
 	long tgid;
 	uint64_t site;
 	uint64_t bytes, count;
 	uint64_t oldest;		/* when the oldest was made */
 };
-int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_site **out,
-		    size_t *n);
+int upc_leaks_sites(const struct upc_leaks *l, long tgid, uint64_t now, uint64_t min_age,
+		    struct upc_leak_site **out, size_t *n);
 
 /* ---- files and processes ----------------------------------------------------- */
 
@@ -677,6 +698,10 @@ struct upc_mapped {
 	bool deleted;
 };
 int upc_proc_find(long pid, const char *name, struct upc_mapped *m);
+/* Is pid a live process or thread (not gone, not a zombie waiting to be
+ * reaped)? Has process tgid a live thread? */
+bool upc_proc_alive(long pid);
+bool upc_proc_group_alive(long tgid);
 /* Hex digits without 0x (len bytes), as the kernel prints addresses. */
 int upc_parse_xdigits(const char *s, size_t len, uint64_t *v);
 

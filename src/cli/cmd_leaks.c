@@ -39,17 +39,38 @@ static const unsigned char fn_nargs[UPC_AF_COUNT] = { 1, 2, 2, 3, 1, 2, 2, 1, 1,
 
 #define MAX_FRAMES 8		/* of a call stack (--stack) */
 
+enum pending_kind { P_CALL, P_RETURN, P_EXEC, P_EXIT };
+
 struct pending {
-	struct upc_alloc_call c;	/* fn, tid, ts: of a return too */
+	struct upc_alloc_call c;	/* tid, tgid, ts of every kind; fn, args,
+					 * site of a call or a return */
 	uint64_t ret;
-	bool is_ret;
+	uint8_t kind;			/* enum pending_kind */
+	int8_t group_dead;		/* P_EXIT: the process's last thread (1),
+					 * or not (0), or -1: the kernel does not say */
+	uint32_t img;			/* the program image the record is of */
+	long gen;			/* its execs before it (symbolize_image) */
 	unsigned nframes;		/* the kernel's user stack (--stack) */
 	uint64_t frames[MAX_FRAMES];
 };
 
-/* A call site named once, when first seen: (tgid, site) -> its name. */
-struct site_name {
+/*
+ * A process seen in the records, and the program image it runs: each image
+ * has a number of its own (never reused, so the call sites named for one
+ * program are never another's, nor a later process's with the same pid).
+ * img is the image of the latest record read; settled_img that of the
+ * latest record settled, which the allocations in the table belong to.
+ */
+struct proc {
 	long tgid;
+	long gen;			/* execs seen since it was first seen */
+	uint32_t img, settled_img;
+	char *exe;			/* the program, as its exec named it */
+};
+
+/* A call site named once, when first seen: (image, site) -> its name. */
+struct site_name {
+	uint32_t img;
 	uint64_t site;
 	char *name;
 };
@@ -70,6 +91,10 @@ struct leaks {
 	void *sym;
 	struct site_name *names;
 	size_t nnames, capnames;
+	struct proc *procs;
+	size_t nprocs, capprocs;
+	uint32_t imgs;			/* images numbered so far */
+	unsigned long reports;
 	struct pending *pend;		/* by time, from pend[head] */
 	size_t head, npend, cappend;
 	uint64_t lost, records, tick_records, last_ts;
@@ -80,16 +105,75 @@ struct leaks {
 	int err;			/* what stopped the tracking */
 };
 
+/* ---- processes and their images ------------------------------------------ */
+
+static struct proc *proc_find(const struct leaks *k, long tgid)
+{
+	for (size_t i = 0; i < k->nprocs; i++)
+		if (k->procs[i].tgid == tgid)
+			return &k->procs[i];
+	return NULL;
+}
+
+/* The program process tgid runs now, as /proc shows it: into buf, or "". */
+static void proc_exe(long tgid, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%ld/exe", tgid);
+	n = readlink(link, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* Process tgid, made when first seen, with the comm of its record r when
+ * /proc no longer shows its program; NULL without memory. */
+static struct proc *proc_of(struct leaks *k, long tgid, const struct upc_record *r)
+{
+	struct proc *p = proc_find(k, tgid);
+	char exe[PATH_MAX];
+
+	if (p)
+		return p;
+	if (k->nprocs == k->capprocs) {
+		size_t cap = k->capprocs ? 2 * k->capprocs : 16;
+
+		if (!(p = realloc(k->procs, cap * sizeof(*p))))
+			return NULL;
+		k->procs = p;
+		k->capprocs = cap;
+	}
+	proc_exe(tgid, exe, sizeof(exe));
+	if (!exe[0] && r)
+		snprintf(exe, sizeof(exe), "%.*s", (int)r->comm.n, r->comm.p);
+	p = &k->procs[k->nprocs];
+	*p = (struct proc){ tgid, 0, ++k->imgs, k->imgs, strdup(exe) };
+	if (!p->exe)
+		return NULL;
+	k->nprocs++;
+	return p;
+}
+
+static void proc_drop(struct leaks *k, long tgid)
+{
+	struct proc *p = proc_find(k, tgid);
+
+	if (p) {
+		free(p->exe);
+		*p = k->procs[--k->nprocs];
+	}
+}
+
 /* ---- call sites, named while their process lives ------------------------- */
 
-/* The slot of (tgid, site) in the names table: its own, or the empty one
+/* The slot of (img, site) in the names table: its own, or the empty one
  * where it goes (open addressing, at most half full). */
-static struct site_name *site_slot(const struct leaks *k, long tgid, uint64_t site)
+static struct site_name *site_slot(const struct leaks *k, uint32_t img, uint64_t site)
 {
-	uint64_t h = (site ^ (uint64_t)tgid << 40) * 0x9e3779b97f4a7c15ull;
+	uint64_t h = (site ^ (uint64_t)img << 40) * 0x9e3779b97f4a7c15ull;
 	size_t i = (size_t)(h >> 24) & (k->capnames - 1);
 
-	while (k->names[i].name && (k->names[i].site != site || k->names[i].tgid != tgid))
+	while (k->names[i].name && (k->names[i].site != site || k->names[i].img != img))
 		i = (i + 1) & (k->capnames - 1);
 	return &k->names[i];
 }
@@ -107,15 +191,15 @@ static bool names_grow(struct leaks *k)
 	}
 	for (size_t i = 0; i < ocap; i++)
 		if (old[i].name)
-			*site_slot(k, old[i].tgid, old[i].site) = old[i];
+			*site_slot(k, old[i].img, old[i].site) = old[i];
 	free(old);
 	return true;
 }
 
-/* The name of (tgid, key), or NULL when it has none yet. */
-static const char *site_known(const struct leaks *k, long tgid, uint64_t key)
+/* The name of (img, key), or NULL when it has none yet. */
+static const char *site_known(const struct leaks *k, uint32_t img, uint64_t key)
 {
-	return k->capnames ? site_slot(k, tgid, key)->name : NULL;
+	return k->capnames ? site_slot(k, img, key)->name : NULL;
 }
 
 /* Is there room for one more name? */
@@ -125,37 +209,39 @@ static bool site_room(struct leaks *k)
 	       (2 * (k->nnames + 1) <= k->capnames || names_grow(k));
 }
 
-/* Name (tgid, key) (after site_room); the name, or NULL without memory. */
-static const char *site_add(struct leaks *k, long tgid, uint64_t key, const char *name)
+/* Name (img, key) (after site_room); the name, or NULL without memory. */
+static const char *site_add(struct leaks *k, uint32_t img, uint64_t key, const char *name)
 {
-	struct site_name *n = site_slot(k, tgid, key);
+	struct site_name *n = site_slot(k, img, key);
 
 	if (!(n->name = strdup(name)))
 		return NULL;
-	n->tgid = tgid;
+	n->img = img;
 	n->site = key;
 	k->nnames++;
 	return n->name;
 }
 
-/* addr of process tgid as "symbol+0xOFF (file)", or why it cannot be. */
-static void frame_name(struct leaks *k, long tgid, uint64_t addr, char *out, size_t len)
+/* addr of image gen of process tgid as "symbol+0xOFF (file)", or why it
+ * cannot be. */
+static void frame_name(struct leaks *k, long tgid, long gen, uint64_t addr, char *out,
+		       size_t len)
 {
 	size_t fn;
 
-	if (!symbolize_frame(k->sym, tgid, addr, out, len, &fn))
+	if (!symbolize_image(k->sym, tgid, gen, addr, out, len, &fn))
 		snprintf(out, len, "0x%llx", (unsigned long long)addr);
 }
 
-static const char *site_name(struct leaks *k, long tgid, uint64_t site)
+/* Name the caller site of an entry p, once. */
+static void name_site(struct leaks *k, const struct pending *p)
 {
 	char out[PATH_MAX + 128];
-	const char *known = site_known(k, tgid, site);
 
-	if (known || !site_room(k))
-		return known;
-	frame_name(k, tgid, site, out, sizeof(out));
-	return site_add(k, tgid, site, out);
+	if (site_known(k, p->img, p->c.site) || !site_room(k))
+		return;
+	frame_name(k, p->c.tgid, p->gen, p->c.site, out, sizeof(out));
+	site_add(k, p->img, p->c.site, out);
 }
 
 /* ---- the records ------------------------------------------------------------- */
@@ -209,16 +295,31 @@ static uint64_t stack_site(struct leaks *k, const struct pending *p)
 			f[nf++] = p->frames[i];
 	for (unsigned i = 0; i < nf; i++)
 		h = (h ^ f[i]) * 1099511628211ull;
-	if (site_known(k, p->c.tgid, h))
+	if (site_known(k, p->img, h))
 		return h;
 	if (!site_room(k))
 		return p->c.site;
 	for (unsigned i = 0; i < nf && used < sizeof(out) - 1; i++) {
-		frame_name(k, p->c.tgid, f[i], name, sizeof(name));
+		frame_name(k, p->c.tgid, p->gen, f[i], name, sizeof(name));
 		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", i ? " <- " : "",
 					 name);
 	}
-	return site_add(k, p->c.tgid, h, out) ? h : p->c.site;
+	return site_add(k, p->img, h, out) ? h : p->c.site;
+}
+
+static int report(struct leaks *k, long tgid, bool exited);
+
+/* Process tgid is gone: its report, and then nothing of it is kept (its
+ * memory went with it: never another process's figures). */
+static void proc_exited(struct leaks *k, long tgid)
+{
+	struct upc_leaks_totals t;
+
+	upc_leaks_totals(k->l, tgid, &t);
+	if (t.calls)
+		report(k, tgid, true);
+	upc_leaks_exit(k->l, tgid);
+	proc_drop(k, tgid);
 }
 
 /* Settle the records made at or before upto, in time order. */
@@ -228,15 +329,32 @@ static void settle(struct leaks *k, uint64_t upto)
 
 	for (; k->head < k->npend && k->pend[k->head].c.ts <= upto && !k->err; k->head++) {
 		struct pending *p = &k->pend[k->head];
+		struct proc *pr;
 
-		if (k->s.stack && !p->is_ret && RETURNS(p->c.fn))
-			p->c.site = stack_site(k, p);
-		if (p->c.fn == UPC_AF_COUNT)	/* an exec */
-			upc_leaks_forget(k->l, p->c.tgid);
-		else if (p->is_ret)
-			err = upc_leaks_return(k->l, p->c.fn, p->c.tid, p->ret);
-		else
+		switch (p->kind) {
+		case P_CALL:
+			if (k->s.stack && RETURNS(p->c.fn))
+				p->c.site = stack_site(k, p);
 			err = upc_leaks_entry(k->l, &p->c);
+			break;
+		case P_RETURN:
+			err = upc_leaks_return(k->l, p->c.fn, p->c.tid, p->c.tgid, p->ret);
+			break;
+		case P_EXEC:
+			/* what the old image allocated went with it */
+			upc_leaks_forget(k->l, p->c.tgid);
+			if ((pr = proc_find(k, p->c.tgid)))
+				pr->settled_img = p->img;
+			break;
+		case P_EXIT:
+			upc_leaks_thread_exit(k->l, p->c.tid);
+			/* the last thread of its process (kernels before 6.16 do
+			 * not say: then none of its threads is left) */
+			if (p->group_dead > 0 ||
+			    (p->group_dead < 0 && !upc_proc_group_alive(p->c.tgid)))
+				proc_exited(k, p->c.tgid);
+			break;
+		}
 		if (err == -ENOSPC || err == -ENOMEM)
 			k->err = err;
 	}
@@ -275,11 +393,59 @@ static void on_flush(void *ctx)
 	(void)ctx;
 }
 
+/* The text of a tracepoint's record after "EVENT: ". */
+static struct upc_text tp_text(const struct upc_record *r)
+{
+	const char *p = r->event.p + r->event.n + 2, *end = r->raw.p + r->raw.n;
+
+	return (struct upc_text){ p, p < end ? (size_t)(end - p) : 0 };
+}
+
+/* A process's exec or a thread's exit, queued to be settled in time
+ * order; an exec starts the process's next image at once, for the names
+ * of what it calls from there. */
+static void task_event(struct leaks *k, const struct upc_record *r, bool exec)
+{
+	struct upc_text t = tp_text(r);
+	struct pending p = { .kind = exec ? P_EXEC : P_EXIT, .group_dead = -1 };
+	struct proc *pr;
+	const char *v;
+
+	if (upc_record_ts_ns(r, &p.c.ts))
+		return;
+	p.c.tid = r->pid;
+	p.c.tgid = r->tgid >= 0 ? r->tgid : r->pid;
+	if (!exec) {
+		/* "comm=C pid=N prio=P group_dead=true" (6.16 on) */
+		v = t.n > 16 ? memmem(t.p, t.n, " group_dead=", 12) : NULL;
+		if (v)
+			p.group_dead = v + 12 < t.p + t.n && v[12] == 't';
+	} else if ((pr = proc_of(k, p.c.tgid, r))) {
+		/* "filename=PATH pid=N old_pid=M": PATH may hold blanks */
+		const char *end = t.p + t.n, *e = NULL;
+
+		for (v = t.p; (v = memmem(v, (size_t)(end - v), " pid=", 5)); v++)
+			e = v;
+		if (t.n > 9 && !memcmp(t.p, "filename=", 9) && e && (v = strndup(t.p + 9,
+		    (size_t)(e - t.p - 9)))) {
+			free(pr->exe);
+			pr->exe = (char *)v;
+		}
+		pr->gen++;
+		pr->img = ++k->imgs;
+		p.img = pr->img;
+	}
+	if (queue(k, &p))
+		k->err = -ENOMEM;
+}
+
 static void on_line(void *ctx, const char *line, size_t n)
 {
 	struct leaks *k = ctx;
 	static struct upc_record r;
 	struct pending p = { 0 };
+	struct proc *pr;
+	bool is_ret;
 	int fn;
 
 	switch (upc_record_parse(line, n, &r)) {
@@ -295,7 +461,7 @@ static void on_line(void *ctx, const char *line, size_t n)
 		k->stack_at = -1;
 		for (size_t i = k->npend; k->s.stack && i-- > k->head;)
 			if (k->pend[i].c.tid == r.pid) {
-				if (!k->pend[i].is_ret && !k->pend[i].nframes)
+				if (k->pend[i].kind == P_CALL && !k->pend[i].nframes)
 					k->stack_at = (long)i;
 				break;
 			}
@@ -317,19 +483,17 @@ static void on_line(void *ctx, const char *line, size_t n)
 		return;
 	}
 	case UPC_REC_OTHER:
-		/* an exec: what the old image allocated went with it */
-		if (r.event.n == 18 && !memcmp(r.event.p, "sched_process_exec", 18) &&
-		    !upc_record_ts_ns(&r, &p.c.ts)) {
-			p.c.fn = UPC_AF_COUNT;
-			p.c.tgid = r.tgid >= 0 ? r.tgid : r.pid;
-			if (queue(k, &p))
-				k->err = -ENOMEM;
-		}
+		if (k->err)
+			return;
+		if (r.event.n == 18 && !memcmp(r.event.p, "sched_process_exec", 18))
+			task_event(k, &r, true);
+		else if (r.event.n == 18 && !memcmp(r.event.p, "sched_process_exit", 18))
+			task_event(k, &r, false);
 		return;
 	default:
 		return;
 	}
-	if (k->err || (fn = event_of(k, &r, &p.is_ret)) < 0)
+	if (k->err || (fn = event_of(k, &r, &is_ret)) < 0)
 		return;
 	k->records++;
 	k->stack_at = -1;
@@ -338,12 +502,20 @@ static void on_line(void *ctx, const char *line, size_t n)
 		k->last_ts = p.c.ts;
 	p.c.fn = fn;
 	p.c.tid = r.pid;
-	if (p.is_ret) {
+	p.c.tgid = r.tgid >= 0 ? r.tgid : k->s.pid;
+	if (!(pr = proc_of(k, p.c.tgid, &r))) {
+		k->err = -ENOMEM;
+		return;
+	}
+	p.img = pr->img;
+	p.gen = pr->gen;
+	if (is_ret) {
+		p.kind = P_RETURN;
 		p.ret = arg(&r, "ret");
 	} else {
 		char name[4] = "a1";
 
-		p.c.tgid = r.tgid >= 0 ? r.tgid : k->s.pid;
+		p.kind = P_CALL;
 		for (int i = 0; i < fn_nargs[fn]; i++) {
 			name[1] = (char)('1' + i);
 			p.c.args[i] = arg(&r, name);
@@ -351,7 +523,7 @@ static void on_line(void *ctx, const char *line, size_t n)
 		if (RETURNS(fn)) {
 			p.c.site = arg(&r, "site");
 			if (!k->s.stack)
-				site_name(k, p.c.tgid, p.c.site);
+				name_site(k, &p);
 		}
 	}
 	if (queue(k, &p))
@@ -399,10 +571,10 @@ static bool before_in_report(const struct merged *a, const struct merged *b)
 	return strcmp(a->name, b->name) < 0;
 }
 
-/* The sites, merged by name (one function's call sites in several
- * processes, or a name given to several addresses), most bytes first. */
-static int merge(struct leaks *k, const struct upc_leak_site *s, size_t n, struct merged **out,
-		 size_t *nm)
+/* The sites of image img, merged by name (a name given to several
+ * addresses), most bytes first. */
+static int merge(struct leaks *k, uint32_t img, const struct upc_leak_site *s, size_t n,
+		 struct merged **out, size_t *nm)
 {
 	struct merged *m = calloc(n ? n : 1, sizeof(*m));
 	size_t j = 0;
@@ -410,7 +582,7 @@ static int merge(struct leaks *k, const struct upc_leak_site *s, size_t n, struc
 	if (!m)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const char *name = site_name(k, s[i].tgid, s[i].site);
+		const char *name = site_known(k, img, s[i].site);
 		size_t at = 0;
 
 		if (!name) {
@@ -444,33 +616,41 @@ static int merge(struct leaks *k, const struct upc_leak_site *s, size_t n, struc
 	return 0;
 }
 
-static int report(struct leaks *k)
+/* The report of process tgid: while it runs, or (exited) at its end. */
+static int report(struct leaks *k, long tgid, bool exited)
 {
 	struct json j = JSON_INIT(stdout);
+	const struct proc *pr = proc_find(k, tgid);
 	struct upc_leaks_totals t;
 	struct upc_leak_site *s;
 	struct merged *m = NULL;
-	uint64_t now = now_ns(k), before = UINT64_MAX, ms, rate;
-	char el[32], age[32];
+	uint64_t now = now_ns(k), ms, rate;
+	char el[32], age[32], exe[PATH_MAX];
 	size_t n, nm = 0, top;
 	int err;
 
 	ms = (uint64_t)((session_clock() - k->started) * 1000);
-	if (k->min_age > 0)
-		before = now - (uint64_t)(k->min_age * 1e9);
-	upc_leaks_totals(k->l, &t);
-	if ((err = upc_leaks_sites(k->l, before, &s, &n)) || (err = merge(k, s, n, &m, &nm))) {
+	if (pr)
+		snprintf(exe, sizeof(exe), "%s", pr->exe);
+	else
+		proc_exe(tgid, exe, sizeof(exe));
+	upc_leaks_totals(k->l, tgid, &t);
+	if ((err = upc_leaks_sites(k->l, tgid, now, (uint64_t)(k->min_age * 1e9), &s, &n)) ||
+	    (err = merge(k, pr ? pr->settled_img : 0, s, n, &m, &nm))) {
 		free(s);
 		return cli_explain(err, "report");
 	}
 	free(s);
+	k->reports++;
 	top = k->top && k->top < nm ? k->top : nm;
 	rate = ms ? t.calls * 1000 / ms : 0;
 	secs(ms, el, sizeof(el));
 	if (cli_json) {
 		json_obj(&j);
 		json_kv_str(&j, "kind", "leaks");
-		json_kv_u64(&j, "pid", (uint64_t)k->s.pid);
+		json_kv_u64(&j, "pid", (uint64_t)tgid);
+		json_kv_str(&j, "exe", exe);
+		json_kv_bool(&j, "exited", exited);
 		json_kv_str(&j, "allocator", k->alloc);
 		json_kv_u64(&j, "ms", ms);
 		json_kv_bool(&j, "reliable", !k->lost && !k->lost_unknown);
@@ -504,49 +684,74 @@ static int report(struct leaks *k)
 		json_end(&j);
 		json_end(&j);
 		json_newline(&j);
-	} else {
-		if (k->lost || k->lost_unknown)
-			printf("leaks of pid %ld: NOT RELIABLE: %s%llu EVENTS LOST in %s s "
-			       "(buffer now %lu KiB per CPU)\n", k->s.pid,
-			       k->lost_unknown ? "at least " : "", (unsigned long long)k->lost,
-			       el, k->s.buffer_kb);
-		else
-			printf("leaks of pid %ld: %s s, none lost (buffer %lu KiB per CPU)\n",
-			       k->s.pid, el, k->s.buffer_kb);
-		printf("allocator %s; %llu calls (%llu/s): allocated %llu B in %llu, freed "
-		       "%llu B in %llu, outstanding %llu B in %llu\n", k->alloc,
-		       (unsigned long long)t.calls, (unsigned long long)rate,
-		       (unsigned long long)t.alloc_bytes, (unsigned long long)t.allocs,
-		       (unsigned long long)t.freed_bytes, (unsigned long long)t.frees,
-		       (unsigned long long)t.outstanding_bytes,
-		       (unsigned long long)t.outstanding);
-		if (t.untracked)
-			printf("not tracked: %llu posix_memalign calls (%llu B) whose pointer no "
-			       "probe sees\n", (unsigned long long)t.untracked,
-			       (unsigned long long)t.untracked_bytes);
-		if (t.unknown_frees)
-			printf("%llu frees of memory not seen allocated (before tracing began, "
-			       "or freed again by the allocator itself, as glibc's thread exit "
-			       "does with its cache)\n",
-			       (unsigned long long)t.unknown_frees);
-		printf("%s%s\n", k->stacks_seen ? "call stack: the caller, then the kernel's "
-		       "user stack (frame pointers)" : k->s.stack ? "call site: the caller only "
-		       "(this kernel recorded no user stacks)" : "call site: the caller of the "
-		       "allocator (--stack for deeper frames)",
-		       k->min_age > 0 ? "; younger allocations left out (--min-age)" : "");
-		printf("%12s %8s %10s  %s\n", "BYTES", "ALLOCS", "OLDEST", "CALL SITE");
-		for (size_t i = 0; i < top; i++) {
-			secs(now > m[i].oldest ? (now - m[i].oldest) / 1000000 : 0, age,
-			     sizeof(age));
-			printf("%12llu %8llu %8s s  %s\n", (unsigned long long)m[i].bytes,
-			       (unsigned long long)m[i].count, age, m[i].name);
-		}
-		if (top < nm)
-			printf("(%zu more call sites; --top N)\n", nm - top);
+		goto out;
 	}
+	if (k->lost || k->lost_unknown)
+		printf("leaks of pid %ld (%s)%s: NOT RELIABLE: %s%llu EVENTS LOST in %s s "
+		       "(buffer now %lu KiB per CPU)\n", tgid, exe, exited ? ", exited" : "",
+		       k->lost_unknown ? "at least " : "", (unsigned long long)k->lost, el,
+		       k->s.buffer_kb);
+	else
+		printf("leaks of pid %ld (%s)%s: %s s, none lost (buffer %lu KiB per CPU)\n",
+		       tgid, exe, exited ? ", exited" : "", el, k->s.buffer_kb);
+	printf("allocator %s; %llu calls (%llu/s): allocated %llu B in %llu, freed "
+	       "%llu B in %llu, outstanding %llu B in %llu\n", k->alloc,
+	       (unsigned long long)t.calls, (unsigned long long)rate,
+	       (unsigned long long)t.alloc_bytes, (unsigned long long)t.allocs,
+	       (unsigned long long)t.freed_bytes, (unsigned long long)t.frees,
+	       (unsigned long long)t.outstanding_bytes, (unsigned long long)t.outstanding);
+	if (t.untracked)
+		printf("not tracked: %llu posix_memalign calls (%llu B) whose pointer no "
+		       "probe sees\n", (unsigned long long)t.untracked,
+		       (unsigned long long)t.untracked_bytes);
+	if (t.unknown_frees)
+		printf("%llu frees of memory not seen allocated (before tracing began, "
+		       "or freed again by the allocator itself, as glibc's thread exit "
+		       "does with its cache)\n", (unsigned long long)t.unknown_frees);
+	if (exited && !t.outstanding)
+		goto out;	/* it freed everything: nothing more to say */
+	printf("%s%s\n", k->stacks_seen ? "call stack: the caller, then the kernel's "
+	       "user stack (frame pointers)" : k->s.stack ? "call site: the caller only "
+	       "(this kernel recorded no user stacks)" : "call site: the caller of the "
+	       "allocator (--stack for deeper frames)",
+	       k->min_age > 0 ? "; younger allocations left out (--min-age)" : "");
+	printf("%12s %8s %10s  %s\n", "BYTES", "ALLOCS", "OLDEST", "CALL SITE");
+	for (size_t i = 0; i < top; i++) {
+		secs(now > m[i].oldest ? (now - m[i].oldest) / 1000000 : 0, age, sizeof(age));
+		printf("%12llu %8llu %8s s  %s\n", (unsigned long long)m[i].bytes,
+		       (unsigned long long)m[i].count, age, m[i].name);
+	}
+	if (top < nm)
+		printf("(%zu more call sites; --top N)\n", nm - top);
+out:
 	fflush(stdout);
 	free(m);
 	return 0;
+}
+
+/* A report of each process still followed (the one of -p or COMMAND
+ * last), or (none made any call) of that one; exited: whether they are
+ * gone. */
+static int report_all(struct leaks *k, bool final)
+{
+	size_t n = upc_leaks_procs(k->l, NULL, 0);
+	long *tgids = malloc((n ? n : 1) * sizeof(*tgids));
+	bool main_seen = false;
+	int err = 0;
+
+	if (!tgids)
+		return cli_explain(-ENOMEM, "report");
+	upc_leaks_procs(k->l, tgids, n);
+	for (size_t i = 0; i < n && !err; i++) {
+		if (tgids[i] == k->s.pid)
+			main_seen = true;
+		else
+			err = report(k, tgids[i], final && !upc_proc_alive(tgids[i]));
+	}
+	if (!err && (main_seen || (final && !k->reports)))
+		err = report(k, k->s.pid, final && !upc_proc_alive(k->s.pid));
+	free(tgids);
+	return err;
 }
 
 /* Every second: a buffer for two seconds of records at the rate seen (it
@@ -569,7 +774,7 @@ static void on_tick(void *ctx)
 	k->last_tick = now;
 	k->tick_records = k->records;
 	if (k->interval > 0 && now - k->last_report >= k->interval) {
-		report(k);
+		report_all(k, false);
 		k->last_report = now;
 	}
 }
@@ -669,9 +874,45 @@ static int define_probes(struct leaks *k)
 	return err;
 }
 
+/* Is the ELF file at path a static program (no loader)? */
+static bool is_static(const char *path)
+{
+	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true, .no_debug_file = true };
+	char interp[PATH_MAX];
+	struct upc_elf *e;
+	bool yes;
+
+	if (upc_elf_open(path, &o, &e))
+		return false;
+	yes = upc_elf_interp(e, interp, sizeof(interp)) != 0;
+	upc_elf_close(e);
+	return yes;
+}
+
+/* The program COMMAND finally runs (a script's interpreter), into exe. */
+static int command_image(const char *cmd, char *exe, size_t len, unsigned *scripts)
+{
+	int err = upc_exec_image(cmd, exe, len, scripts);
+
+	if (err == -ENOENT && !*scripts)
+		cli_err("%s: no such program%s", cmd, strchr(cmd, '/') ? "" : " in PATH");
+	else if (err == -ENOENT)
+		cli_err("%s: the interpreter %s of a #! line does not exist", cmd, exe);
+	else if (err == -ENOEXEC)
+		cli_err("%s: %s is neither an ELF program nor a script starting "
+			"#!INTERPRETER", cmd, *scripts ? exe : "it");
+	else if (err == -ELOOP)
+		cli_err("%s: more than %d #! interpreters in a row (the kernel refuses "
+			"to run it)", cmd, UPC_MAX_INTERP);
+	else if (err)
+		cli_err("%s: %s", cmd, strerror(-err));
+	return err ? -EINVAL : 0;
+}
+
 static int find_allocator(struct leaks *k)
 {
 	char exe[PATH_MAX];
+	unsigned scripts = 0;
 	int err;
 
 	if (k->lib) {
@@ -687,22 +928,25 @@ static int find_allocator(struct leaks *k)
 		snprintf(k->alloc, sizeof(k->alloc), "%s", file);
 		return 0;
 	}
-	/* the program -- COMMAND runs, as execvp finds it */
-	if (k->cmd && (strchr(k->cmd[0], '/') ? !realpath(k->cmd[0], exe) :
-		       upc_find_program(k->cmd[0], exe, sizeof(exe)) != 0)) {
-		cli_err("%s: no such program%s (a script? name the allocator with --lib FILE)",
-			k->cmd[0], strchr(k->cmd[0], '/') ? "" : " of this machine in PATH");
-		return -EINVAL;
-	}
+	/* the program -- COMMAND runs, as execvp finds it and the kernel runs
+	 * it: a script's interpreter */
+	if (k->cmd && (err = command_image(k->cmd[0], exe, sizeof(exe), &scripts)))
+		return err;
+	if (scripts)
+		cli_debug("%s runs %s (%u #! line%s)", k->cmd[0], exe, scripts,
+			  scripts > 1 ? "s" : "");
 	err = upc_allocator_find(k->cmd ? -1 : k->s.pid, exe, k->alloc, sizeof(k->alloc));
 	if (err == -ESRCH) {
 		cli_err("process %ld: no such process", k->s.pid);
 		return -EINVAL;
 	}
+	if (err && !k->cmd)
+		proc_exe(k->s.pid, exe, sizeof(exe));
 	if (err) {
-		cli_err("found no file that defines malloc for %s%s (a static program "
-			"without symbols?): name it with --lib FILE", k->cmd ? "" : "pid ",
-			k->cmd ? k->cmd[0] : exe);
+		cli_err("found no file that defines malloc for %s%s%s%s%s: name it with --lib "
+			"FILE", exe, scripts ? " (the interpreter of " : "",
+			scripts ? k->cmd[0] : "", scripts ? ")" : "",
+			is_static(exe) ? " (a static program without symbols?)" : "");
 		return -EINVAL;
 	}
 	cli_debug("the allocator is %s", k->alloc);
@@ -772,7 +1016,7 @@ static int leaks(int argc, char **argv)
 		;
 	if (nargs < argc && !*(k.cmd = argv + nargs + 1))
 		return cli_usage("expected a COMMAND after --");
-	while ((opt = getopt_long(nargs, argv, "+qvi:p:d:c:", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(nargs, argv, "+qvi:p:d:c:", longopts)) != -1) {
 		if (opt == '?' || (err = leaks_opt(&k, opt, optarg)) > 0)
 			return cli_bad_option(argv);
 		if (err < 0)
@@ -799,6 +1043,13 @@ static int leaks(int argc, char **argv)
 		err = define_probes(&k);
 	if (!err && k.cmd)
 		err = session_child_start(&child, k.cmd);
+	/* its processes stopped at their execs and exits: each image's maps
+	 * read while it is there, for the call sites of one that exits or
+	 * execs before its records are read */
+	if (!err && k.cmd)
+		session_child_watch(&child, symbolize_snapshot, symbolize_exec, k.sym,
+				    "call sites of a process gone before its records are "
+				    "read are given as addresses");
 	if (!err) {
 		k.s.pid = child.pid ? child.pid : k.s.pid;
 		snprintf(k.instance, sizeof(k.instance), "uprobectl-%ld", (long)getpid());
@@ -808,10 +1059,13 @@ static int leaks(int argc, char **argv)
 		k.s.clock = "mono";
 		k.s.buffer_kb = BUFFER_KB_MIN;
 		err = session_start(&k.s);
-		/* execs, to drop what the old image allocated (a kernel without
-		 * the event goes without) */
-		if (!err)
+		/* execs, to drop what the old image allocated, and exits, to
+		 * report each process as it goes (a kernel without the events
+		 * goes without: a report at the end) */
+		if (!err) {
 			upc_instance_write(k.s.inst, "events/sched/sched_process_exec/enable", "1");
+			upc_instance_write(k.s.inst, "events/sched/sched_process_exit/enable", "1");
+		}
 	}
 	if (!err)
 		err = session_child_release(&child, true);
@@ -820,7 +1074,7 @@ static int leaks(int argc, char **argv)
 		k.started = k.last_tick = k.last_report = session_clock();
 		session_run(&k.s, &kk, &k.lim, &child);
 		settle(&k, UINT64_MAX);
-		err = report(&k);
+		err = report_all(&k, true);
 		if (k.err == -ENOSPC)
 			cli_err("more than %lu outstanding allocations (--max-tracked): stopped "
 				"before using more memory (%zu bytes each); the report covers "
@@ -839,6 +1093,9 @@ static int leaks(int argc, char **argv)
 	for (size_t i = 0; i < k.capnames; i++)
 		free(k.names[i].name);
 	free(k.names);
+	for (size_t i = 0; i < k.nprocs; i++)
+		free(k.procs[i].exe);
+	free(k.procs);
 	free(k.pend);
 	if (child.pid > 0) {
 		status = session_child_status(&child);

@@ -191,23 +191,6 @@ void session_end(struct session *s)
 	s->instance = NULL;
 }
 
-/* Is pid a live process (not gone, not a zombie waiting to be reaped)? */
-static bool pid_alive(long pid)
-{
-	char path[64], *stat;
-	const char *rp;
-	bool alive;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (upc_read_file(path, 1 << 16, false, &stat, &n))
-		return false;
-	rp = strrchr(stat, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
-	alive = rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
-	free(stat);
-	return alive;
-}
-
 /* Has every followed process exited? The pid filter lists them: the kernel
  * adds forked children (event-fork) and drops the ones that exit; each is
  * checked too, for kernels that leave them listed. */
@@ -216,7 +199,7 @@ static bool followed_gone(const struct session *s)
 	char list[4096];
 	long pid = 0;
 
-	if (pid_alive(s->pid))
+	if (upc_proc_alive(s->pid))
 		return false;
 	if (upc_instance_read(s->inst, "set_event_pid", list, sizeof(list)) < 0)
 		return true;
@@ -225,7 +208,7 @@ static bool followed_gone(const struct session *s)
 			pid = pid * 10 + (*p - '0');
 			continue;
 		}
-		if (pid > 0 && pid_alive(pid))
+		if (pid > 0 && upc_proc_alive(pid))
 			return false;
 		pid = 0;
 		if (!*p)
@@ -568,24 +551,32 @@ static void on_child(int sig)
 	(void)sig;	/* only to wake poll(): a stopped exit waits for us */
 }
 
-void session_child_stacks(struct session_child *c, struct recout *w)
+bool session_child_watch(struct session_child *c, void (*at_exit)(void *, long),
+			 void (*at_exec)(void *, long), void *ctx, const char *cost)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_RESTART };
 	long opts = PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-		    PTRACE_O_TRACECLONE;
+		    PTRACE_O_TRACECLONE | (at_exec ? PTRACE_O_TRACEEXEC : 0);
 
 	if (ptrace(PTRACE_SEIZE, c->pid, NULL, (void *)opts)) {
 		if (!cli_quiet)
-			cli_warn("cannot stop the command at its exit (ptrace: %s): frames of a "
-				 "process gone before its records are read cannot be placed",
-				 strerror(errno));
-		return;
+			cli_warn("cannot stop the command at its exits (ptrace: %s): %s",
+				 strerror(errno), cost);
+		return false;
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	c->traced = true;
-	c->at_exit = symbolize_snapshot;
-	c->ctx = w->sym_ctx;
+	c->at_exit = at_exit;
+	c->at_exec = at_exec;
+	c->ctx = ctx;
+	return true;
+}
+
+void session_child_stacks(struct session_child *c, struct recout *w)
+{
+	session_child_watch(c, symbolize_snapshot, NULL, w->sym_ctx, "frames of a process "
+			    "gone before its records are read cannot be placed");
 }
 
 /* The Tgid of a thread, from /proc/TID/status; tid itself when unknown. */
@@ -611,6 +602,9 @@ static void traced_stop(struct session_child *c, pid_t pid, int st)
 
 	if (event == PTRACE_EVENT_EXIT) {
 		c->at_exit(c->ctx, tgid_of(pid));
+		sig = 0;
+	} else if (event == PTRACE_EVENT_EXEC) {
+		c->at_exec(c->ctx, pid);	/* pid: the process's, whichever thread */
 		sig = 0;
 	} else if (event == PTRACE_EVENT_STOP) {
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {

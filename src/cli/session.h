@@ -89,8 +89,11 @@ struct session_child {
 	int status;
 	/* With at_exit, it and its children are traced (ptrace) only to be
 	 * stopped at every exit, while their memory is still there: at_exit
-	 * is called with the exiting thread's pid, and it goes on. */
+	 * is called with the exiting thread's process, and it goes on; and
+	 * with at_exec at every exec, once the new program is loaded and
+	 * before it runs. */
 	void (*at_exit)(void *ctx, long pid);
+	void (*at_exec)(void *ctx, long pid);
 	void *ctx;
 	bool traced;
 };
@@ -110,6 +113,12 @@ int session_child_status(struct session_child *c);
  * the return address are found (the caller is spliced in from it), and
  * the others named once: 0, or -errno after explaining. */
 int session_output(struct recout *w, const struct session *s, const struct names *events);
+/* Stop the command and its children (ptrace) at their exits for at_exit,
+ * and at their execs for at_exec when not NULL, before it is released:
+ * true, or false after a warning ending in cost (what the user loses)
+ * where ptrace is not allowed. */
+bool session_child_watch(struct session_child *c, void (*at_exit)(void *, long),
+			 void (*at_exec)(void *, long), void *ctx, const char *cost);
 /* For a command started with stacks: stop it at its exits to read its
  * maps then (warns and goes without where ptrace is not allowed). */
 void session_child_stacks(struct session_child *c, struct recout *w);

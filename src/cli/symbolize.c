@@ -10,6 +10,13 @@
  * to it (symbolize_snapshot), when its first frame comes, at its exit when
  * the session can stop it there, and again for an address they do not
  * cover while it lives. A frame that still cannot be placed says why.
+ *
+ * Maps are valid only for the image they were read for: a process that
+ * execs is another program at other addresses. Maps are kept per image
+ * (pid, and the number of execs it made since it was first seen), and the
+ * live maps are read for an image only while the process runs it: when
+ * the session stops the process at its execs (symbolize_exec), it knows
+ * which image runs; otherwise the one asked for is taken to run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +30,21 @@
 
 struct procmaps {
 	long pid;		/* 0: a free slot; maps NULL: not read */
+	long gen;		/* the image: execs since the process was seen */
 	char *maps;
+	unsigned long used;
+};
+
+/* The image a process runs now, as its stops at exec said. */
+struct running {
+	long pid, gen;
 	unsigned long used;
 };
 
 struct symctx {
 	struct procmaps procs[NPROCS];
+	struct running running[NPROCS];
+	bool execs_seen;	/* symbolize_exec tells which image runs */
 	unsigned long clock;
 	char path[4096];	/* of elf */
 	struct upc_elf *elf;
@@ -52,15 +68,16 @@ static bool load_maps(struct procmaps *m, long pid)
 	return true;
 }
 
-/* pid's slot, with its kept maps; else the least recently used one, made
- * pid's with no maps (a process gone before they were read keeps that one
- * slot, and evicts no other process's maps frame after frame). */
-static struct procmaps *slot(struct symctx *c, long pid)
+/* The slot of image gen of pid, with its kept maps; else the least
+ * recently used one, made that image's with no maps (a process gone
+ * before they were read keeps that one slot, and evicts no other
+ * process's maps frame after frame). */
+static struct procmaps *slot(struct symctx *c, long pid, long gen)
 {
 	struct procmaps *old = &c->procs[0];
 
 	for (unsigned i = 0; i < NPROCS; i++) {
-		if (c->procs[i].pid == pid) {
+		if (c->procs[i].pid == pid && c->procs[i].gen == gen) {
 			c->procs[i].used = ++c->clock;
 			return &c->procs[i];
 		}
@@ -70,7 +87,25 @@ static struct procmaps *slot(struct symctx *c, long pid)
 	free(old->maps);
 	old->maps = NULL;
 	old->pid = pid;
+	old->gen = gen;
 	old->used = ++c->clock;
+	return old;
+}
+
+/* pid's entry of the images running, made (image 0) when not there */
+static struct running *running(struct symctx *c, long pid)
+{
+	struct running *old = &c->running[0];
+
+	for (unsigned i = 0; i < NPROCS; i++) {
+		if (c->running[i].pid == pid) {
+			c->running[i].used = ++c->clock;
+			return &c->running[i];
+		}
+		if (c->running[i].used < old->used)
+			old = &c->running[i];
+	}
+	*old = (struct running){ pid, 0, ++c->clock };
 	return old;
 }
 
@@ -79,7 +114,17 @@ void symbolize_snapshot(void *ctx, long pid)
 	struct symctx *c = ctx;
 
 	if (c && pid > 0)
-		load_maps(slot(c, pid), pid);
+		load_maps(slot(c, pid, running(c, pid)->gen), pid);
+}
+
+void symbolize_exec(void *ctx, long pid)
+{
+	struct symctx *c = ctx;
+
+	if (c && pid > 0) {
+		c->execs_seen = true;
+		running(c, pid)->gen++;
+	}
 }
 
 /* "symbol+0xOFF (file)", or "file+0xOFF" without a symbol there. */
@@ -104,31 +149,33 @@ static size_t place(struct symctx *c, const char *path, uint64_t off, char *out,
 	return 0;
 }
 
-bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
+bool symbolize_image(void *ctx, long pid, long gen, uint64_t addr, char *out, size_t len,
 		     size_t *fn_len)
 {
 	struct symctx *c = ctx;
 	struct procmaps *m;
 	char mapped[4096], path[4096];
 	uint64_t off;
-	bool fresh = false;
+	bool fresh = false, runs;
 
 	*fn_len = 0;
 	if (!c || pid <= 0)
 		return false;
-	m = slot(c, pid);
+	runs = !c->execs_seen || running(c, pid)->gen == gen;
+	m = slot(c, pid, gen);
 	if (!m->maps) {
-		if (!load_maps(m, pid)) {
-			snprintf(out, len, "0x%llx (process %ld exited before its memory map "
-				 "was read)", (unsigned long long)addr, pid);
+		if (!runs || !load_maps(m, pid)) {
+			snprintf(out, len, "0x%llx (process %ld %s before its memory map was "
+				 "read)", (unsigned long long)addr, pid,
+				 runs ? "exited" : "ran another program");
 			return true;
 		}
 		fresh = true;
 	}
 	/* the file as the process mapped it; a mapping made since the maps
-	 * were read: read them again, once, if it still lives */
+	 * were read: read them again, once, if it still lives and runs them */
 	if (upc_maps_find(m->maps, 0, addr, mapped, sizeof(mapped), &off) &&
-	    (fresh || !load_maps(m, pid) ||
+	    (fresh || !runs || !load_maps(m, pid) ||
 	     upc_maps_find(m->maps, 0, addr, mapped, sizeof(mapped), &off))) {
 		snprintf(out, len, "0x%llx (in no file mapped by process %ld)",
 			 (unsigned long long)addr, pid);
@@ -140,6 +187,12 @@ bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
 		memcpy(path, mapped, strlen(mapped) + 1);
 	*fn_len = place(c, path, off, out, len);
 	return true;
+}
+
+bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
+		     size_t *fn_len)
+{
+	return symbolize_image(ctx, pid, 0, addr, out, len, fn_len);
 }
 
 void *symbolize_new(void)

@@ -14,8 +14,16 @@
  * none (a frame_fn of recout.h). */
 bool symbolize_frame(void *ctx, long pid, uint64_t addr, char *out, size_t len,
 		     size_t *fn_len);
-/* Read pid's maps now, while it lives, and keep them after it exits. */
+/* The same for image gen of pid: its maps after gen execs since it was
+ * first seen (symbolize_frame: image 0, a session that counts no execs). */
+bool symbolize_image(void *ctx, long pid, long gen, uint64_t addr, char *out, size_t len,
+		     size_t *fn_len);
+/* Read pid's maps now, while it lives, and keep them after it exits (for
+ * the image it runs). */
 void symbolize_snapshot(void *ctx, long pid);
+/* pid, stopped at an exec, now runs its next image: from here the live
+ * maps are read only for the image each process runs. */
+void symbolize_exec(void *ctx, long pid);
 void *symbolize_new(void);
 void symbolize_free(void *ctx);
 

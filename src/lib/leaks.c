@@ -18,7 +18,9 @@
  *
  * Outstanding allocations live in an open-addressing table keyed by
  * (process, pointer), linear probing with backward-shift deletion (no
- * tombstones, however many frees), at most three quarters full.
+ * tombstones, however many frees), at most three quarters full. Each
+ * process has its own totals: what one process did is never another's,
+ * and a process that exits takes all of it with it.
  */
 #include <stdlib.h>
 
@@ -35,7 +37,7 @@ struct slot {
 };
 
 struct thread {
-	long tid;
+	long tid, tgid;
 	int depth;
 	uint64_t inner_ptr;	/* what an inner call returned */
 	struct upc_alloc_call open[MAX_DEPTH];
@@ -43,12 +45,18 @@ struct thread {
 	bool held_known;	/* held was in the table */
 };
 
+struct proc {
+	long tgid;
+	struct upc_leaks_totals tot;
+};
+
 struct upc_leaks {
 	struct slot *s;
 	size_t cap, n, max;
 	struct thread *t;
 	size_t tn, tcap;
-	struct upc_leaks_totals tot;
+	struct proc *p;
+	size_t pn, pcap;
 };
 
 static const char *const fn_names[UPC_AF_COUNT] = {
@@ -83,7 +91,36 @@ void upc_leaks_free(struct upc_leaks *l)
 		return;
 	free(l->s);
 	free(l->t);
+	free(l->p);
 	free(l);
+}
+
+static struct proc *proc_known(const struct upc_leaks *l, long tgid)
+{
+	for (size_t i = l->pn; i-- > 0;)
+		if (l->p[i].tgid == tgid)
+			return &l->p[i];
+	return NULL;
+}
+
+/* Process tgid's totals, made when first seen (NULL without memory). */
+static struct proc *proc(struct upc_leaks *l, long tgid)
+{
+	struct proc *p = proc_known(l, tgid);
+
+	if (p)
+		return p;
+	if (l->pn == l->pcap) {
+		size_t cap = l->pcap ? l->pcap * 2 : 8;
+
+		if (!(p = realloc(l->p, cap * sizeof(*p))))
+			return NULL;
+		l->p = p;
+		l->pcap = cap;
+	}
+	p = &l->p[l->pn++];
+	*p = (struct proc){ .tgid = tgid };
+	return p;
 }
 
 static size_t slot_of(const struct upc_leaks *l, long tgid, uint64_t ptr)
@@ -164,21 +201,24 @@ static void erase(struct upc_leaks *l, struct slot *s)
  * process. */
 static void take(struct upc_leaks *l, struct slot *s)
 {
-	l->tot.outstanding_bytes -= s->size;
+	struct proc *p = proc_known(l, s->tgid);	/* there: it allocated s */
+
+	p->tot.outstanding--;
+	p->tot.outstanding_bytes -= s->size;
 	erase(l, s);
 }
 
 /* v in the table, in place of a block at its pointer whose free was not
  * seen (lost): that block was reused. */
-static int insert(struct upc_leaks *l, const struct slot *v, bool limited)
+static int insert(struct upc_leaks *l, struct proc *p, const struct slot *v, bool limited)
 {
 	struct slot *s;
 	int err;
 
 	if ((s = find(l, v->tgid, v->ptr))) {
-		l->tot.outstanding_bytes -= s->size;
+		p->tot.outstanding_bytes -= s->size;
 		*s = *v;
-		l->tot.outstanding_bytes += v->size;
+		p->tot.outstanding_bytes += v->size;
 		return 0;
 	}
 	if (limited && l->n >= l->max)
@@ -186,50 +226,52 @@ static int insert(struct upc_leaks *l, const struct slot *v, bool limited)
 	if ((l->n + 1) * 4 > l->cap * 3 && (err = grow(l)))
 		return err;
 	put(l, v);
-	l->tot.outstanding_bytes += v->size;
+	p->tot.outstanding++;
+	p->tot.outstanding_bytes += v->size;
 	return 0;
 }
 
-static int alloc(struct upc_leaks *l, const struct upc_alloc_call *c, uint64_t ptr,
-		 uint64_t size)
+static int alloc(struct upc_leaks *l, struct proc *p, const struct upc_alloc_call *c,
+		 uint64_t ptr, uint64_t size)
 {
 	struct slot v = { ptr, size, c->ts, c->site, (int32_t)c->tgid };
 
-	l->tot.allocs++;
-	l->tot.alloc_bytes += size;
-	return insert(l, &v, true);
+	p->tot.allocs++;
+	p->tot.alloc_bytes += size;
+	return insert(l, p, &v, true);
 }
 
-/* A free of block s, or (s NULL) of memory never seen allocated. */
-static void count_free(struct upc_leaks *l, const struct slot *s)
+/* A free by process p of block s, or (s NULL) of memory never seen
+ * allocated. */
+static void count_free(struct proc *p, const struct slot *s)
 {
 	if (!s) {
-		l->tot.unknown_frees++;
+		p->tot.unknown_frees++;
 		return;
 	}
-	l->tot.frees++;
-	l->tot.freed_bytes += s->size;
+	p->tot.frees++;
+	p->tot.freed_bytes += s->size;
 }
 
-static void release(struct upc_leaks *l, long tgid, uint64_t ptr)
+static void release(struct upc_leaks *l, struct proc *p, uint64_t ptr)
 {
 	struct slot *s;
 
 	if (!ptr)
 		return;		/* free(NULL) */
-	s = find(l, tgid, ptr);
-	count_free(l, s);
+	s = find(l, p->tgid, ptr);
+	count_free(p, s);
 	if (s)
 		take(l, s);
 }
 
 /* Thread t's outermost realloc was given ptr: out of the table until it
  * returns. */
-static void hold(struct upc_leaks *l, struct thread *t, long tgid, uint64_t ptr)
+static void hold(struct upc_leaks *l, struct thread *t, uint64_t ptr)
 {
-	struct slot *s = find(l, tgid, ptr);
+	struct slot *s = find(l, t->tgid, ptr);
 
-	t->held = s ? *s : (struct slot){ .ptr = ptr, .tgid = (int32_t)tgid };
+	t->held = s ? *s : (struct slot){ .ptr = ptr, .tgid = (int32_t)t->tgid };
 	t->held_known = s != NULL;
 	if (s)
 		take(l, s);
@@ -237,7 +279,7 @@ static void hold(struct upc_leaks *l, struct thread *t, long tgid, uint64_t ptr)
 
 /* The realloc returned: its old block freed, or (it failed, or its return
  * was lost) back as it was. */
-static int unhold(struct upc_leaks *l, struct thread *t, bool freed)
+static int unhold(struct upc_leaks *l, struct proc *p, struct thread *t, bool freed)
 {
 	struct slot v = t->held;
 
@@ -245,18 +287,24 @@ static int unhold(struct upc_leaks *l, struct thread *t, bool freed)
 	if (!v.ptr)
 		return 0;
 	if (!freed)
-		return t->held_known ? insert(l, &v, false) : 0;
-	count_free(l, t->held_known ? &v : NULL);
+		return t->held_known ? insert(l, p, &v, false) : 0;
+	count_free(p, t->held_known ? &v : NULL);
 	return 0;
 }
 
-static struct thread *thread(struct upc_leaks *l, long tid)
+/* Thread tid of process tgid, made when first seen (NULL without
+ * memory); a thread of another process with that tid is gone, and its
+ * state with it. */
+static struct thread *thread(struct upc_leaks *l, long tid, long tgid)
 {
 	struct thread *t;
 
 	for (size_t i = 0; i < l->tn; i++)
-		if (l->t[i].tid == tid)
+		if (l->t[i].tid == tid) {
+			if (l->t[i].tgid != tgid)
+				l->t[i] = (struct thread){ .tid = tid, .tgid = tgid };
 			return &l->t[i];
+		}
 	if (l->tn == l->tcap) {
 		size_t cap = l->tcap ? l->tcap * 2 : 16;
 
@@ -267,35 +315,36 @@ static struct thread *thread(struct upc_leaks *l, long tid)
 		l->tcap = cap;
 	}
 	t = &l->t[l->tn++];
-	*t = (struct thread){ .tid = tid };
+	*t = (struct thread){ .tid = tid, .tgid = tgid };
 	return t;
 }
 
 int upc_leaks_entry(struct upc_leaks *l, const struct upc_alloc_call *c)
 {
-	struct thread *t = thread(l, c->tid);
+	struct proc *p = proc(l, c->tgid);
+	struct thread *t = p ? thread(l, c->tid, c->tgid) : NULL;
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	l->tot.calls++;
+	p->tot.calls++;
 	if (c->fn == UPC_AF_FREE || c->fn == UPC_AF_MUNMAP) {
 		/* no return probe: settled now, unless an outer call owns it */
 		if (!t->depth)
-			release(l, c->tgid, c->args[0]);
+			release(l, p, c->args[0]);
 		return 0;
 	}
 	if (t->depth == MAX_DEPTH) {
 		/* returns were lost: start this thread over */
-		l->tot.unpaired += (uint64_t)t->depth;
+		p->tot.unpaired += (uint64_t)t->depth;
 		t->depth = 0;
-		if ((err = unhold(l, t, false)))
+		if ((err = unhold(l, p, t, false)))
 			return err;
 	}
 	if (!t->depth) {
 		t->inner_ptr = 0;
 		if ((c->fn == UPC_AF_REALLOC || c->fn == UPC_AF_REALLOCARRAY) && c->args[0])
-			hold(l, t, c->tgid, c->args[0]);
+			hold(l, t, c->args[0]);
 	}
 	t->open[t->depth++] = *c;
 	return 0;
@@ -306,9 +355,11 @@ static uint64_t mul(uint64_t a, uint64_t b)
 	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
-int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t ret)
+int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, long tgid,
+		     uint64_t ret)
 {
-	struct thread *t = thread(l, tid);
+	struct proc *p = proc(l, tgid);
+	struct thread *t = p ? thread(l, tid, tgid) : NULL;
 	struct upc_alloc_call c;
 	int d;
 
@@ -317,10 +368,10 @@ int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64
 	for (d = t->depth - 1; d >= 0 && t->open[d].fn != fn; d--)
 		;
 	if (d < 0) {
-		l->tot.unpaired++;	/* its entry was lost, or came before us */
+		p->tot.unpaired++;	/* its entry was lost, or came before us */
 		return 0;
 	}
-	l->tot.unpaired += (uint64_t)(t->depth - 1 - d);	/* returns lost */
+	p->tot.unpaired += (uint64_t)(t->depth - 1 - d);	/* returns lost */
 	c = t->open[d];
 	t->depth = d;
 	if (d) {
@@ -333,34 +384,34 @@ int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64
 	case UPC_AF_MALLOC:
 	case UPC_AF_VALLOC:
 	case UPC_AF_PVALLOC:
-		return ret ? alloc(l, &c, ret, c.args[0]) : 0;
+		return ret ? alloc(l, p, &c, ret, c.args[0]) : 0;
 	case UPC_AF_CALLOC:
-		return ret ? alloc(l, &c, ret, mul(c.args[0], c.args[1])) : 0;
+		return ret ? alloc(l, p, &c, ret, mul(c.args[0], c.args[1])) : 0;
 	case UPC_AF_ALIGNED_ALLOC:
 	case UPC_AF_MEMALIGN:
-		return ret ? alloc(l, &c, ret, c.args[1]) : 0;
+		return ret ? alloc(l, p, &c, ret, c.args[1]) : 0;
 	case UPC_AF_REALLOC:
 	case UPC_AF_REALLOCARRAY: {
 		uint64_t size = fn == UPC_AF_REALLOC ? c.args[1] : mul(c.args[1], c.args[2]);
 		/* a new block frees the old; NULL for size 0 freed it too
 		 * (glibc); NULL otherwise failed and changed nothing */
-		int err = unhold(l, t, ret || !size);
+		int err = unhold(l, p, t, ret || !size);
 
-		return err ? err : ret ? alloc(l, &c, ret, size) : 0;
+		return err ? err : ret ? alloc(l, p, &c, ret, size) : 0;
 	}
 	case UPC_AF_POSIX_MEMALIGN:
 		if (ret)
 			return 0;	/* an error number: nothing allocated */
 		if (t->inner_ptr)
-			return alloc(l, &c, t->inner_ptr, c.args[2]);
-		l->tot.untracked++;
-		l->tot.untracked_bytes += c.args[2];
+			return alloc(l, p, &c, t->inner_ptr, c.args[2]);
+		p->tot.untracked++;
+		p->tot.untracked_bytes += c.args[2];
 		return 0;
 	case UPC_AF_MMAP:
 		/* anonymous (fd -1) and not MAP_FAILED */
 		if ((uint32_t)c.args[4] != UINT32_MAX || ret == UINT64_MAX || !ret)
 			return 0;
-		return alloc(l, &c, ret, c.args[1]);
+		return alloc(l, p, &c, ret, c.args[1]);
 	default:
 		return -EINVAL;
 	}
@@ -377,18 +428,66 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 		}
 		take(l, s);	/* slot i may now hold a later entry: look again */
 	}
-	for (size_t i = 0; i < l->tn; i++) {
-		if (l->t[i].tid == tgid)
+	for (size_t i = 0; i < l->tn; i++)
+		if (l->t[i].tgid == tgid) {
 			l->t[i].depth = 0;
-		if (l->t[i].held.tgid == (int32_t)tgid)
 			l->t[i].held.ptr = 0;
-	}
+		}
 }
 
-void upc_leaks_totals(const struct upc_leaks *l, struct upc_leaks_totals *t)
+void upc_leaks_thread_exit(struct upc_leaks *l, long tid)
 {
-	*t = l->tot;
-	t->outstanding = l->n;
+	for (size_t i = 0; i < l->tn; i++)
+		if (l->t[i].tid == tid) {
+			l->t[i] = l->t[--l->tn];
+			return;
+		}
+}
+
+void upc_leaks_exit(struct upc_leaks *l, long tgid)
+{
+	upc_leaks_forget(l, tgid);
+	for (size_t i = l->tn; i-- > 0;)
+		if (l->t[i].tgid == tgid)
+			l->t[i] = l->t[--l->tn];
+	for (size_t i = 0; i < l->pn; i++)
+		if (l->p[i].tgid == tgid) {
+			l->p[i] = l->p[--l->pn];
+			break;
+		}
+}
+
+size_t upc_leaks_procs(const struct upc_leaks *l, long *tgids, size_t cap)
+{
+	for (size_t i = 0; i < l->pn && i < cap; i++)
+		tgids[i] = l->p[i].tgid;
+	return l->pn;
+}
+
+static void add_totals(struct upc_leaks_totals *a, const struct upc_leaks_totals *b)
+{
+	a->calls += b->calls;
+	a->allocs += b->allocs;
+	a->alloc_bytes += b->alloc_bytes;
+	a->frees += b->frees;
+	a->freed_bytes += b->freed_bytes;
+	a->outstanding += b->outstanding;
+	a->outstanding_bytes += b->outstanding_bytes;
+	a->unknown_frees += b->unknown_frees;
+	a->untracked += b->untracked;
+	a->untracked_bytes += b->untracked_bytes;
+	a->unpaired += b->unpaired;
+}
+
+void upc_leaks_totals(const struct upc_leaks *l, long tgid, struct upc_leaks_totals *t)
+{
+	const struct proc *p = tgid > 0 ? proc_known(l, tgid) : NULL;
+
+	*t = (struct upc_leaks_totals){ 0 };
+	for (size_t i = 0; tgid <= 0 && i < l->pn; i++)
+		add_totals(t, &l->p[i].tot);
+	if (p)
+		*t = p->tot;
 }
 
 static int by_site(const void *x, const void *y)
@@ -411,8 +510,8 @@ static int by_bytes(const void *x, const void *y)
 	return by_site(x, y);
 }
 
-int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_site **out,
-		    size_t *n)
+int upc_leaks_sites(const struct upc_leaks *l, long tgid, uint64_t now, uint64_t min_age,
+		    struct upc_leak_site **out, size_t *n)
 {
 	struct upc_leak_site *s = malloc((l->n ? l->n : 1) * sizeof(*s));
 	size_t k = 0, m = 0;
@@ -424,7 +523,9 @@ int upc_leaks_sites(const struct upc_leaks *l, uint64_t before, struct upc_leak_
 	for (size_t i = 0; i < l->cap; i++) {
 		const struct slot *v = &l->s[i];
 
-		if (v->ptr && v->ts <= before)
+		/* its age, never negative: a time after now is age 0 */
+		if (v->ptr && (tgid <= 0 || v->tgid == (int32_t)tgid) &&
+		    (now > v->ts ? now - v->ts : 0) >= min_age)
 			s[k++] = (struct upc_leak_site){ v->tgid, v->site, v->size, 1, v->ts };
 	}
 	upc_sort(s, k, sizeof(*s), by_site);

@@ -9,6 +9,7 @@
  * machine of the sysroot's own /bin/sh.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -226,7 +227,10 @@ static int library(struct want *w)
 	return -ENOENT;
 }
 
-static int program(struct want *w)
+/* PATH's executable regular file named w->name: an ELF file of the wanted
+ * machine (take), or with any, the first, whatever it holds, as execvp
+ * takes it. */
+static int in_path(struct want *w, bool any)
 {
 	const char *env = w->sysroot[0] ? NULL : getenv("PATH"), *p;
 	char file[PATH_MAX], full[PATH_MAX];
@@ -239,11 +243,20 @@ static int program(struct want *w)
 		snprintf(file, sizeof(file), "%.*s/%s", (int)n, p, w->name);
 		p += n;
 		snprintf(full, sizeof(full), "%s%s", w->sysroot, file);
-		if (file[0] == '/' && !stat(full, &st) && S_ISREG(st.st_mode) &&
-		    !access(full, X_OK) && take(w, file, "PATH"))
+		if (file[0] != '/' || stat(full, &st) || !S_ISREG(st.st_mode) || access(full, X_OK))
+			continue;
+		if (any)
+			return strlen(file) < w->len ? (memcpy(w->path, file, strlen(file) + 1), 0)
+						     : -ENAMETOOLONG;
+		if (take(w, file, "PATH"))
 			return 0;
 	}
 	return -ENOENT;
+}
+
+static int program(struct want *w)
+{
+	return in_path(w, false);
 }
 
 /* A lookup of name inside sysroot ("" for none), for the machine and class
@@ -295,4 +308,82 @@ int upc_find_program(const char *name, char *path, size_t len)
 	int err = want_init(&w, name, NULL, path, len);
 
 	return err ? err : program(&w);
+}
+
+/*
+ * A "#!" line as the kernel reads it (fs/binfmt_script.c): within the first
+ * UPC_BINPRM_BUF bytes, "#!", blanks, the interpreter up to a blank or the
+ * end of the line, then an optional argument (one, blanks and all, which
+ * changes nothing of what runs). A line cut by the buffer still names its
+ * interpreter when a blank ends the name inside it.
+ */
+#define UPC_BINPRM_BUF 256
+
+/* The interpreter of the script in buf (n bytes) into out: 1, 0 when buf is
+ * no script, -ENOEXEC when its "#!" line names no interpreter. */
+static int shebang(const char *buf, size_t n, char *out, size_t len)
+{
+	const char *p = buf + 2, *end, *name;
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	end = memchr(buf, '\n', n);
+	if (!end)
+		end = buf + n;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	name = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p)
+		p++;
+	/* no name, or one the buffer cut (no newline and nothing after it) */
+	if (p == name || (p == buf + n && !memchr(buf, '\n', n) && n == UPC_BINPRM_BUF))
+		return -ENOEXEC;
+	if ((size_t)(p - name) >= len)
+		return -ENAMETOOLONG;
+	memcpy(out, name, (size_t)(p - name));
+	out[p - name] = '\0';
+	return 1;
+}
+
+int upc_exec_image(const char *cmd, char *path, size_t len, unsigned *scripts)
+{
+	char buf[UPC_BINPRM_BUF], next[PATH_MAX];
+	int err = 0;
+
+	*scripts = 0;
+	if (!cmd[0] || strlen(cmd) >= len)
+		return -EINVAL;
+	if (!strchr(cmd, '/')) {
+		struct want w;
+
+		if ((err = want_init(&w, cmd, NULL, path, len)) || (err = in_path(&w, true)))
+			return err;
+	} else {
+		memcpy(path, cmd, strlen(cmd) + 1);
+	}
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+
+		err = fd < 0 || n < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (err)
+			return err;
+		if (n >= 4 && !memcmp(buf, "\177ELF", 4))
+			break;
+		if ((err = shebang(buf, (size_t)n, next, sizeof(next))) <= 0)
+			return err ? err : -ENOEXEC;
+		/* the kernel's limit: an interpreter's interpreter's ... */
+		if (++*scripts > UPC_MAX_INTERP)
+			return -ELOOP;
+		if (strlen(next) >= len)
+			return -ENAMETOOLONG;
+		memcpy(path, next, strlen(next) + 1);
+	}
+	/* as the loader and /proc see it: absolute */
+	if (!realpath(path, next) || strlen(next) >= len)
+		return -ENAMETOOLONG;
+	memcpy(path, next, strlen(next) + 1);
+	return 0;
 }

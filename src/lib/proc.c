@@ -3,6 +3,7 @@
  * process comes from, where in that file, and under which path this
  * process can open it (a process in a chroot or in another mount namespace
  * maps files that are elsewhere, or nowhere, in ours). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -184,4 +185,37 @@ int upc_proc_find(long pid, const char *name, struct upc_mapped *m)
 	}
 	free(maps);
 	return err;
+}
+
+bool upc_proc_alive(long pid)
+{
+	char path[64], *stat;
+	const char *rp;
+	bool alive;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (upc_read_file(path, 1 << 16, false, &stat, &n))
+		return false;
+	rp = strrchr(stat, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
+	alive = rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+	free(stat);
+	return alive;
+}
+
+bool upc_proc_group_alive(long tgid)
+{
+	char path[64];
+	struct dirent *d;
+	bool alive = false;
+	DIR *td;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", tgid);
+	if (!(td = opendir(path)))
+		return false;
+	while (!alive && (d = readdir(td)))
+		alive = d->d_name[0] >= '1' && d->d_name[0] <= '9' &&
+			upc_proc_alive(strtol(d->d_name, NULL, 10));
+	closedir(td);
+	return alive;
 }

@@ -4,7 +4,10 @@
 # COUNT"): the report must give exactly those bytes and counts per call
 # site, under -- COMMAND, for a process already running (-p), for one that
 # exits while traced, and for one of two processes of the same program;
-# valgrind --leak-check=full finds the same leaking sites and bytes.
+# valgrind --leak-check=full finds the same leaking sites and bytes. Each
+# process has its own report (a child's leaks are never its parent's), named
+# where it exits in a few milliseconds and through exec chains of scripts;
+# --min-age works whatever the machine's uptime.
 # glibc's posix_memalign is counted as not tracked, with its bytes. Nothing
 # is left in tracefs afterwards, and the traced process runs on.
 #   test_leaks.sh UPROBECTL LEAKY
@@ -25,6 +28,16 @@ snapshot() { cat "$T/uprobe_events"; ls "$T/instances"; }
 snapshot >"$work/before"
 left_alone() { snapshot >"$work/after"; cmp -s "$work/before" "$work/after"; }
 report() { grep '^{' "$work/out" | tail -n 1; }
+# reports PID|other: the JSON reports of that process, or of every other
+# process than the last report's
+reports() {
+	main=$(report | jq .pid)
+	if [ "$1" = other ]; then
+		grep '^{' "$work/out" | jq -c "select(.pid != $main)"
+	else
+		grep '^{' "$work/out" | jq -c "select(.pid == $1)"
+	fi
+}
 json() { report | jq -e "$1" >/dev/null 2>&1 && ok || ko "$2: $(report)"; }
 # the report's leak_* sites summed per function: "FUNCTION BYTES COUNT"
 sites() {
@@ -199,14 +212,105 @@ check left_alone
 "$U" leaks --json -i 0.2 --top 100 -- sh -c "sleep 1; exec $L $work/exp7" >"$work/out" 2>"$work/err"
 check [ "$(grep -c '^{' "$work/out")" -ge 4 ]
 same "$work/exp7" "-i, through sh and exec"
-"$U" leaks --json --min-age 1000 --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
-json '.sites == [] and .outstanding > 0' "--min-age leaves out what is younger"
+# an age longer than the machine has been up (a board booted minutes ago):
+# nothing is that old
+up=$(cut -d. -f1 /proc/uptime)
+"$U" leaks --json --min-age $((up + 1000)) --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
+json '.sites == [] and .outstanding > 0' "--min-age longer than the uptime ($up s) leaves out all"
+# and one shorter than the leaks' age: all of them
+start_waiting expa wait
+"$U" leaks --json --min-age 1 -d 3 -p "$lpid" >"$work/out" 2>"$work/err" &
+upid=$!
+wait_armed $upid || ko "--min-age: no probe armed"
+kill -USR1 "$lpid"
+wait_for "$work/expa" || ko "--min-age: leaky did not finish"
+wait $upid || ko "leaks --min-age -p: exit $?, $(cat "$work/err")"
+same "$work/expa" "--min-age 1 of 2-second-old leaks"
+json '[.sites[].oldest_ms] | min >= 1000' "--min-age 1: every site at least 1 s old"
+kill "$lpid"
 "$U" leaks --json --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
 json '.sites | length == 2' "--top 2"
 "$U" leaks -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
-check grep -q '^leaks of pid [0-9]*: .*none lost (buffer [0-9]* KiB per CPU)$' "$work/out"
+check grep -q "^leaks of pid [0-9]* ($L), exited: .*none lost (buffer [0-9]* KiB per CPU)$" "$work/out"
 check grep -q 'BYTES.*ALLOCS.*OLDEST.*CALL SITE' "$work/out"
 check left_alone
+
+# --- scripts as COMMAND: #! followed as the kernel does, to the allocator
+# of what finally runs (here through /bin/sh, with an argument, and a chain
+# of two scripts)
+printf '#!/bin/sh\nexec %s "$@"\n' "$L" >"$work/run1.sh"
+printf '#! /bin/sh -e\nexec %s "$@"\n' "$work/run1.sh" >"$work/run2.sh"
+chmod +x "$work/run1.sh" "$work/run2.sh"
+for script in run1.sh run2.sh; do
+	"$U" leaks --json -- "$work/$script" "$work/exps-$script" >"$work/out" 2>"$work/err" ||
+		ko "leaks -- $script: exit $?, $(cat "$work/err")"
+	same "$work/exps-$script" "-- SCRIPT ($script)"
+	json ".exe == \"$L\" and .exited" "-- SCRIPT ($script): the program it ran, exited"
+done
+check left_alone
+# not a program the kernel runs: said so, no guess of a static program
+printf 'echo no interpreter\n' >"$work/noshebang"
+printf '#!%s/missing\n' "$work" >"$work/badshebang"
+chmod +x "$work/noshebang" "$work/badshebang"
+"$U" leaks -- "$work/noshebang" >"$work/out" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q "neither an ELF program nor a script starting #!INTERPRETER" "$work/err"
+check [ "$(wc -l <"$work/err")" = 1 ]
+"$U" leaks -- "$work/badshebang" >"$work/out" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q "the interpreter $work/missing of a #! line does not exist" "$work/err"
+check left_alone
+
+# --- each process its own: a leaking child that exits (in a few
+# milliseconds) before the command's own program starts; its report names
+# its sites and its pid, and none of its memory is the command's
+"$U" leaks --json -- sh -c "$L $work/expc quick; exec $L $work/expm" >"$work/out" 2>"$work/err" ||
+	ko "leaks -- sh -c 'child; exec': exit $?, $(cat "$work/err")"
+same "$work/expm" "the command's program, after its child"
+json '[.sites[].site | select(test("leak_child|strdup"))] == []' "none of the child's sites in the command's"
+main=$(report | jq .pid)
+reports other | jq -s -c '[.[] | select(.sites | map(.site) | any(test("^leak_child\\+")))]' >"$work/child"
+if jq -e --argjson m "$main" 'length == 1 and .[0].exited and .[0].pid != $m and
+	.[0].exe == "'"$L"'" and ([.[0].sites[] | select(.site | test("^leak_child\\+0x[0-9a-f]+ \\('"$L"'\\)$"))
+	| [.bytes, .allocs]] == [[2100, 7]])' "$work/child" >/dev/null; then ok; else
+	ko "the child's own report, exited, its leak_child site named: $(cat "$work/child")"
+fi
+# valgrind --trace-children=yes reports the child's leak under its own pid too
+valgrind --trace-children=yes --leak-check=full sh -c "$L $work/vgc quick; exec $L $work/vgm" \
+	2>"$work/vg" >/dev/null
+awk '/are definitely lost/ { split($1, p, "=="); pid = p[2]; n = $2; gsub(",", "", n); b = $5
+	gsub(",", "", b); on = 1; next } on && / by 0x[0-9A-F]+: leak_child/ { print pid, n, b; on = 0 }
+	/^==[0-9]+== *$/ { on = 0 }' "$work/vg" >"$work/vg.child"
+if [ "$(wc -l <"$work/vg.child")" = 1 ] && [ "$(cut -d' ' -f2- "$work/vg.child")" = "2100 7" ]; then ok; else
+	ko "valgrind --trace-children: the child's leak_child: $(cat "$work/vg.child")"
+fi
+check left_alone
+
+# --- a child gone in milliseconds: its call sites are named (its maps read
+# at its exit), in the program and in a shared library (libc's strdup)
+"$U" leaks --json -- sh -c "$L $work/expq quick; sleep 0.3" >"$work/out" 2>"$work/err"
+reports other | jq -s -c '[.[] | select(.exited and (.sites | map(.site) | any(test("^leak_child"))))] |
+	map(.sites) | add // []' >"$work/q"
+if jq -e '([.[] | select(.site | test("^leak_child\\+0x[0-9a-f]+ \\('"$L"'\\)$")) | [.bytes, .allocs]] == [[2100, 7]]) and
+	([.[] | select(.site | test("strdup\\+0x[0-9a-f]+ \\(/.*libc\\.so\\.6\\)$")) | [.bytes, .allocs]] == [[300, 3]])' \
+	"$work/q" >/dev/null; then ok; else ko "a child gone in milliseconds: its sites unnamed: $(cat "$work/q")"; fi
+check left_alone
+
+# --- exec chains (sh, sh -e, then the program, as scripts and as sh -c)
+# ending in a program gone in milliseconds: its sites are named from its
+# own maps, never from those of the programs before it
+for chain in script sh; do
+	if [ $chain = script ]; then
+		"$U" leaks --json -- "$work/run2.sh" "$work/expx" quick >"$work/out" 2>"$work/err"
+	else
+		"$U" leaks --json -- sh -c "exec sh -ec 'exec $L $work/expx quick'" >"$work/out" 2>"$work/err"
+	fi || ko "leaks -- ($chain chain) ... quick: exit $?, $(cat "$work/err")"
+	report | jq -c '.sites' >"$work/x"
+	if jq -e '([.[] | select(.site | test("^leak_child\\+0x[0-9a-f]+ \\('"$L"'\\)$")) | [.bytes, .allocs]] == [[2100, 7]]) and
+		([.[] | select(.site | test("strdup\\+0x[0-9a-f]+ \\(/.*libc\\.so\\.6\\)$")) | [.bytes, .allocs]] == [[300, 3]])' \
+		"$work/x" >/dev/null; then ok; else ko "an exec chain ($chain): sites of the last program unnamed: $(cat "$work/x")"; fi
+	check left_alone
+done
 
 # --- limits and refusals: one line, nothing left
 "$U" leaks --max-tracked 5 -- "$L" "$work/exp9" >"$work/out" 2>"$work/err"

@@ -5,8 +5,10 @@
  * its old block another thread's before realloc returns,
  * posix_memalign's pointer from an inner call or counted untracked, frees
  * of unknown memory apart, outstanding allocations per call site, the
- * --max-tracked limit, a process's blocks dropped at its exec, and a long
- * random run against a plain model.
+ * --max-tracked limit, a process's blocks dropped at its exec, each
+ * process's figures its own and gone with it at its exit, --min-age on a
+ * machine up for less than the age, and a long random run against a plain
+ * model.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -33,7 +35,7 @@ static void call(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t s
 static void ret(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, uint64_t v)
 {
 	now++;
-	assert_int_equal(upc_leaks_return(l, fn, tid, v), 0);
+	assert_int_equal(upc_leaks_return(l, fn, tid, 100, v), 0);
 }
 
 /* malloc(size) at site returning p, whole */
@@ -47,7 +49,7 @@ static struct upc_leaks_totals totals(struct upc_leaks *l)
 {
 	struct upc_leaks_totals t;
 
-	upc_leaks_totals(l, &t);
+	upc_leaks_totals(l, 0, &t);
 	return t;
 }
 
@@ -57,7 +59,7 @@ static void site_is(struct upc_leaks *l, size_t want, size_t k, uint64_t site)
 	struct upc_leak_site *s;
 	size_t n;
 
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(upc_leaks_sites(l, 0, now, 0, &s, &n), 0);
 	assert_int_equal(n, want);
 	assert_int_equal(s[k].site, site);
 	free(s);
@@ -89,7 +91,7 @@ static void test_basic(void **state)
 	assert_int_equal(totals(l).outstanding, 3);
 	assert_int_equal(totals(l).outstanding_bytes, 700);
 	assert_int_equal(totals(l).unknown_frees, 1);
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(upc_leaks_sites(l, 0, now, 0, &s, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(s[0].site, 0xb);
 	assert_int_equal(s[0].bytes, 500);
@@ -100,9 +102,21 @@ static void test_basic(void **state)
 	assert_int_equal(s[1].oldest, t0 + 1);	/* the first call's */
 	free(s);
 	/* --min-age: only what was made by then */
-	assert_int_equal(upc_leaks_sites(l, t0 + 2, &s, &n), 0);
+	assert_int_equal(upc_leaks_sites(l, 0, now, now - (t0 + 2), &s, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(s[0].bytes, 100);
+	free(s);
+	/* older than the clock itself (a machine up for less than that):
+	 * nothing, not everything */
+	assert_int_equal(upc_leaks_sites(l, 0, now, now + 1000, &s, &n), 0);
+	assert_int_equal(n, 0);
+	free(s);
+	/* made after now (a report's clock read before the record): age 0 */
+	assert_int_equal(upc_leaks_sites(l, 0, t0, 0, &s, &n), 0);
+	assert_int_equal(n, 2);
+	free(s);
+	assert_int_equal(upc_leaks_sites(l, 0, t0, 1, &s, &n), 0);
+	assert_int_equal(n, 0);
 	free(s);
 	upc_leaks_free(l);
 }
@@ -268,12 +282,88 @@ static void test_threads_and_losses(void **state)
 		struct upc_alloc_call c = { UPC_AF_MALLOC, 200, 200, ++now, { 5 }, 0xe };
 
 		assert_int_equal(upc_leaks_entry(l, &c), 0);
-		ret(l, UPC_AF_MALLOC, 200, 0x1000);	/* the same address, elsewhere */
+		now++;		/* the same address, elsewhere */
+		assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 200, 200, 0x1000), 0);
 	}
 	upc_leaks_forget(l, 100);
 	assert_int_equal(totals(l).outstanding, 1);
 	assert_int_equal(totals(l).outstanding_bytes, 5);
 	assert_int_equal(totals(l).frees, 0);
+	upc_leaks_free(l);
+}
+
+/* process p's totals */
+static struct upc_leaks_totals of(struct upc_leaks *l, long p)
+{
+	struct upc_leaks_totals t;
+
+	upc_leaks_totals(l, p, &t);
+	return t;
+}
+
+/* Two processes (a shell and its child): each one's figures are its own,
+ * a child that exits takes its blocks and totals with it and adds nothing
+ * to the parent's, and a thread that exits mid-call leaves nothing open. */
+static void test_processes(void **state)
+{
+	struct upc_alloc_call c = { UPC_AF_MALLOC, 300, 300, 0, { 300 }, 0xc };
+	struct upc_leak_site *s;
+	struct upc_leaks *l;
+	long procs[4];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(upc_leaks_new(1000, &l), 0);
+	do_malloc(l, 100, 0xa, 50, 0x1000);		/* the shell, 100 */
+	for (uint64_t i = 0; i < 7; i++) {		/* its child, 300 */
+		c.ts = ++now;
+		assert_int_equal(upc_leaks_entry(l, &c), 0);
+		assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 300, 300, 0x1000 + i * 0x200), 0);
+	}
+	c.fn = UPC_AF_FREE;				/* the child frees the shell's */
+	c.args[0] = 0x1000;				/* address: its own block */
+	assert_int_equal(upc_leaks_entry(l, &c), 0);
+	assert_int_equal(of(l, 100).outstanding_bytes, 50);
+	assert_int_equal(of(l, 100).frees, 0);
+	assert_int_equal(of(l, 300).outstanding_bytes, 1800);
+	assert_int_equal(of(l, 300).outstanding, 6);
+	assert_int_equal(of(l, 300).calls, 8);
+	assert_int_equal(of(l, 999).calls, 0);
+	assert_int_equal(totals(l).outstanding_bytes, 1850);
+	assert_int_equal(upc_leaks_procs(l, procs, 4), 2);
+	assert_int_equal(upc_leaks_sites(l, 300, now, 0, &s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(s[0].tgid, 300);
+	assert_int_equal(s[0].bytes, 1800);
+	free(s);
+	assert_int_equal(upc_leaks_sites(l, 100, now, 0, &s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(s[0].site, 0xa);
+	free(s);
+	/* the child exits: nothing of it is left, the shell's are as they were */
+	upc_leaks_exit(l, 300);
+	assert_int_equal(upc_leaks_procs(l, procs, 4), 1);
+	assert_int_equal(procs[0], 100);
+	assert_int_equal(of(l, 300).calls, 0);
+	assert_int_equal(totals(l).outstanding_bytes, 50);
+	assert_int_equal(totals(l).calls, 1);
+	assert_int_equal(upc_leaks_sites(l, 0, now, 0, &s, &n), 0);
+	assert_int_equal(n, 1);
+	free(s);
+	/* a thread that exits inside malloc: its return never comes, and a
+	 * new thread with its tid pairs its own calls */
+	call(l, UPC_AF_MALLOC, 101, 0xb, 10, 0, 0);
+	upc_leaks_thread_exit(l, 101);
+	call(l, UPC_AF_CALLOC, 101, 0xb, 1, 10, 0);
+	ret(l, UPC_AF_CALLOC, 101, 0x3000);
+	assert_int_equal(of(l, 100).outstanding, 2);
+	assert_int_equal(of(l, 100).unpaired, 0);
+	/* a new process reusing the child's pid starts from nothing */
+	c.fn = UPC_AF_MALLOC;
+	c.ts = ++now;
+	assert_int_equal(upc_leaks_entry(l, &c), 0);
+	assert_int_equal(of(l, 300).calls, 1);
+	assert_int_equal(of(l, 300).outstanding, 0);
 	upc_leaks_free(l);
 }
 
@@ -286,10 +376,10 @@ static void test_limit(void **state)
 	assert_int_equal(upc_leaks_new(3, &l), 0);
 	for (uint64_t p = 1; p <= 3; p++) {
 		assert_int_equal(upc_leaks_entry(l, &c), 0);
-		assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 1, p * 16), 0);
+		assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 1, 1, p * 16), 0);
 	}
 	assert_int_equal(upc_leaks_entry(l, &c), 0);
-	assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 1, 64), -ENOSPC);
+	assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, 1, 1, 64), -ENOSPC);
 	assert_true(upc_leaks_slot_bytes() >= 32);
 	upc_leaks_free(l);
 }
@@ -327,7 +417,7 @@ static void test_random(void **state)
 		} else {
 			c.args[0] = 1 + (x >> 8) % 1000;
 			assert_int_equal(upc_leaks_entry(l, &c), 0);
-			assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, c.tid,
+			assert_int_equal(upc_leaks_return(l, UPC_AF_MALLOC, c.tid, c.tgid,
 							  0x10000 + (uint64_t)i * 64), 0);
 			size[proc][i] = c.args[0];
 			want += c.args[0];
@@ -335,7 +425,7 @@ static void test_random(void **state)
 	}
 	assert_int_equal(totals(l).outstanding_bytes, want);
 	assert_int_equal(totals(l).unknown_frees, 0);
-	assert_int_equal(upc_leaks_sites(l, UINT64_MAX, &s, &n), 0);
+	assert_int_equal(upc_leaks_sites(l, 0, now, 0, &s, &n), 0);
 	assert_true(n <= 10);
 	for (size_t k = 0; k < n; k++) {
 		got += s[k].bytes;
@@ -354,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_realloc_race),
 		cmocka_unit_test(test_aligned),
 		cmocka_unit_test(test_threads_and_losses),
+		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_random),
 	};
