@@ -4,7 +4,8 @@
  * old and combined formats (and damaged ones refused), and upc_find_file
  * in roots made here from the fixtures: the cache's entry of the right
  * machine (not the first one), musl's path file, the default directories,
- * and programs through the standard directories.
+ * and programs through the standard directories; and the program the
+ * kernel finally runs for a command: "#!" lines followed as it reads them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -227,11 +228,98 @@ static void test_find(void **state)
 	rmdir(root);
 }
 
+/* file (in /etc of root) holding text, executable */
+static void script(const char *file, const char *text)
+{
+	char path[512];
+
+	write_file(file, text, strlen(text));
+	snprintf(path, sizeof(path), "%s%s", root, file);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static void exec_is(const char *cmd, int err, const char *want, unsigned want_scripts)
+{
+	char c[512], path[600], w[600];
+	unsigned n = 99;
+
+	snprintf(c, sizeof(c), "%s%s", root, cmd);
+	assert_int_equal(upc_exec_image(c, path, sizeof(path), &n), err);
+	if (want) {
+		snprintf(w, sizeof(w), "%s%s", want[0] == '/' ? "" : root, want[0] == '/' ?
+			 want : want + 1);
+		assert_string_equal(path, w);
+	}
+	if (!err)
+		assert_int_equal(n, want_scripts);
+}
+
+static void test_exec_image(void **state)
+{
+	const char *fx = getenv("UPC_FIXTURES");
+	char elf[600], text[1024];
+
+	(void)state;
+	if (!fx)
+		fail_msg("UPC_FIXTURES must be set (make check does)");
+	fresh_root();
+	snprintf(elf, sizeof(elf), "%s/host/pie", fx);
+	copy(elf, "/etc/prog", 0755);
+	snprintf(elf, sizeof(elf), "%s/etc/prog", root);
+	/* an ELF file is what runs */
+	exec_is("/etc/prog", 0, elf, 0);
+	/* the interpreter, with blanks before it and an argument after */
+	snprintf(text, sizeof(text), "#!%s/etc/prog\n", root);
+	script("/etc/s1", text);
+	exec_is("/etc/s1", 0, elf, 1);
+	snprintf(text, sizeof(text), "#! \t%s/etc/s1 -e -x \nexit 1\n", root);
+	script("/etc/s2", text);
+	exec_is("/etc/s2", 0, elf, 2);
+	/* a line the buffer cuts still names its interpreter when a blank ends
+	 * the name inside it; a name the buffer cuts does not */
+	memset(text, 'x', sizeof(text));
+	snprintf(text, sizeof(text), "#!%s/etc/s2 ", root);
+	text[strlen(text)] = 'x';
+	text[300] = '\0';
+	script("/etc/long", text);
+	exec_is("/etc/long", 0, elf, 3);
+	memset(text, 'x', 300);
+	memcpy(text, "#!/", 3);
+	script("/etc/cut", text);
+	exec_is("/etc/cut", -ENOEXEC, NULL, 0);
+	/* no interpreter, a missing one, neither ELF nor script */
+	script("/etc/empty", "#!  \nexit 0\n");
+	exec_is("/etc/empty", -ENOEXEC, NULL, 0);
+	snprintf(text, sizeof(text), "#!%s/etc/missing\n", root);
+	script("/etc/s3", text);
+	exec_is("/etc/s3", -ENOENT, "./etc/missing", 0);
+	script("/etc/plain", "echo no line\n");
+	exec_is("/etc/plain", -ENOEXEC, "./etc/plain", 0);
+	/* the kernel's depth: five interpreters in a row, not six */
+	snprintf(text, sizeof(text), "#!%s/etc/s2\n", root);
+	script("/etc/s3", text);
+	snprintf(text, sizeof(text), "#!%s/etc/s3\n", root);
+	script("/etc/s4", text);
+	snprintf(text, sizeof(text), "#!%s/etc/s4\n", root);
+	script("/etc/s5", text);
+	exec_is("/etc/s5", 0, elf, UPC_MAX_INTERP);
+	snprintf(text, sizeof(text), "#!%s/etc/s5\n", root);
+	script("/etc/s6", text);
+	exec_is("/etc/s6", -ELOOP, NULL, 0);
+	/* a name through PATH: any executable file, as execvp takes it */
+	assert_int_equal(upc_exec_image("sh", text, sizeof(text), &(unsigned){ 0 }), 0);
+	assert_int_equal(upc_exec_image("no-such-program-here", text, sizeof(text),
+					&(unsigned){ 0 }), -ENOENT);
+	fresh_root();
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_formats),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_exec_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
