@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -523,6 +524,87 @@ int upc_instance_enable(const struct upc_instance *inst, const char *group,
 int upc_instance_set_option(const struct upc_instance *inst, const char *option, bool on);
 /* Its trace_pipe, opened non-blocking: a file descriptor the caller closes. */
 int upc_instance_pipe(const struct upc_instance *inst);
+
+/* ---- trace event formats ------------------------------------------------------ */
+
+/* The fields of an event (its events/GROUP/EVENT/format), to print its raw
+ * records (perf's PERF_SAMPLE_RAW) as trace_pipe prints them. */
+enum upc_field_kind {
+	UPC_FIELD_INT, UPC_FIELD_HEX, UPC_FIELD_CHAR, UPC_FIELD_BOOL,
+	UPC_FIELD_STRING,		/* __data_loc char[] */
+	UPC_FIELD_CHARS,		/* char[N] */
+	UPC_FIELD_PROBE_IP, UPC_FIELD_PROBE_FUNC, UPC_FIELD_PROBE_RET_IP,
+};
+#define UPC_FIELD_NAME_MAX 63
+#define UPC_TP_MAX_FIELDS (UPC_MAX_ARGS + 8)
+struct upc_field {
+	char name[UPC_FIELD_NAME_MAX + 1];
+	uint16_t offset, size;		/* size: of one element */
+	uint16_t count;			/* elements of an array, 0: none */
+	bool is_signed;
+	bool quoted;			/* a string printed between quotes */
+	uint8_t kind;			/* enum upc_field_kind */
+};
+struct upc_tp_format {
+	char name[UPC_NAME_MAX + 1];
+	unsigned id;
+	bool uprobe, ret;		/* a uprobe event; a return probe's */
+	bool big_endian;		/* the kernel's byte order (parse: ours) */
+	unsigned nfields;		/* common_* fields left out */
+	struct upc_field fields[UPC_TP_MAX_FIELDS];
+};
+/* Parse a format file (len bytes): 0, or -EINVAL, -E2BIG. */
+int upc_tp_format_parse(const char *text, size_t len, struct upc_tp_format *f);
+/* What trace_pipe prints after "EVENT: " for a raw record (rawlen bytes,
+ * its common fields first), into buf: its length, -EINVAL when the
+ * record is too short for its fields, -ENOSPC when buf is. */
+int upc_tp_format_print(const struct upc_tp_format *f, const void *raw, size_t rawlen,
+			char *buf, size_t len);
+
+/* ---- perf events: probes armed only in the processes followed ------------------ */
+
+/* The events of a group opened with perf_event_open(2) for some tasks: a
+ * uprobe is then armed in their memory only (and in their children's,
+ * which they inherit, across execs), never in the other processes that
+ * map its file. Records come as the lines trace_pipe prints, in time
+ * order; or (counting) the kernel only counts. */
+struct upc_perf;
+struct upc_perf_opts {
+	size_t sz;
+	const long *pids;		/* the tasks followed */
+	size_t npids;
+	bool threads;			/* each of pids is a process: every thread */
+	bool enable_on_exec;		/* a task held before its exec: from there */
+	bool counting;			/* counters only, no records */
+	bool stacks;			/* user call chains (frame pointers) */
+	size_t buffer_kb;		/* per CPU (0: 512) */
+};
+/* events: "GROUP/EVENT" each (uprobe events, and tracepoints as
+ * "sched/sched_process_exec"). Disabled until upc_perf_enable (or the
+ * exec). -errno: -ENOENT (no such event), -EACCES/-EPERM (not allowed
+ * here), -ENOSYS (a kernel without perf events), -EMFILE (more
+ * descriptors than the limit allows: tasks x CPUs x events). */
+int upc_perf_open(const struct upc_tracefs *t, const char *const *events, size_t nevents,
+		  const struct upc_perf_opts *o, struct upc_perf **out);
+void upc_perf_close(struct upc_perf *p);
+int upc_perf_enable(struct upc_perf *p, bool on);
+/* Its ring buffers, to poll (one per CPU): how many, at most max. */
+struct pollfd;
+int upc_perf_pollfds(const struct upc_perf *p, struct pollfd *fds, int max);
+/* The records read so far, as whole lines of trace_pipe text (the
+ * record-tgid layout), at most len bytes: how many, or -errno. */
+ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len);
+/* Were the records timed on the monotonic clock (as trace_clock mono)? */
+bool upc_perf_monotonic(const struct upc_perf *p);
+/* Records lost so far (the rings were full). */
+uint64_t upc_perf_lost(const struct upc_perf *p);
+/* The count of event number i (counting), its tasks' children included. */
+int upc_perf_count(const struct upc_perf *p, size_t i, uint64_t *count);
+/* Does a task followed live (one of those opened, or a child the records
+ * showed)? */
+bool upc_perf_following(const struct upc_perf *p);
+/* Can this process open perf events at all? 0, or -errno. */
+int upc_perf_check(void);
 
 /* ---- answers: counts and distributions --------------------------------------- */
 

@@ -180,18 +180,38 @@ static const char *kernel_lacks(struct answer *a)
 	return NULL;
 }
 
+/* Can the kernel count calls per probe of the processes followed alone
+ * (perf counters of theirs)? */
+static bool perf_counts(struct answer *a)
+{
+	char why[256];
+
+	return a->kind == ANSWER_COUNT && !a->by && a->s.transport != TRANSPORT_TRACEFS &&
+	       !session_perf_usable(why, sizeof(why));
+}
+
 static int choose_engine(struct answer *a)
 {
 	bool follows = a->s.pid > 0 || a->cmd;
 	const char *lacks = kernel_lacks(a);
+	int err = session_transport(&a->s);
 
+	if (err)
+		return err;
+	/* the processes followed, counted by perf counters of theirs: no
+	 * records at all */
+	if (follows && a->engine != ENGINE_USER && !a->lim.count && perf_counts(a)) {
+		a->engine = ENGINE_KERNEL;
+		a->s.transport = TRANSPORT_PERF;
+		return 0;
+	}
 	if (a->engine == ENGINE_KERNEL) {
+		if (follows)
+			return cli_usage("--engine kernel counts every process: -p and -- COMMAND "
+					 "need the user engine, or (count per probe) perf events");
 		if (lacks)
 			return cli_usage("--engine kernel: %s; the user engine counts from records "
 					 "(--engine user)", lacks);
-		if (follows)
-			return cli_usage("--engine kernel counts every process: -p and -- COMMAND "
-					 "need the user engine");
 		if (a->lim.count)
 			return cli_usage("--engine kernel: -c needs the user engine");
 		return 0;
@@ -232,12 +252,12 @@ static int kernel_start(struct answer *a)
 	if (!a->triggers)
 		return cli_explain(-ENOMEM, "triggers");
 	if (a->kind == ANSWER_COUNT && !a->by) {
-		/* armed by an instance that records nothing; the kernel counts */
+		/* armed by an instance that records nothing, or for the
+		 * processes followed by perf counters; the kernel counts */
 		snprintf(a->instance, sizeof(a->instance), "uprobectl-%ld", (long)me);
 		a->s.instance = a->instance;
 		a->s.group = a->group;
-		if (a->nevents)
-			a->s.only = &a->probes;
+		a->s.only = &a->probes;	/* the counters in the order of the probes */
 		a->s.arm_only = true;
 		if ((err = session_start(&a->s)))
 			return err;
@@ -280,11 +300,13 @@ static int kernel_start(struct answer *a)
 	return 0;
 }
 
-/* Hits of each probe from uprobe_profile. */
+/* Hits of each probe from uprobe_profile, or the perf counters of the
+ * processes followed. */
 static int read_hits(struct answer *a, uint64_t *hits)
 {
 	for (int i = 0; i < a->probes.n; i++) {
-		int err = upc_probe_hits(a->s.t, a->paths[i], a->probes.v[i], &hits[i]);
+		int err = a->s.perf ? upc_perf_count(a->s.perf, (size_t)i, &hits[i]) :
+				      upc_probe_hits(a->s.t, a->paths[i], a->probes.v[i], &hits[i]);
 
 		if (err)
 			return err;
@@ -745,6 +767,7 @@ int answer_run(struct answer *a)
 	if (!err && a->cmd)
 		err = session_child_start(&child, a->cmd);
 	if (!err) {
+		a->s.held = child.pid > 0;
 		a->s.pid = child.pid ? child.pid : a->s.pid;
 		err = a->engine == ENGINE_KERNEL ? kernel_start(a) : user_start(a);
 	}

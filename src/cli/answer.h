@@ -63,7 +63,7 @@ int answer_args(struct answer *a, int argc, char **argv, const char *shortopts,
 /* Options every answer command takes. */
 #define ANSWER_SHORT_OPTS "+qvg:e:i:" PROBE_SHORT_OPTS SESSION_SHORT_OPTS
 #define ANSWER_LONG_OPTS \
-	PROBE_LONG_OPTS, TRACEFS_LONG_OPT, { "json", 0, NULL, OPT_JSON }, \
+	PROBE_LONG_OPTS, TRACEFS_LONG_OPT, SESSION_LONG_OPTS, { "json", 0, NULL, OPT_JSON }, \
 	{ "engine", 1, NULL, OPT_ENGINE }
 /* Set up, count until the end (printing a report every -i), report, and
  * remove everything. Returns what the command returns. */

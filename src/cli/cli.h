@@ -66,7 +66,7 @@ enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_DISABLE, OPT_CHECK, OPT_WAIT, OPT_ENGINE, OPT_BY, OPT_LOG2, OPT_LINEAR,
        OPT_UNIT, OPT_FILTER, OPT_COUNT, OPT_HIST, OPT_TEXTFILE, OPT_LIB, OPT_MIN_AGE,
        OPT_TOP, OPT_MAX_TRACKED, OPT_MMAP, OPT_DRY_RUN, OPT_MAX,
-       OPT_USDT };
+       OPT_USDT, OPT_TRANSPORT };
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
 

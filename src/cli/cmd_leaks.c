@@ -1002,6 +1002,7 @@ static int leaks(int argc, char **argv)
 		{ "max-tracked", 1, NULL, OPT_MAX_TRACKED },
 		{ "mmap", 0, NULL, OPT_MMAP },
 		{ "stack", 0, NULL, OPT_STACK },
+		SESSION_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct session_sink sink = { on_line, NULL, on_flush, on_done, on_tick, NULL };
@@ -1051,6 +1052,10 @@ static int leaks(int argc, char **argv)
 				    "call sites of a process gone before its records are "
 				    "read are given as addresses");
 	if (!err) {
+		static const char *const task_events[] = { "sched/sched_process_exec",
+							   "sched/sched_process_exit", NULL };
+
+		k.s.held = child.pid > 0;
 		k.s.pid = child.pid ? child.pid : k.s.pid;
 		snprintf(k.instance, sizeof(k.instance), "uprobectl-%ld", (long)getpid());
 		k.s.instance = k.instance;
@@ -1058,14 +1063,11 @@ static int leaks(int argc, char **argv)
 		k.s.record_tgid = true;
 		k.s.clock = "mono";
 		k.s.buffer_kb = BUFFER_KB_MIN;
-		err = session_start(&k.s);
 		/* execs, to drop what the old image allocated, and exits, to
 		 * report each process as it goes (a kernel without the events
 		 * goes without: a report at the end) */
-		if (!err) {
-			upc_instance_write(k.s.inst, "events/sched/sched_process_exec/enable", "1");
-			upc_instance_write(k.s.inst, "events/sched/sched_process_exit/enable", "1");
-		}
+		k.s.tracepoints = task_events;
+		err = session_start(&k.s);
 	}
 	if (!err)
 		err = session_child_release(&child, true);

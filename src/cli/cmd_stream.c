@@ -18,6 +18,7 @@ static int stream(int argc, char **argv)
 		{ "instance", 1, NULL, OPT_INSTANCE },
 		{ "stack", 0, NULL, OPT_STACK },
 		{ "folded", 0, NULL, OPT_FOLDED },
+		SESSION_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	/* in .bss, not .data: it is large */
@@ -79,7 +80,7 @@ static int stream(int argc, char **argv)
 	session_signals();
 	status = session_start(&s);
 	if (status == EXIT_OK) {
-		if (!s.instance) {
+		if (!s.instance && !s.perf) {
 			bool any = false;
 
 			for (int i = 0; i < w.events->n; i++)

@@ -51,6 +51,7 @@ static int trace(int argc, char **argv)
 		{ "json", 0, NULL, OPT_JSON },
 		{ "stack", 0, NULL, OPT_STACK },
 		{ "folded", 0, NULL, OPT_FOLDED },
+		SESSION_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	/* in .bss, not .data: it is large */
@@ -139,6 +140,7 @@ static int trace(int argc, char **argv)
 		if (s.stack)
 			session_child_stacks(&child, &w);
 		s.pid = child.pid;
+		s.held = true;
 		recout_comm(&w, child.pid, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0],
 			    "command");
 	}

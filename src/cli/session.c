@@ -6,11 +6,19 @@
  * (events, set_event_pid with event-fork, userstacktrace), and putting all
  * of it back however the session ends: count, duration, the traced command
  * exiting, SIGINT, SIGTERM, or the reader of our output going away.
+ *
+ * A session that follows processes (-p, or a command) reads perf events
+ * instead where the kernel allows them: a probe enabled in tracefs traps
+ * in every process that maps its file, and a pid filter drops what the
+ * others record only after their trap; opened as perf events for the
+ * processes followed, it is armed in their memory alone. Their records
+ * come as the lines trace_pipe prints, so every reader reads them alike.
  */
 #include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +101,8 @@ int session_buffer(struct session *s, unsigned long kb)
 	char v[24];
 	int err;
 
+	if (s->perf)
+		return 0;	/* perf's rings keep the size they were made with */
 	snprintf(v, sizeof(v), "%lu", kb);
 	if ((err = upc_instance_write(s->inst, "buffer_size_kb", v)))
 		return cli_explain(err, "buffer_size_kb of our instance");
@@ -100,12 +110,156 @@ int session_buffer(struct session *s, unsigned long kb)
 	return 0;
 }
 
+/* The events a perf session opens: GROUP/EVENT each, once. */
+struct evlist {
+	char **v;
+	size_t n, cap;
+};
+
+static int ev_add(struct evlist *l, const char *group, const char *event)
+{
+	char name[2 * UPC_NAME_MAX + 2];
+
+	snprintf(name, sizeof(name), "%s%s%s", group, group[0] ? "/" : "", event);
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	return (l->v[l->n] = strdup(name)) ? (l->n++, 0) : -ENOMEM;
+}
+
+static int group_event(const struct upc_probe *p, void *ctx)
+{
+	return ev_add(ctx, p->group, p->event);
+}
+
+static void ev_free(struct evlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Why perf events cannot be had here, from what perf_event_open said. */
+static void perf_reason(int err, char *why, size_t len)
+{
+	char *v = NULL;
+	size_t n;
+
+	if (err == -ENOSYS)
+		snprintf(why, len, "this kernel has no perf events (CONFIG_PERF_EVENTS)");
+	else if ((err == -EACCES || err == -EPERM) &&
+		 !upc_read_file("/proc/sys/kernel/perf_event_paranoid", 64, false, &v, &n) &&
+		 atoi(v) > 2)
+		snprintf(why, len, "perf_event_paranoid is %d here", atoi(v));
+	else if (err == -EACCES || err == -EPERM)
+		snprintf(why, len, "perf_event_open is refused here (%s: a seccomp or "
+			 "security policy, or perf_event_paranoid without CAP_PERFMON)",
+			 strerror(-err));
+	else if (err == -EMFILE)
+		snprintf(why, len, "following these processes takes more file descriptors "
+			 "than the limit allows (threads x CPUs x events)");
+	else
+		snprintf(why, len, "the kernel refused a uprobe perf event (%s)", strerror(-err));
+	free(v);
+}
+
+int session_perf_usable(char *why, size_t len)
+{
+	int err = upc_perf_check();
+
+	if (err)
+		perf_reason(err, why, len);
+	return err;
+}
+
+/* The session's probes (and tracepoints) as perf events for its process:
+ * 0, or -errno (not explained: the caller falls back to tracefs). */
+static int perf_start(struct session *s)
+{
+	struct evlist l = { NULL, 0, 0 };
+	struct upc_perf_opts o = { .sz = sizeof(o), .pids = &s->pid, .npids = 1,
+				   .threads = !s->held, .enable_on_exec = s->held,
+				   .counting = s->arm_only, .stacks = s->stack,
+				   .buffer_kb = s->buffer_kb };
+	int err = 0;
+
+	if (s->only)
+		for (int i = 0; !err && i < s->only->n; i++)
+			err = ev_add(&l, s->group, s->only->v[i]);
+	else
+		err = upc_probe_foreach(s->t, s->group, group_event, &l);
+	for (size_t i = 0; !err && s->tracepoints && s->tracepoints[i]; i++) {
+		char rel[128];
+
+		snprintf(rel, sizeof(rel), "events/%s/format", s->tracepoints[i]);
+		if (upc_tracefs_exists(s->t, rel))
+			err = ev_add(&l, "", s->tracepoints[i]);
+	}
+	if (!err)
+		err = upc_perf_open(s->t, (const char *const *)l.v, l.n, &o, &s->perf);
+	ev_free(&l);
+	if (!err && !s->held && (err = upc_perf_enable(s->perf, true))) {
+		upc_perf_close(s->perf);
+		s->perf = NULL;
+	}
+	if (err)
+		return err;
+	if (s->clock && !upc_perf_monotonic(s->perf))
+		s->clock = NULL;
+	s->buffer_kb = s->buffer_kb ? s->buffer_kb : 512;
+	return 0;
+}
+
+/* The transport for a session that follows processes: --transport, else
+ * UPROBECTL_TRANSPORT (perf or tracefs), else perf where it can. */
+int session_transport(struct session *s)
+{
+	const char *env = getenv("UPROBECTL_TRANSPORT");
+
+	if (s->transport != TRANSPORT_AUTO || !env || !*env)
+		return 0;
+	if (!strcmp(env, "perf"))
+		s->transport = TRANSPORT_PERF;
+	else if (!strcmp(env, "tracefs"))
+		s->transport = TRANSPORT_TRACEFS;
+	else
+		return cli_usage("UPROBECTL_TRANSPORT is perf or tracefs, not '%s'", env);
+	return 0;
+}
+
 int session_start(struct session *s)
 {
 	bool own = s->pid >= 0 || s->stack;
-	char name[UPC_NAME_MAX + 1];
+	char name[UPC_NAME_MAX + 1], why[256];
 	int err;
 
+	if ((err = session_transport(s)))
+		return err;
+	if (s->pid >= 0 && s->transport != TRANSPORT_TRACEFS) {
+		if (!(err = perf_start(s))) {
+			cli_debug("armed: perf events for process %ld%s", s->pid,
+				  s->held ? " (from its exec)" : " and its threads");
+			return 0;
+		}
+		perf_reason(err, why, sizeof(why));
+		if (s->transport == TRANSPORT_PERF) {
+			cli_err("--transport perf: %s", why);
+			return err;
+		}
+		if (!cli_quiet)
+			cli_warn("perf events cannot be used here (%s): the probes are armed "
+				 "in every process that maps their files, which trap on each "
+				 "call too (some microseconds each) while this runs", why);
+	}
 	if (own && !s->instance) {
 		/* a filter or an option is per instance: use one of our own
 		 * rather than change the top level other tools rely on */
@@ -135,6 +289,13 @@ int session_start(struct session *s)
 			s->task_events =
 				!upc_instance_write(s->inst, "events/task/task_newtask/enable", "1") &&
 				!upc_instance_write(s->inst, "events/task/task_rename/enable", "1");
+		/* a kernel without one of them goes without */
+		for (size_t i = 0; s->tracepoints && s->tracepoints[i]; i++) {
+			char rel[128];
+
+			snprintf(rel, sizeof(rel), "events/%s/enable", s->tracepoints[i]);
+			upc_instance_write(s->inst, rel, "1");
+		}
 		if (s->stack && (err = upc_instance_set_option(s->inst, "userstacktrace", true))) {
 			cli_err("options/userstacktrace: %s (this architecture may have "
 				"no user stack traces)", strerror(-err));
@@ -158,15 +319,14 @@ int session_start(struct session *s)
 		}
 		s->enabled = true;
 	}
-	if (s->arm_only)
-		return 0;	/* nothing to read */
-	s->fd = upc_instance_pipe(s->inst);
-	if (s->fd < 0) {
+	if (!s->arm_only && (s->fd = upc_instance_pipe(s->inst)) < 0) {
 		err = s->fd;
 		cli_err("%s trace_pipe: %s", s->instance ? s->instance : "top-level",
 			strerror(-err));
 		return err;
 	}
+	cli_debug("armed: tracefs %s%s", s->instance ? "instance " : "top level",
+		  s->instance ? s->instance : "");
 	return 0;
 }
 
@@ -175,6 +335,8 @@ void session_end(struct session *s)
 	char name[UPC_NAME_MAX + 1];
 	int err;
 
+	upc_perf_close(s->perf);
+	s->perf = NULL;
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
@@ -201,6 +363,8 @@ static bool followed_gone(const struct session *s)
 
 	if (upc_proc_alive(s->pid))
 		return false;
+	if (s->perf)
+		return !upc_perf_following(s->perf);
 	if (upc_instance_read(s->inst, "set_event_pid", list, sizeof(list)) < 0)
 		return true;
 	for (const char *p = list;; p++) {
@@ -251,6 +415,25 @@ static size_t feed(const struct session_sink *k, char *buf, size_t n)
 	return n - start;
 }
 
+/* What the session has to read now: bytes into buf, 0 for nothing, or
+ * -errno (explained). */
+static ssize_t session_read(struct session *s, char *buf, size_t len)
+{
+	ssize_t r;
+
+	if (s->perf) {
+		r = upc_perf_read(s->perf, buf, len);
+		if (r < 0)
+			cli_err("reading perf events: %s", strerror((int)-r));
+		return r;
+	}
+	r = read(s->fd, buf, len);
+	if (r >= 0 || errno == EAGAIN || errno == EINTR)
+		return r > 0 ? r : 0;
+	cli_err("reading trace_pipe: %s", strerror(errno));
+	return -errno;
+}
+
 void session_run(struct session *s, const struct session_sink *k,
 		 const struct session_limits *l, struct session_child *child)
 {
@@ -260,10 +443,16 @@ void session_run(struct session *s, const struct session_sink *k,
 	double tick = l->interval > 0 ? session_clock() + l->interval : 0;
 	bool child_done = !child || child->pid <= 0, draining = false;
 	bool follow_pid = child_done && s->pid > 0;	/* -p */
+	bool reads = s->perf ? !s->arm_only : s->fd >= 0;
+	bool gone = false;		/* draining: the processes followed exited */
 	double next_check = 0;	/* when to look for the processes and the group */
+	struct pollfd *pfd = NULL;
+	int npfd = 1;
 
+	if (s->perf && reads && (pfd = calloc(RECOUT_MAX_CPUS, sizeof(*pfd))))
+		npfd = upc_perf_pollfds(s->perf, pfd, RECOUT_MAX_CPUS);
 	while (!stop_signal && !k->done(k->ctx)) {
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		struct pollfd one = { .fd = s->fd, .events = POLLIN };
 		int timeout = 100;
 		ssize_t r;
 
@@ -286,10 +475,7 @@ void session_run(struct session *s, const struct session_sink *k,
 		if (!draining && session_clock() >= next_check) {
 			next_check = session_clock() + 0.1;
 			if (follow_pid && followed_gone(s)) {
-				draining = true;	/* -p: the processes exited */
-				if (!cli_quiet)
-					fprintf(stderr, "uprobectl: process %ld and the children "
-						"it had have exited\n", s->pid);
+				draining = gone = true;	/* -p: the processes exited */
 			} else if (!group_exists(s)) {
 				draining = true;	/* cleared by another run */
 				if (!cli_quiet)
@@ -297,31 +483,36 @@ void session_run(struct session *s, const struct session_sink *k,
 						"another command): the stream ends\n", s->group);
 			}
 		}
-		if (s->fd < 0) {
+		if (!reads) {
 			/* nothing to read (the kernel counts): wait for the end */
 			if (draining)
 				break;
 			poll(NULL, 0, timeout);
 			continue;
 		}
-		if (!draining && poll(&pfd, 1, timeout) < 0 && errno != EINTR)
+		if (!draining && poll(pfd ? pfd : &one, (nfds_t)npfd, timeout) < 0 &&
+		    errno != EINTR)
 			break;
-		r = read(s->fd, buf + have, sizeof(buf) - have - 1);
+		r = session_read(s, buf + have, sizeof(buf) - have - 1);
 		if (r > 0) {
 			have = feed(k, buf, have + (size_t)r);
 			if (have == sizeof(buf) - 1)
 				have = 0;	/* no line is that long: drop the junk */
 			continue;
 		}
-		if (r < 0 && errno != EAGAIN && errno != EINTR) {
-			cli_err("reading trace_pipe: %s", strerror(errno));
+		if (r < 0)
 			break;
-		}
-		/* nothing to read now */
-		if (draining)
+		/* nothing to read now: the end of a drain, unless what was read
+		 * meanwhile showed a child of the processes followed (perf) */
+		if (draining && (!gone || !s->perf || followed_gone(s)))
 			break;
+		draining = gone = false;
 		k->flush(k->ctx);
 	}
+	if (gone && !cli_quiet)
+		fprintf(stderr, "uprobectl: process %ld and the children it had have exited\n",
+			s->pid);
+	free(pfd);
 	k->flush(k->ctx);
 }
 
@@ -425,6 +616,14 @@ int session_opt(struct session *s, struct session_limits *l, int opt, const char
 		if (parse_seconds(arg, &l->seconds))
 			return cli_usage("-d takes a positive number of seconds");
 		return 1;
+	case OPT_TRANSPORT:
+		if (!strcmp(arg, "perf"))
+			s->transport = TRANSPORT_PERF;
+		else if (!strcmp(arg, "tracefs"))
+			s->transport = TRANSPORT_TRACEFS;
+		else
+			return cli_usage("--transport is perf or tracefs");
+		return 1;
 	}
 	return 0;
 }
@@ -456,7 +655,7 @@ static int ra_probe(const struct upc_probe *p, void *ctx)
 		c->n++;
 	} else if (at_start && !cli_quiet) {
 		cli_warn("%s records no return address: at a function's entry the kernel's "
-			 "stack walk misses the caller (define it with the fetch arg $ra)",
+			 "stack walk may miss the caller (define it with the fetch arg $ra)",
 			 p->event);
 	}
 	upc_elf_close(elf);

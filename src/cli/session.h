@@ -11,6 +11,13 @@
 #include "uprobectl.h"
 #include "recout.h"
 
+/* Where a session's records come from when it follows processes. */
+enum session_transport {
+	TRANSPORT_AUTO,			/* perf events where the kernel allows them */
+	TRANSPORT_TRACEFS,		/* a tracefs instance and its pid filter */
+	TRANSPORT_PERF,			/* perf events, or fail */
+};
+
 struct session {
 	struct upc_tracefs *t;
 	const char *group;
@@ -31,13 +38,19 @@ struct session {
 					 * (cleared when the kernel lacks it) */
 	unsigned long buffer_kb;	/* buffer_size_kb, or 0: the default */
 	long pid;			/* follow this process, or -1 */
+	bool held;			/* pid is a command held before its exec */
+	const char *const *tracepoints;	/* "sched/sched_process_exec"...: recorded
+					 * too where the kernel has them, NULL-ended */
+	enum session_transport transport;
+	struct upc_perf *perf;		/* the transport when not NULL */
 	int fd;				/* trace_pipe */
 };
 #define SESSION_INIT { .pid = -1, .fd = -1 }
 
 /* -p PID, -c COUNT, -d SECONDS of stream and trace (and -i SECONDS of the
- * commands that report every so often). */
+ * commands that report every so often), and --transport. */
 #define SESSION_SHORT_OPTS "p:c:d:"
+#define SESSION_LONG_OPTS { "transport", 1, NULL, OPT_TRANSPORT }
 struct session_limits {
 	unsigned long count;		/* records, 0: no limit */
 	double seconds;			/* 0: no limit */
@@ -53,8 +66,17 @@ double session_clock(void);
 /* SIGINT, SIGTERM and SIGHUP end the session; the one that did, or 0. */
 void session_signals(void);
 int session_stop_signal(void);
-/* Set up what the session needs: 0, or -errno after explaining. */
+/* Set up what the session needs: 0, or -errno after explaining. A session
+ * that follows processes (pid) takes perf events where the kernel allows
+ * them (the probes are then armed in those processes only), else a
+ * tracefs instance, saying once what that costs the other processes. */
 int session_start(struct session *s);
+/* The transport asked for: --transport, else UPROBECTL_TRANSPORT (perf or
+ * tracefs), else AUTO. 0, or -EINVAL after explaining. */
+int session_transport(struct session *s);
+/* Can this kernel give perf events to a session here? 0, or -errno with
+ * the reason in why. */
+int session_perf_usable(char *why, size_t len);
 /* Resize the buffer of the session's own instance, per CPU (explained). */
 int session_buffer(struct session *s, unsigned long kb);
 /* Where the lines of a session go. */

@@ -36,6 +36,19 @@ wait_for() {
 		i=$((i + 1))
 	done
 }
+# wait_armed_log FILE: up to 10 s for a uprobectl run with -v, writing its
+# stderr to FILE, to have its probes armed (through perf events or tracefs,
+# whichever transport it took)
+wait_armed_log() {
+	i=0
+	until grep -q 'debug: armed: ' "$1" 2>/dev/null; do
+		[ $i -lt 200 ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+# the transport of -p and -- COMMAND sessions in this run of the suite
+TRANSPORT=${UPROBECTL_TRANSPORT:-perf}
 # refuse to run when the uprobectl group is already in use here
 group_free() {
 	if grep -q '^[pr]:uprobectl/' "$1/uprobe_events"; then

@@ -36,7 +36,10 @@ awk -v n=$N 'BEGIN { for (i = 0; i < n; i++) print i * 7 % 300; for (i = 0; i < 
 
 # --- count per probe: the program's own numbers, both engines
 run "count per probe" count --json "$W" upc_size upc_sleep upc_recurse -- "$W" $N
-json '.engine == "user" and .lost == 0' "user engine for -- COMMAND"
+# the command's own counters (perf events: no records at all), or records
+# of an instance that follows it (tracefs)
+if [ "$TRANSPORT" = perf ]; then engine=kernel; else engine=user; fi
+json ".engine == \"$engine\" and .lost == 0" "$engine engine for -- COMMAND ($TRANSPORT)"
 json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9, "upc_recurse": 3}' \
 	"counts per probe"
 check left_alone
@@ -170,15 +173,30 @@ check left_alone
 if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
 	"$U" status >"$work/out" 2>&1
 	check grep -q "^engines *kernel: hit counts; user: everything (no CONFIG_HIST_TRIGGERS" "$work/out"
-	"$U" hist --engine kernel "$W" upc_size 'v=$arg1' -- "$W" 10 >"$work/out" 2>"$work/err"
+	"$U" hist --engine kernel -d 1 "$W" upc_size 'v=$arg1' >"$work/out" 2>"$work/err"
 	check [ $? = 2 ]
 	check grep -q "no hist triggers (CONFIG_HIST_TRIGGERS)" "$work/err"
 	check [ "$(wc -l <"$work/err")" = 1 ]
 	check left_alone
 fi
-"$U" count --engine kernel -p $$ "$W" upc_size >"$work/out" 2>"$work/err"
+"$U" count --engine kernel --by comm -p $$ "$W" upc_size >"$work/out" 2>"$work/err"
 check [ $? = 2 ]
 check grep -q "need the user engine" "$work/err"
+check left_alone
+# -p of a shell that execs the workload: the count follows it through its
+# exec, and its thread
+rm -f "$work/go"
+sh -c 'while [ ! -e "$0" ]; do sleep 0.02; done; exec "$1" "$2"' "$work/go" "$W" $N >/dev/null &
+wp=$!
+: >"$work/err"
+"$U" count -v --json -d 30 -p $wp "$W" upc_size upc_sleep >"$work/out" 2>"$work/err" &
+cpid=$!
+wait_armed_log "$work/err" || ko "count -p armed no probe"
+touch "$work/go"
+wait $cpid || ko "count -p: exit $?, $(cat "$work/err")"
+json ".engine == \"$engine\" and .hits == 1019" "count -p through an exec, $engine engine"
+json '[.counts[] | {(.key): .count}] | add == {"upc_size": 1010, "upc_sleep": 9}' \
+	"count -p through an exec: counts per probe"
 check left_alone
 
 # --- against bpftrace on the same workload

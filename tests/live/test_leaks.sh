@@ -63,8 +63,9 @@ same() {	# same EXPECT WHAT
 	json '.reliable and .untracked == 1 and .untracked_bytes == 300' \
 		"$2: reliable, posix_memalign counted as not tracked"
 }
-# wait_armed UPID: leaks $UPID has its probes enabled in its instance
-wait_armed() { wait_for "$T/instances/uprobectl-$1/events/upc_leak_$1/malloc/enable" 1; }
+# wait_armed: the leaks run in the background (with -v, its stderr in
+# $work/err) has its probes armed
+wait_armed() { wait_armed_log "$work/err"; }
 # start_waiting NAME MODE: leaky started, waiting for SIGUSR1; sets lpid
 start_waiting() {
 	"$L" "$work/$1" "$2" >"$work/$1.pid" &
@@ -98,9 +99,10 @@ check grep -q '^leak_posix_memalign 300 1$' "$work/vg.sites"
 
 # --- a process already running, traced with -p; it runs on afterwards
 start_waiting exp2 wait
-"$U" leaks --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
+: >"$work/err"
+"$U" leaks -v --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
 upid=$!
-wait_armed $upid || ko "-p: no probe armed"
+wait_armed || ko "-p: no probe armed"
 kill -USR1 "$lpid"
 wait $upid || ko "leaks -p: exit $?, $(cat "$work/err")"
 same "$work/exp2" "-p PID"
@@ -111,9 +113,10 @@ check left_alone
 # --- --stack: the caller, then the kernel's user stack (leaky is built -O0,
 # with frame pointers): the same sites, each with the function that called it
 start_waiting exps wait
-"$U" leaks --json --stack -d 60 -p "$lpid" >"$work/out" 2>"$work/err" &
+: >"$work/err"
+"$U" leaks -v --json --stack -d 60 -p "$lpid" >"$work/out" 2>"$work/err" &
 upid=$!
-wait_armed $upid || ko "--stack: no probe armed"
+wait_armed || ko "--stack: no probe armed"
 kill -USR1 "$lpid"
 wait_for "$work/exps" || ko "--stack: leaky did not finish"
 sleep 0.5
@@ -130,9 +133,10 @@ check left_alone
 
 # --- a process that exits while traced: the report comes when it has gone
 start_waiting exp3 wait-exit
-"$U" leaks --json -d 30 -p "$lpid" >"$work/out" 2>"$work/err" &
+: >"$work/err"
+"$U" leaks -v --json -d 30 -p "$lpid" >"$work/out" 2>"$work/err" &
 upid=$!
-wait_armed $upid || ko "exiting: no probe armed"
+wait_armed || ko "exiting: no probe armed"
 kill -USR1 "$lpid"
 wait $upid || ko "leaks -p (exits): exit $?, $(cat "$work/err")"
 same "$work/exp3" "a process that exits"
@@ -143,9 +147,10 @@ check left_alone
 start_waiting exp4a wait
 a=$lpid
 start_waiting exp4b wait
-"$U" leaks --json -d 4 -p "$a" >"$work/out" 2>"$work/err" &
+: >"$work/err"
+"$U" leaks -v --json -d 4 -p "$a" >"$work/out" 2>"$work/err" &
 upid=$!
-wait_armed $upid || ko "two: no probe armed"
+wait_armed || ko "two: no probe armed"
 kill -USR1 "$a" "$lpid"
 wait $upid || ko "leaks -p (two): exit $?, $(cat "$work/err")"
 same "$work/exp4a" "one of two processes"
@@ -169,9 +174,10 @@ contained() {	# contained NAME PREFIX CMD...: leaky started by CMD, traced
 	pids="$pids $!"
 	wait_for "$work/c.pid" "$!" || ko "$what: leaky did not start ($(cat "$work/c.pid"))"
 	lpid=$(cat "$work/c.pid")
-	"$U" leaks --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
+	: >"$work/err"
+	"$U" leaks -v --json -d 4 -p "$lpid" >"$work/out" 2>"$work/err" &
 	upid=$!
-	wait_armed $upid || ko "$what: no probe armed, $(cat "$work/err")"
+	wait_armed || ko "$what: no probe armed, $(cat "$work/err")"
 	kill -USR1 "$lpid"
 	wait $upid || ko "$what: leaks -p: exit $?, $(cat "$work/err")"
 	cp "/proc/$lpid/root/tmp/exp" "$work/exp.c" || ko "$what: no expectations"
@@ -219,9 +225,10 @@ up=$(cut -d. -f1 /proc/uptime)
 json '.sites == [] and .outstanding > 0' "--min-age longer than the uptime ($up s) leaves out all"
 # and one shorter than the leaks' age: all of them
 start_waiting expa wait
-"$U" leaks --json --min-age 1 -d 3 -p "$lpid" >"$work/out" 2>"$work/err" &
+: >"$work/err"
+"$U" leaks -v --json --min-age 1 -d 3 -p "$lpid" >"$work/out" 2>"$work/err" &
 upid=$!
-wait_armed $upid || ko "--min-age: no probe armed"
+wait_armed || ko "--min-age: no probe armed"
 kill -USR1 "$lpid"
 wait_for "$work/expa" || ko "--min-age: leaky did not finish"
 wait $upid || ko "leaks --min-age -p: exit $?, $(cat "$work/err")"

@@ -78,11 +78,10 @@ kill "$cp"
 # traced WHAT PREFIX: trace -p $cp chain leaf gives the 3 calls it makes
 # once $work/go exists, and the definition names a path under PREFIX
 traced() {
-	"$U" trace --json -p "$cp" -d 30 chain leaf >"$work/t.json" 2>"$work/t.err" &
+	: >"$work/t.err"
+	"$U" trace -v --json -p "$cp" -d 30 chain leaf >"$work/t.json" 2>"$work/t.err" &
 	tp=$!
-	i=0
-	until ls "$T/instances" | grep -q "^uprobectl-$tp\$"; do [ $i -lt 200 ] || break; sleep 0.05; i=$((i + 1)); done
-	check wait_for "$T/instances/uprobectl-$tp/events/upc_trace_$tp/enable" 1
+	check wait_armed_log "$work/t.err"
 	touch "$1/go"
 	wait $tp
 	check [ $? = 0 ]

@@ -91,9 +91,10 @@ run_stream() {
 	"$CHAIN" "$rounds" "$work/go" "$linger" >/dev/null 2>&1 &
 	cp=$!
 	bg_pids="$bg_pids $cp"
-	"$U" stream -p "$cp" "$@" -d 30 >"$work/s.json" 2>"$work/s.err" &
+	: >"$work/s.err"
+	"$U" stream -v -p "$cp" "$@" -d 30 >"$work/s.json" 2>"$work/s.err" &
 	sp=$!
-	wait_for "$T/instances/uprobectl-$sp/events/uprobectl/enable" 1 || ko "stream $* did not start"
+	wait_armed_log "$work/s.err" || ko "stream $* did not start"
 	touch "$work/go"
 	wait $sp
 	wait $cp
@@ -125,13 +126,19 @@ done
 check [ "$(wc -l <"$work/c.json")" = 2 ]
 
 # a probe that does not record the return address: said once, and the
-# kernel's walk as it is (the caller missing at entry)
+# kernel's walk as it is: ftrace's misses the caller at entry; perf's has it
+# on x86 from Linux 6.11 (it reads the return address at the stack pointer)
 "$U" clear >/dev/null
 "$U" add "$CHAIN" work n=%di >/dev/null
 run_stream 2 0 --json --stack
 check [ "$(grep -c 'work records no return address.*fetch arg \$ra' "$work/s.err")" = 1 ]
-ours_json "$work/s.json" 2 >"$work/ours"
-check same "$work/ours" "work+0x0 $(grep '^main+' "$work/gdb.work")" 2
+if [ "$TRANSPORT" = perf ]; then
+	ours_json "$work/s.json" "$(wc -l <"$work/gdb.work")" >"$work/ours"
+	check same "$work/ours" "$(paste -sd' ' "$work/gdb.work")" 2
+else
+	ours_json "$work/s.json" 2 >"$work/ours"
+	check same "$work/ours" "work+0x0 $(grep '^main+' "$work/gdb.work")" 2
+fi
 "$U" clear >/dev/null
 
 # --folded: root first, functions only, counted
