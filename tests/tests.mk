@@ -101,6 +101,20 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-stacks tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-pid tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-usdt tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
+	$(Q)$(MAKE) --no-print-directory test-live-tracefs
+
+# The suites that follow processes (-p, -- COMMAND) once more through a
+# tracefs instance, the transport of kernels without perf events (the run
+# above takes perf events, where they can be had).
+test-live-tracefs: $(SAN_BIN) $(TEST_O)/registers $(TEST_O)/workload $(TEST_O)/leaky \
+		$(TEST_O)/chain $(TEST_O)/usdt
+	$(Q)export UPROBECTL_TRANSPORT=tracefs; \
+	$(SUITE) live-stream-tracefs tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers; \
+	$(SUITE) live-answers-tracefs tests/live/test_answers.sh $(SAN_BIN) $(TEST_O)/workload; \
+	$(SUITE) live-leaks-tracefs tests/live/test_leaks.sh $(SAN_BIN) $(TEST_O)/leaky; \
+	$(SUITE) live-stacks-tracefs tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain; \
+	$(SUITE) live-pid-tracefs tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain; \
+	$(SUITE) live-usdt-tracefs tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
 
 # The formatter where size_t is 32 bits: armhf, static, under qemu-user.
 $(TEST_O)/fmt_check-armhf: tests/unit/fmt_check.c tests/unit/fmt_cases.h src/lib/fmt.c include/upc_printf.h
@@ -213,7 +227,8 @@ check-load:
 	$(Q)tests/check-load.sh $(RUNS) $(LOAD_TARGET)
 
 FORCE:
-.PHONY: check-load fixtures test-unit test-fmt32 test-cli test-live test-diff test-fuzz check-run FORCE
+.PHONY: check-load fixtures test-unit test-fmt32 test-cli test-live test-live-tracefs test-diff \
+	test-fuzz check-run FORCE
 
 # Benchmarks: figures and ratios against the peer tools, printed, never
 # asserted.

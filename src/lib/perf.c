@@ -660,7 +660,8 @@ static int sample_lines(struct upc_perf *p, const unsigned char *rec, size_t siz
 	for (uint64_t i = 0, shown = 0; frames && i < nframes; i++) {
 		uint64_t ip = u64_at(frames + i * 8);
 
-		if (ip >= PERF_CONTEXT_MAX || shown == MAX_FRAMES)
+		/* markers, and the 0 that ends some walks (arm64's) */
+		if (ip >= PERF_CONTEXT_MAX || !ip || shown == MAX_FRAMES)
 			continue;
 		if (!shown++) {
 			at += (size_t)context(p, buf + at, len > at ? len - at : 0, pid, tid, cpu,

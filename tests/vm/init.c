@@ -23,9 +23,13 @@
  *   upc.leaks     leaks of /tmp/leaky, a static program (its allocator is in
  *                 it): exactly the bytes and counts per call site it says
  *                 it leaked, and nothing left behind
- *   upc.stacks    trace --stack of /tmp/chain (known call chains) where the
- *                 kernel records no user stacks (arm64 before 6.10): said
- *                 once, and each record still has its function and caller
+ *   upc.stacks    trace --stack of /tmp/chain (known call chains): through
+ *                 perf events, the whole chain (perf's user call chains);
+ *                 through tracefs where the kernel records no user stacks
+ *                 (arm64 before 6.10), said once, and each record still
+ *                 has its function and caller
+ *   upc.transport=tracefs  follow processes (-p, -- COMMAND) through a
+ *                 tracefs instance rather than perf events
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +53,7 @@
 
 static int passed, failed;
 static char cmdline[1024];
+static bool perf = true;	/* the transport of -p and -- COMMAND */
 
 static void check(int ok, const char *fmt, ...)
 {
@@ -213,12 +218,53 @@ static int program_calls(const char *out, struct call *c, int max)
 	return n;
 }
 
-static int scenario(bool applied)
+/* The entry records of out (JSON lines) against the calls the program
+ * made: every argument, the stack pointer and the return address. */
+static void check_records(const char *out, const struct call *calls, int ncalls,
+			  const char *how)
 {
 	static char records[OUT_MAX];
+	char a[4][32], ra[32], want[32];
+	int nrec = 0;
+
+	snprintf(records, sizeof(records), "%s", out);
+	for (char *l = records, *nl; l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strstr(l, "\"kind\":\"entry\""))
+			continue;
+		if (nrec >= ncalls) {
+			nrec++;
+			continue;
+		}
+		const struct call *c = &calls[nrec];
+		int ok = !json_field(l, "arg1", a[0], 32) && !json_field(l, "arg2", a[1], 32) &&
+			 !json_field(l, "arg3", a[2], 32) && !json_field(l, "arg4", a[3], 32) &&
+			 !json_field(l, "ra", ra, 32);
+
+		snprintf(want, sizeof(want), "0x%x", c->err);
+		check(ok && !strcmp(a[0], want), "%s call %d: error number %s == %s", how, nrec + 1,
+		      a[0], want);
+		check(ok && !strcmp(a[1], c->sp), "%s call %d: stack pointer %s == %s", how,
+		      nrec + 1, a[1], c->sp);
+		check(ok && !strcmp(a[2], c->buf), "%s call %d: buffer %s == %s", how, nrec + 1,
+		      a[2], c->buf);
+		snprintf(want, sizeof(want), "0x%x", c->len);
+		check(ok && !strcmp(a[3], want), "%s call %d: length %s == %s", how, nrec + 1,
+		      a[3], want);
+		check(ok && !strcmp(ra, c->ra), "%s call %d: return address %s == %s", how,
+		      nrec + 1, ra, c->ra);
+		nrec++;
+	}
+	check(nrec == ncalls, "%s: %d records for %d calls", how, nrec, ncalls);
+}
+
+static int scenario(bool applied)
+{
 	struct call calls[CALLS];
-	char count[16], a[4][32], ra[32], want[32];
-	int ncalls, nrec = 0;
+	char count[16];
+	int ncalls;
 
 	if (applied) {
 		/* set up at boot from /etc/uprobectl.conf, as on a board */
@@ -240,37 +286,26 @@ static int scenario(bool applied)
 	U("stream", "--json", "-c", count, "-d", "20");
 	show("uprobectl stream --json");
 	check(R.status == 0, "stream --json -c %d", CALLS);
-	snprintf(records, sizeof(records), "%s", R.out);
-	for (char *l = records, *nl; l && *l; l = nl ? nl + 1 : NULL) {
-		nl = strchr(l, '\n');
-		if (nl)
-			*nl = '\0';
-		if (!strstr(l, "\"kind\":\"entry\""))
-			continue;
-		if (nrec >= ncalls) {
-			nrec++;
-			continue;
-		}
-		struct call *c = &calls[nrec];
-		int ok = !json_field(l, "arg1", a[0], 32) && !json_field(l, "arg2", a[1], 32) &&
-			 !json_field(l, "arg3", a[2], 32) && !json_field(l, "arg4", a[3], 32) &&
-			 !json_field(l, "ra", ra, 32);
-
-		snprintf(want, sizeof(want), "0x%x", c->err);
-		check(ok && !strcmp(a[0], want), "call %d: error number %s == %s", nrec + 1, a[0], want);
-		check(ok && !strcmp(a[1], c->sp), "call %d: stack pointer %s == %s", nrec + 1, a[1], c->sp);
-		check(ok && !strcmp(a[2], c->buf), "call %d: buffer %s == %s", nrec + 1, a[2], c->buf);
-		snprintf(want, sizeof(want), "0x%x", c->len);
-		check(ok && !strcmp(a[3], want), "call %d: length %s == %s", nrec + 1, a[3], want);
-		check(ok && !strcmp(ra, c->ra), "call %d: return address %s == %s", nrec + 1, ra, c->ra);
-		nrec++;
-	}
-	check(nrec == CALLS, "%d records for %d calls", nrec, CALLS);
+	check_records(R.out, calls, ncalls, "stream");
 	U("disable");
 	check(R.status == 0, "disable");
 	U("clear");
 	check(R.status == 0, "clear");
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "uprobe_events is empty again");
+	if (applied)
+		return 0;
+	/* the command followed through perf events: their records, decoded
+	 * through this kernel's formats (its word size and byte order) */
+	U("trace", "-v", "--json", "/tmp/registers", "wrapper_strerror", "--", "/tmp/registers",
+	  count);
+	show("uprobectl trace --json /tmp/registers wrapper_strerror -- /tmp/registers");
+	check(R.status == 0 && strstr(R.err, perf ? "debug: armed: perf events" :
+				      "debug: armed: tracefs instance"),
+	      "trace -- COMMAND: through %s", perf ? "perf events" : "a tracefs instance");
+	ncalls = program_calls(R.out, calls, CALLS);
+	check(ncalls == CALLS, "trace -- COMMAND: the program made %d calls", ncalls);
+	check_records(R.out, calls, ncalls, perf ? "trace (perf)" : "trace (tracefs)");
+	check(file_empty("/sys/kernel/tracing/uprobe_events"), "trace: no probe left");
 	return 0;
 }
 
@@ -551,14 +586,22 @@ static void leaks(void)
 		      b, n, want_b, want_n);
 	}
 	check(lines == 6, "leaks: leaky wrote its 6 sites");
-	/* --stack where the kernel records no user stacks (arm64 before 6.10):
-	 * said, and the callers still exact */
+	/* --stack: perf's user call chains (the caller, then thread_main for
+	 * leak_malloc); where the kernel records no user stacks (tracefs on
+	 * arm64 before 6.10) that is said, and the callers are still exact */
 	U("leaks", "--json", "--stack", "--", "/tmp/leaky", "/tmp/leaky.exp");
 	show("leaks --stack -- /tmp/leaky");
 	leaked(R.out, "leak_malloc", &b, &n);
-	check(R.status == 0 && strstr(R.out, "\"depth\":\"caller\"") && b == 1200 && n == 12,
-	      "leaks --stack: this kernel records no user stacks, and the report says so; "
-	      "leak_malloc still %lu B in %lu", b, n);
+	if (perf)
+		check(R.status == 0 && strstr(R.out, "\"depth\":\"stack\"") && b == 1200 && n == 12 &&
+		      strstr(R.out, "{\"site\":\"leak_malloc+") &&
+		      strstr(strstr(R.out, "{\"site\":\"leak_malloc+"), " <- thread_main+"),
+		      "leaks --stack: perf's call stacks, leak_malloc called from thread_main, "
+		      "%lu B in %lu", b, n);
+	else
+		check(R.status == 0 && strstr(R.out, "\"depth\":\"caller\"") && b == 1200 &&
+		      n == 12, "leaks --stack: this kernel records no user stacks, and the report "
+		      "says so; leak_malloc still %lu B in %lu", b, n);
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "leaks: no probe left");
 	check(no_instances(), "leaks: no instance left");
 }
@@ -573,28 +616,46 @@ static int with_stack(const char *text, const char *s)
 	return n;
 }
 
-/* trace --stack where the kernel records no user stacks: the two frames
+/* trace --stack of /tmp/chain: through perf events, the program's own
+ * call chain (main, alpha, beta, gamma_, leaf; outer at work's return);
+ * through tracefs where the kernel records no user stacks, the two frames
  * the records themselves give, at entry (the function, and its caller from
  * the return address) and at return (where it returned to). */
 static void stacks(void)
 {
 	const char *msg = "this kernel records no user stacks";
-	char want[256];
+	const char *chain = "\"stack\":[\"leaf+0x0 (/tmp/chain)\",\"gamma_+0x";
+	const char *whole = "beta+0x*alpha+0x*main+0x";
+	int n = 0;
 
 	U("trace", "--json", "--stack", "/tmp/chain", "leaf", "--", "/tmp/chain", "3");
 	show("trace --stack /tmp/chain leaf -- /tmp/chain 3");
-	snprintf(want, sizeof(want), "\"stack\":[\"leaf+0x0 (/tmp/chain)\",\"gamma_+0x");
-	check(R.status == 0 && with_stack(R.out, want) == 3,
-	      "trace --stack: 3 records, each [leaf+0x0, gamma_+OFF]");
-	check(with_stack(R.err, msg) == 1, "trace --stack: that this kernel records no user "
-	      "stacks is said, once");
+	check(R.status == 0 && with_stack(R.out, chain) == 3,
+	      "trace --stack: 3 records, each [leaf+0x0, gamma_+OFF%s]", perf ? ", ..." : "");
+	if (perf) {
+		/* each record: gamma_, then beta, alpha and main, in order */
+		for (const char *p = strstr(R.out, chain); p; p = strstr(p + 1, chain)) {
+			const char *b = strstr(p, "\"beta+0x"), *a = b ? strstr(b, "\"alpha+0x") : NULL;
+			const char *m = a ? strstr(a, "\"main+0x") : NULL, *e = strchr(p, ']');
+
+			n += m && e && m < e;
+		}
+		check(n == 3, "trace --stack: perf's call chain, %s, in all 3 (%d)", whole, n);
+		check(!with_stack(R.err, msg), "trace --stack: perf's stacks, nothing said missing");
+	} else {
+		check(with_stack(R.err, msg) == 1, "trace --stack: that this kernel records no "
+		      "user stacks is said, once");
+	}
 	U("trace", "--json", "--stack", "-r", "/tmp/chain", "work", "--", "/tmp/chain", "2");
 	show("trace --stack -r /tmp/chain work -- /tmp/chain 2");
-	check(R.status == 0 && with_stack(R.out, "\"stack\":[\"outer+0x") == 2,
-	      "trace --stack -r: 2 records, each [outer+OFF]");
+	check(R.status == 0 && with_stack(R.out, perf ? "\"stack\":[\"outer+0x14 (/tmp/chain)\","
+					  "\"main+0x" : "\"stack\":[\"outer+0x") == 2,
+	      "trace --stack -r: 2 records, each [outer+OFF%s]", perf ? ", main+OFF, ..." : "");
 	U("trace", "--folded", "/tmp/chain", "leaf", "--", "/tmp/chain", "4");
 	show("trace --folded /tmp/chain leaf -- /tmp/chain 4");
-	check(R.status == 0 && !strcmp(R.out, "gamma_;leaf 4\n"), "trace --folded: gamma_;leaf 4");
+	check(R.status == 0 && !strcmp(R.out, perf ? "libc_start_main_stage2;main;alpha;beta;"
+				       "gamma_;leaf 4\n" : "gamma_;leaf 4\n"),
+	      "trace --folded: %sgamma_;leaf 4", perf ? "...;main;alpha;beta;" : "");
 	check(file_empty("/sys/kernel/tracing/uprobe_events"), "stacks: no probe left");
 	check(no_instances(), "stacks: no instance left");
 }
@@ -727,6 +788,10 @@ int main(void)
 	b = read_file("/proc/cmdline");
 	snprintf(cmdline, sizeof(cmdline), "%s", b ? b : "");
 	printf("VM-START: %s", cmdline);
+	if (strstr(cmdline, "upc.transport=tracefs")) {
+		setenv("UPROBECTL_TRANSPORT", "tracefs", 1);
+		perf = false;
+	}
 
 	U("status");
 	show("uprobectl status");
