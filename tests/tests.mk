@@ -11,7 +11,7 @@ RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
 UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
-	test_malloc test_leaks test_names
+	test_malloc test_leaks test_names test_tpformat
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 CROSS_TRIPLETS := powerpc64le-linux-gnu s390x-linux-gnu mips64el-linux-gnuabi64 i686-linux-gnu
 CROSS_LIBDIRS := $(CROSS_TRIPLETS:%=/usr/%/lib) \
@@ -157,6 +157,16 @@ $(TEST_O)/fuzz_elf: tests/fuzz/fuzz_elf.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
 $(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/cli/recout.c src/cli/json.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/cli/recout.c src/cli/json.c $(LIB_SRCS)
+$(TEST_O)/fuzz_tpformat: tests/fuzz/fuzz_tpformat.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+# seeds of fuzz_tpformat: each captured format file (its length in two
+# bytes first), then 512 bytes of record
+$(TEST_O)/tpformat-seeds/.built: $(wildcard tests/unit/formats/*.format)
+	@mkdir -p $(@D)
+	$(Q)for f in $^; do n=$$(wc -c <"$$f"); o=$(@D)/$$(basename "$$f" .format); \
+		printf "\\$$(printf %03o $$((n >> 8)))\\$$(printf %03o $$((n & 255)))" >"$$o"; \
+		cat "$$f" >>"$$o"; head -c 512 /dev/urandom >>"$$o"; done
+	@touch $@
 $(TEST_O)/fuzz-seeds/.built: fixtures $(TEST_O)/usdt
 	@mkdir -p $(@D)
 	$(Q)for a in $(FIXTURE_ARCHES); do for f in pie libfx.so; do \
@@ -167,11 +177,15 @@ $(TEST_O)/fuzz-seeds/.built: fixtures $(TEST_O)/usdt
 fuzz-run = SUITE_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) $(SUITE) fuzz-$(1) sh -c '$(2) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	-print_final_stats=1 $(3) $(4) > $(TEST_O)/fuzz-$(1).log 2>&1; st=$$?; \
 	grep -v "^\"" $(TEST_O)/fuzz-$(1).log | tail -n 12; exit $$st'
-test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz-seeds/.built
-	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus
-	$(Q)$(call fuzz-run,elf,$(TEST_O)/fuzz_elf,$(TEST_O)/fuzz-corpus,$(TEST_O)/fuzz-seeds)
-	$(Q)$(call fuzz-run,record,$(TEST_O)/fuzz_record,$(TEST_O)/fuzz-record-corpus,\
-		tests/fuzz/record-seeds)
+# Two at a time (each takes one core); each prints its log's tail when done.
+test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz_tpformat \
+		$(TEST_O)/fuzz-seeds/.built $(TEST_O)/tpformat-seeds/.built
+	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus $(TEST_O)/fuzz-tpformat-corpus
+	$(Q)$(call fuzz-run,elf,$(TEST_O)/fuzz_elf,$(TEST_O)/fuzz-corpus,$(TEST_O)/fuzz-seeds) & \
+	$(call fuzz-run,record,$(TEST_O)/fuzz_record,$(TEST_O)/fuzz-record-corpus,\
+		tests/fuzz/record-seeds); wait
+	$(Q)$(call fuzz-run,tpformat,$(TEST_O)/fuzz_tpformat,$(TEST_O)/fuzz-tpformat-corpus,\
+		$(TEST_O)/tpformat-seeds)
 fuzz:
 	$(MAKE) test-fuzz FUZZ_SECONDS=600
 	$(Q)tests/summary.sh $(RESULTS)

@@ -311,6 +311,9 @@ int upc_tp_format_print(const struct upc_tp_format *f, const void *raw, size_t r
 	size_t at = 0;
 	int n;
 
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
 	/* the probed address first, as print_uprobe_event() prints it */
 	for (unsigned i = 0; i < f->nfields; i++) {
 		const struct upc_field *fl = &f->fields[i];

@@ -30,6 +30,10 @@
  *                 has its function and caller
  *   upc.transport=tracefs  follow processes (-p, -- COMMAND) through a
  *                 tracefs instance rather than perf events
+ *   upc.formats   print the format files of probes with every fetch type,
+ *                 and of the scheduler's exec and exit events, between
+ *                 "FORMAT-BEGIN NAME" and "FORMAT-END" lines (what
+ *                 tests/unit/formats/capture.sh keeps for the unit tests)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -660,6 +664,41 @@ static void stacks(void)
 	check(no_instances(), "stacks: no instance left");
 }
 
+/* The format file of events/REL, between markers. */
+static void print_format(const char *name, const char *rel)
+{
+	char path[256];
+	const char *t;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/format", rel);
+	t = read_file(path);
+	printf("FORMAT-BEGIN %s\n%sFORMAT-END\n", name, t ? t : "");
+	check(t != NULL, "format of %s", rel);
+}
+
+static void formats(void)
+{
+	U("add", "-e", "types", "/tmp/registers", "wrapper_strerror", "a=$arg1", "b=$arg1:u8",
+	  "c=$arg1:s16", "d=$arg4:x32", "e=$arg2:u64", "f=$arg2:s64", "g=$arg2:x8",
+	  "s=+0($arg3):string", "us=+0($arg3):ustring", "ch=+0($arg3):char",
+	  "arr=+0($arg2):x16[3]", "bf=$arg1:b4@1/32", "sa=+0($arg2):s8[2]", "ua=+0($arg2):u32[2]",
+	  "cm=$comm", "st=$stack1");
+	show("uprobectl add ... every fetch type");
+	if (R.status)	/* kernels before 6.5 have no char type */
+		U("add", "-e", "types", "/tmp/registers", "wrapper_strerror", "a=$arg1",
+		  "b=$arg1:u8", "c=$arg1:s16", "d=$arg4:x32", "e=$arg2:u64", "f=$arg2:s64",
+		  "g=$arg2:x8", "s=+0($arg3):string", "us=+0($arg3):ustring",
+		  "arr=+0($arg2):x16[3]", "bf=$arg1:b4@1/32", "sa=+0($arg2):s8[2]",
+		  "ua=+0($arg2):u32[2]", "cm=$comm", "st=$stack1");
+	U("add", "-r", "-e", "ret", "/tmp/registers", "wrapper_strerror", "ret=$retval:s32");
+	show("uprobectl add -r ...");
+	print_format("entry", "uprobectl/types");
+	print_format("return", "uprobectl/ret");
+	print_format("exec", "sched/sched_process_exec");
+	print_format("exit", "sched/sched_process_exit");
+	U("clear");
+}
+
 /* The number after "KEY": in a JSON line (a typed argument), into buf. */
 static int json_num(const char *line, const char *key, char *buf, size_t len)
 {
@@ -814,6 +853,8 @@ int main(void)
 		leaks();
 	if (strstr(cmdline, "upc.stacks"))
 		stacks();
+	if (strstr(cmdline, "upc.formats"))
+		formats();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 
