@@ -67,6 +67,9 @@ $(TEST_O)/chain: tests/progs/chain.c | $(O)/.deps
 $(TEST_O)/usdt: tests/progs/usdt.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O1 -g -Wall -o $@ $<
+$(TEST_O)/noperf: tests/progs/noperf.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) -O1 -Wall -o $@ $<
 $(TEST_O)/registers-nopie: tests/progs/registers.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-pie -no-pie -o $@ $<
@@ -88,11 +91,13 @@ test-cli: $(SAN_BIN) fixtures
 # As root on the real tracefs (skips loudly elsewhere: a failure of make
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
-		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt fixtures
+		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
-	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers
-	$(Q)$(SUITE) live-stream-opt tests/live/test_stream.sh $(BIN) $(TEST_O)/registers
+	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
+		$(TEST_O)/noperf
+	$(Q)$(SUITE) live-stream-opt tests/live/test_stream.sh $(BIN) $(TEST_O)/registers \
+		$(TEST_O)/noperf
 	$(Q)$(SUITE) live-apply tests/live/test_apply.sh $(SAN_BIN) tests/progs/registers.c
 	$(Q)$(SUITE) live-lock tests/live/test_lock.sh $(SAN_BIN) $(TEST_O)/registers
 	$(Q)$(SUITE) live-answers tests/live/test_answers.sh $(SAN_BIN) $(TEST_O)/workload
@@ -107,9 +112,10 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 # tracefs instance, the transport of kernels without perf events (the run
 # above takes perf events, where they can be had).
 test-live-tracefs: $(SAN_BIN) $(TEST_O)/registers $(TEST_O)/workload $(TEST_O)/leaky \
-		$(TEST_O)/chain $(TEST_O)/usdt
+		$(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf
 	$(Q)export UPROBECTL_TRANSPORT=tracefs; \
-	$(SUITE) live-stream-tracefs tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers; \
+	$(SUITE) live-stream-tracefs tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
+		$(TEST_O)/noperf; \
 	$(SUITE) live-answers-tracefs tests/live/test_answers.sh $(SAN_BIN) $(TEST_O)/workload; \
 	$(SUITE) live-leaks-tracefs tests/live/test_leaks.sh $(SAN_BIN) $(TEST_O)/leaky; \
 	$(SUITE) live-stacks-tracefs tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain; \

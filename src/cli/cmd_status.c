@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "group.h"
 #include "json.h"
+#include "session.h"
 
 static const char *const config_opts[] = {
 	"CONFIG_UPROBES", "CONFIG_UPROBE_EVENTS", "CONFIG_TRACING", "CONFIG_FTRACE",
@@ -126,6 +127,16 @@ static int status(int argc, char **argv)
 			 ? "" : r & UPC_HIST_TRIGGERS ? " (no CONFIG_SYNTH_EVENTS: latency in user space)"
 			 : " (no CONFIG_HIST_TRIGGERS: keys, histograms and latency in user space)");
 	kv(&j, "engines", line);
+	if (session_perf_usable(buf, sizeof(buf)))
+		snprintf(line, sizeof(line), "tracefs only (%s): the probes of -p and -- COMMAND "
+			 "trap in every process that maps their files, which each call then "
+			 "slows by some microseconds", buf);
+	else
+		snprintf(line, sizeof(line), "perf events: -p and -- COMMAND arm the probes in "
+			 "the processes followed only, the rest of the machine runs untouched%s",
+			 getenv("UPROBECTL_TRANSPORT") && !strcmp(getenv("UPROBECTL_TRANSPORT"),
+				"tracefs") ? " (but UPROBECTL_TRANSPORT=tracefs asks for tracefs)" : "");
+	kv(&j, "transport", line);
 	kv(&j, "semaphores", r & UPC_REF_CTR ? "yes: the kernel sets a USDT probe's semaphore "
 	   "while the probe exists" : "no (a kernel before 4.20): USDT probes with a semaphore "
 	   "stay off unless the program sets it");

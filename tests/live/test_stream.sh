@@ -2,13 +2,16 @@
 # Live tests of stream and trace, as root on the real tracefs: records
 # compared with what the program printed, -p against a second process of
 # the same binary, trace -- COMMAND, and SIGINT or a closed pipe mid-stream;
-# tracefs (events, instances, options) must be left as it was found.
-#   test_stream.sh UPROBECTL REGISTERS
+# where perf events are refused (a seccomp policy, the descriptor limit),
+# tracefs, said once; tracefs (events, instances, options) must be left as
+# it was found.
+#   test_stream.sh UPROBECTL REGISTERS NOPERF
 set -u
 SUITE=live-stream
 . "$(dirname "$0")/lib.sh"
 U=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 REG=$2
+NOPERF=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 work=$(mktemp -d)
 bg_pids=""
 cmdlines="" recordcmd=""
@@ -195,6 +198,37 @@ wait $sp
 check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
 check [ ! -e "$T/instances/uprobectl-$sp" ]
 check [ -z "$(pgrep -f '/tmp/registers 100 100')" ]
+
+# --- perf events refused (a seccomp policy that says EACCES, as container
+# runtimes and hardened boards have; a descriptor limit too low): the same
+# records through a tracefs instance, and what that costs said once;
+# --transport perf refuses, explained; status says which transport
+"$NOPERF" "$U" trace --json /tmp/registers wrapper_strerror -- \
+	sh -c '/tmp/registers 3 >"$0"' "$work/out" >"$work/t.json" 2>"$work/err"
+check [ $? = 0 ]
+check [ "$(compare "$work/t.json" "$work/out")" = 3 ]
+if [ "$TRANSPORT" = perf ]; then
+	check [ "$(grep -c 'perf events cannot be used here (perf_event_open is refused here (Permission denied: a seccomp' "$work/err")" = 1 ]
+	check grep -q "trap on each call too" "$work/err"
+fi
+"$NOPERF" "$U" trace --transport perf /tmp/registers wrapper_strerror -- /tmp/registers 3 \
+	>"$work/out" 2>"$work/err"
+check [ $? != 0 ]
+check grep -q "^uprobectl trace: error: --transport perf: perf_event_open is refused here" "$work/err"
+check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
+"$NOPERF" "$U" status >"$work/out" 2>&1
+check grep -q "^transport *tracefs only (perf_event_open is refused here" "$work/out"
+"$U" status >"$work/out" 2>&1
+check grep -q "^transport *perf events: -p and -- COMMAND arm the probes in the processes followed only" "$work/out"
+sh -c 'ulimit -n 12 && exec "$@"' sh "$U" trace --json /tmp/registers wrapper_strerror \
+	-- sh -c '/tmp/registers 2 >"$0"' "$work/out" >"$work/t.json" 2>"$work/err"
+check [ $? = 0 ]
+check [ "$(compare "$work/t.json" "$work/out")" = 2 ]
+if [ "$TRANSPORT" = perf ]; then
+	check grep -q "more file descriptors than the limit allows" "$work/err"
+fi
+check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
+check [ -z "$(ls "$T/instances")" ]
 
 # --- tracefs as found
 snapshot >"$work/after"
