@@ -271,6 +271,7 @@ bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/mloop $(TEST_O)/registe
 	tests/bench/bench_live.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed live"; \
 	tests/bench/bench_answers.sh $(BIN) $(TEST_O)/loop 3 || failed="$$failed answers"; \
 	tests/bench/bench_leaks.sh $(BIN) $(TEST_O)/mloop 3 || failed="$$failed leaks"; \
+	tests/bench/bench_bystander.sh $(BIN) $(TEST_O)/mloop 3 || failed="$$failed bystander"; \
 	tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000 || \
 		failed="$$failed footprint"; \
 	if [ -n "$$failed" ]; then echo "bench: failed:$$failed"; exit 1; fi
