@@ -561,6 +561,19 @@ int upc_tp_format_parse(const char *text, size_t len, struct upc_tp_format *f);
 int upc_tp_format_print(const struct upc_tp_format *f, const void *raw, size_t rawlen,
 			char *buf, size_t len);
 
+/* ---- one budget for the kernel's buffers ------------------------------------------ */
+
+/* The default budget for every buffer uprobectl asks the kernel for, in
+ * KiB for all ncpus CPUs, from /proc/meminfo's text (len bytes): 5% of
+ * MemAvailable (MemFree when the kernel has no MemAvailable), at most 16
+ * MiB per CPU; *avail_kb is the memory it is taken from. -ENOENT, -EINVAL
+ * when the text has neither. */
+int upc_buffer_budget(const char *meminfo, size_t len, unsigned ncpus, uint64_t *kb,
+		      uint64_t *avail_kb);
+/* A size as people write it, "4M", "512K", "64KiB", "1G", or bytes, into
+ * KiB (at least 1): 0, -EINVAL or -ERANGE. */
+int upc_parse_size(const char *s, uint64_t *kb);
+
 /* ---- perf events: probes armed only in the processes followed ------------------ */
 
 /* The events of a group opened with perf_event_open(2) for some tasks: a
@@ -577,7 +590,8 @@ struct upc_perf_opts {
 	bool enable_on_exec;		/* a task held before its exec: from there */
 	bool counting;			/* counters only, no records */
 	bool stacks;			/* user call chains (frame pointers) */
-	size_t buffer_kb;		/* per CPU (0: 512) */
+	size_t buffer_kb;		/* per CPU, at most (0: 512); less where
+					 * the kernel has no memory for it */
 };
 /* events: "GROUP/EVENT" each (uprobe events, and tracepoints as
  * "sched/sched_process_exec"). Disabled until upc_perf_enable (or the
@@ -596,6 +610,17 @@ int upc_perf_pollfds(const struct upc_perf *p, struct pollfd *fds, int max);
 ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len);
 /* Were the records timed on the monotonic clock (as trace_clock mono)? */
 bool upc_perf_monotonic(const struct upc_perf *p);
+/* The size of each CPU's ring in KiB: at most buffer_kb (a power of two of
+ * pages), less where the kernel had no memory for it (ENOMEM). */
+size_t upc_perf_ring_kb(const struct upc_perf *p);
+/* New rings of at most kb KiB each, taking over from the old ones with no
+ * record lost or reordered: their size, or -errno (the old ones stay). */
+long upc_perf_resize(struct upc_perf *p, size_t kb);
+/* Have every ring say what it lost: a ring that filled up says so (a
+ * LOST record) only before its next record, which may never come once the
+ * processes followed are gone: read after this, at the end. 0, or -errno
+ * (this process may not run on every CPU). */
+int upc_perf_flush(struct upc_perf *p);
 /* Records lost so far (the rings were full). */
 uint64_t upc_perf_lost(const struct upc_perf *p);
 /* The count of event number i (counting), its tasks' children included. */
@@ -715,6 +740,10 @@ int upc_leaks_return(struct upc_leaks *l, enum upc_alloc_fn fn, long tid, long t
 /* Process tgid exec'd: its allocations went with its old image, and are
  * dropped, not counted as freed; its totals stay. */
 void upc_leaks_forget(struct upc_leaks *l, long tgid);
+/* Records were lost here: every thread's unreturned calls are dropped
+ * (their returns may be among the lost, and a call left open would make
+ * every later one look like a call from inside it), counted unpaired. */
+int upc_leaks_lost(struct upc_leaks *l);
 /* Thread tid exited: its unreturned calls are dropped. */
 void upc_leaks_thread_exit(struct upc_leaks *l, long tid);
 /* Process tgid exited: its allocations, threads and totals are dropped. */

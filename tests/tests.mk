@@ -70,6 +70,9 @@ $(TEST_O)/usdt: tests/progs/usdt.c | $(O)/.deps
 $(TEST_O)/noperf: tests/progs/noperf.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O1 -Wall -o $@ $<
+$(TEST_O)/libenomem.so: tests/progs/enomem.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(HOST_CC) -O1 -Wall -shared -fPIC -o $@ $< -ldl
 $(TEST_O)/registers-nopie: tests/progs/registers.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O0 -g -Wall -fno-pie -no-pie -o $@ $<
@@ -91,7 +94,8 @@ test-cli: $(SAN_BIN) fixtures
 # As root on the real tracefs (skips loudly elsewhere: a failure of make
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
-		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf fixtures
+		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf \
+		$(TEST_O)/libenomem.so fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
@@ -112,7 +116,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 # tracefs instance, the transport of kernels without perf events (the run
 # above takes perf events, where they can be had).
 test-live-tracefs: $(SAN_BIN) $(TEST_O)/registers $(TEST_O)/workload $(TEST_O)/leaky \
-		$(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf
+		$(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf $(TEST_O)/libenomem.so
 	$(Q)export UPROBECTL_TRANSPORT=tracefs; \
 	$(SUITE) live-stream-tracefs tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/noperf; \

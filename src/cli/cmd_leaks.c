@@ -39,7 +39,7 @@ static const unsigned char fn_nargs[UPC_AF_COUNT] = { 1, 2, 2, 3, 1, 2, 2, 1, 1,
 
 #define MAX_FRAMES 8		/* of a call stack (--stack) */
 
-enum pending_kind { P_CALL, P_RETURN, P_EXEC, P_EXIT };
+enum pending_kind { P_CALL, P_RETURN, P_EXEC, P_EXIT, P_LOST };
 
 struct pending {
 	struct upc_alloc_call c;	/* tid, tgid, ts of every kind; fn, args,
@@ -346,6 +346,9 @@ static void settle(struct leaks *k, uint64_t upto)
 			if ((pr = proc_find(k, p->c.tgid)))
 				pr->settled_img = p->img;
 			break;
+		case P_LOST:
+			err = upc_leaks_lost(k->l);
+			break;
 		case P_EXIT:
 			upc_leaks_thread_exit(k->l, p->c.tid);
 			/* the last thread of its process (kernels before 6.16 do
@@ -452,6 +455,12 @@ static void on_line(void *ctx, const char *line, size_t n)
 	case UPC_REC_LOST:
 		k->lost += r.lost_known ? r.lost : 0;
 		k->lost_unknown |= !r.lost_known;
+		/* the calls open then may have lost their returns: dropped, in
+		 * time order (a loss is said after the last record before it) */
+		p.kind = P_LOST;
+		p.c.ts = k->last_ts;
+		if (queue(k, &p))
+			k->err = -ENOMEM;
 		return;
 	case UPC_REC_ENTRY:
 	case UPC_REC_RETURN:
@@ -657,6 +666,7 @@ static int report(struct leaks *k, long tgid, bool exited)
 		json_kv_u64(&j, "lost", k->lost);
 		json_kv_bool(&j, "lost_unknown", k->lost_unknown);
 		json_kv_u64(&j, "buffer_kb", k->s.buffer_kb);
+		json_kv_u64(&j, "buffer_budget_kb", k->s.budget_kb);
 		json_kv_u64(&j, "calls", t.calls);
 		json_kv_u64(&j, "calls_per_s", rate);
 		json_kv_u64(&j, "allocs", t.allocs);
@@ -688,12 +698,14 @@ static int report(struct leaks *k, long tgid, bool exited)
 	}
 	if (k->lost || k->lost_unknown)
 		printf("leaks of pid %ld (%s)%s: NOT RELIABLE: %s%llu EVENTS LOST in %s s "
-		       "(buffer now %lu KiB per CPU)\n", tgid, exe, exited ? ", exited" : "",
+		       "(buffer now %lu KiB per CPU%s)\n", tgid, exe, exited ? ", exited" : "",
 		       k->lost_unknown ? "at least " : "", (unsigned long long)k->lost, el,
-		       k->s.buffer_kb);
+		       k->s.buffer_kb, k->s.buffer_kb >= k->s.budget_kb ?
+		       ", its budget: --buffer-max raises it" : "");
 	else
-		printf("leaks of pid %ld (%s)%s: %s s, none lost (buffer %lu KiB per CPU)\n",
-		       tgid, exe, exited ? ", exited" : "", el, k->s.buffer_kb);
+		printf("leaks of pid %ld (%s)%s: %s s, none lost (buffer %lu KiB per CPU, "
+		       "budget %lu)\n", tgid, exe, exited ? ", exited" : "", el, k->s.buffer_kb,
+		       k->s.budget_kb);
 	printf("allocator %s; %llu calls (%llu/s): allocated %llu B in %llu, freed "
 	       "%llu B in %llu, outstanding %llu B in %llu\n", k->alloc,
 	       (unsigned long long)t.calls, (unsigned long long)rate,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* uprobectl status (doctor): can uprobes be used here, and if not, why. */
+#include <dirent.h>
 #include <getopt.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ static int status(int argc, char **argv)
 	size_t clen;
 	struct upc_tracefs *t = NULL;
 	struct names ev = { NULL, 0 };
+	struct session budget = SESSION_INIT;
 	struct utsname u;
 	struct json j = JSON_INIT(stdout);
 	bool usable = false, have_config;
@@ -137,6 +139,28 @@ static int status(int argc, char **argv)
 			 getenv("UPROBECTL_TRANSPORT") && !strcmp(getenv("UPROBECTL_TRANSPORT"),
 				"tracefs") ? " (but UPROBECTL_TRANSPORT=tracefs asks for tracefs)" : "");
 	kv(&j, "transport", line);
+	if (!session_budget(&budget)) {
+		/* the budget of the buffers, and what our instances hold now */
+		size_t used = (size_t)snprintf(line, sizeof(line), "budget %lu KiB per CPU (%s)",
+					       budget.budget_kb, budget.budget_how);
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/instances", upc_tracefs_root(t));
+		for (d = opendir(path); d && (e = readdir(d));) {
+			char rel[512], v[32];
+
+			snprintf(rel, sizeof(rel), "instances/%s/buffer_size_kb", e->d_name);
+			if (!strncmp(e->d_name, "uprobectl-", 10) && used < sizeof(line) &&
+			    upc_tracefs_read(t, rel, v, sizeof(v)) > 0)
+				used += (size_t)snprintf(line + used, sizeof(line) - used,
+							 "; %s: %lu KiB per CPU now", e->d_name,
+							 strtoul(v, NULL, 10));
+		}
+		if (d)
+			closedir(d);
+		kv(&j, "buffers", line);
+	}
 	kv(&j, "semaphores", r & UPC_REF_CTR ? "yes: the kernel sets a USDT probe's semaphore "
 	   "while the probe exists" : "no (a kernel before 4.20): USDT probes with a semaphore "
 	   "stay off unless the program sets it");

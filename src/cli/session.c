@@ -96,17 +96,71 @@ static int switch_events(struct session *s, bool on)
 	return err;
 }
 
-int session_buffer(struct session *s, unsigned long kb)
+int session_budget(struct session *s)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("UPROBECTL_BUFFER_MAX");
+	uint64_t total = s->buffer_max_kb, avail;
+	char *mi;
+	size_t n;
+	int err;
+
+	ncpus = ncpus > 0 ? ncpus : 1;
+	if (!total && env && *env) {
+		if (upc_parse_size(env, &total))
+			return cli_usage("UPROBECTL_BUFFER_MAX is a size (4M, 512K, 1G), not '%s'",
+					 env);
+		snprintf(s->budget_how, sizeof(s->budget_how), "UPROBECTL_BUFFER_MAX");
+	} else if (total) {
+		snprintf(s->budget_how, sizeof(s->budget_how), "--buffer-max");
+	} else if ((err = upc_read_file("/proc/meminfo", 1 << 20, false, &mi, &n)) ||
+		   ((err = upc_buffer_budget(mi, n, (unsigned)ncpus, &total, &avail)),
+		    free(mi), err)) {
+		total = 2048 * (uint64_t)ncpus;		/* no meminfo: 2 MiB a CPU */
+		snprintf(s->budget_how, sizeof(s->budget_how), "no /proc/meminfo: 2 MiB a CPU");
+	} else {
+		snprintf(s->budget_how, sizeof(s->budget_how), "5%% of MemAvailable %llu KiB, "
+			 "at most 16 MiB a CPU", (unsigned long long)avail);
+	}
+	s->budget_kb = (unsigned long)(total / (uint64_t)ncpus);
+	if (s->budget_kb < 4)
+		s->budget_kb = 4;	/* a page: no less can be had */
+	return 0;
+}
+
+/* The instance's buffer at kb KiB per CPU, or less where the kernel has
+ * no memory for it: what it got, or -errno. */
+static long instance_buffer(struct session *s, unsigned long kb)
 {
 	char v[24];
 	int err;
 
-	if (s->perf)
-		return 0;	/* perf's rings keep the size they were made with */
-	snprintf(v, sizeof(v), "%lu", kb);
-	if ((err = upc_instance_write(s->inst, "buffer_size_kb", v)))
-		return cli_explain(err, "buffer_size_kb of our instance");
-	s->buffer_kb = kb;
+	for (;;) {
+		snprintf(v, sizeof(v), "%lu", kb);
+		err = upc_instance_write(s->inst, "buffer_size_kb", v);
+		if (err != -ENOMEM || kb <= 4)
+			return err ? err : (long)kb;
+		kb /= 2;
+	}
+}
+
+int session_buffer(struct session *s, unsigned long kb)
+{
+	long got;
+
+	if (kb > s->budget_kb)
+		kb = s->budget_kb;
+	if (kb == s->buffer_kb)
+		return 0;
+	got = s->perf ? upc_perf_resize(s->perf, kb) : instance_buffer(s, kb);
+	if (got < 0)
+		return cli_explain((int)got, s->perf ? "perf rings" : "buffer_size_kb of our instance");
+	if ((unsigned long)got < kb && !cli_quiet)
+		cli_warn("the kernel has no memory for a buffer of %lu KiB per CPU (ENOMEM): "
+			 "%ld KiB", kb, got);
+	cli_debug("buffer: %lu KiB per CPU (of a budget of %lu: %s)", (unsigned long)got,
+		  s->budget_kb, s->budget_how);
+	s->buffer_kb = (unsigned long)got;
 	return 0;
 }
 
@@ -189,7 +243,8 @@ static int perf_start(struct session *s)
 	struct upc_perf_opts o = { .sz = sizeof(o), .pids = &s->pid, .npids = 1,
 				   .threads = !s->held, .enable_on_exec = s->held,
 				   .counting = s->arm_only, .stacks = s->stack,
-				   .buffer_kb = s->buffer_kb };
+				   .buffer_kb = s->buffer_kb ? s->buffer_kb :
+						s->budget_kb < 512 ? s->budget_kb : 512 };
 	int err = 0;
 
 	if (s->only)
@@ -215,7 +270,14 @@ static int perf_start(struct session *s)
 		return err;
 	if (s->clock && !upc_perf_monotonic(s->perf))
 		s->clock = NULL;
-	s->buffer_kb = s->buffer_kb ? s->buffer_kb : 512;
+	if (!s->arm_only) {
+		if (upc_perf_ring_kb(s->perf) < o.buffer_kb && !cli_quiet)
+			cli_warn("the kernel has no memory for a buffer of %zu KiB per CPU "
+				 "(ENOMEM): %zu KiB", o.buffer_kb, upc_perf_ring_kb(s->perf));
+		s->buffer_kb = upc_perf_ring_kb(s->perf);
+		cli_debug("buffer: %lu KiB per CPU (of a budget of %lu: %s)", s->buffer_kb,
+			  s->budget_kb, s->budget_how);
+	}
 	return 0;
 }
 
@@ -242,8 +304,10 @@ int session_start(struct session *s)
 	char name[UPC_NAME_MAX + 1], why[256];
 	int err;
 
-	if ((err = session_transport(s)))
+	if ((err = session_transport(s)) || (err = session_budget(s)))
 		return err;
+	if (s->buffer_kb > s->budget_kb)
+		s->buffer_kb = s->budget_kb;
 	if (s->pid >= 0 && s->transport != TRANSPORT_TRACEFS) {
 		if (!(err = perf_start(s))) {
 			cli_debug("armed: perf events for process %ld%s", s->pid,
@@ -306,8 +370,19 @@ int session_start(struct session *s)
 			s->record_tgid = !upc_instance_set_option(s->inst, "record-tgid", true);
 		if (s->clock && upc_instance_write(s->inst, "trace_clock", s->clock))
 			s->clock = NULL;
-		if (s->buffer_kb && (err = session_buffer(s, s->buffer_kb)))
-			return err;
+		/* a buffer of our own, within the budget: the size asked for,
+		 * or the kernel's default where that is more */
+		if (upc_instance_created(s->inst) || s->buffer_kb) {
+			unsigned long want = s->buffer_kb, now = 0;
+			char v[32];
+
+			if (!want && upc_instance_read(s->inst, "buffer_size_kb", v, sizeof(v)) > 0)
+				now = strtoul(v, NULL, 10);
+			want = want ? want : now > s->budget_kb ? s->budget_kb : 0;
+			s->buffer_kb = now;
+			if (want && (err = session_buffer(s, want)))
+				return err;
+		}
 		/* arm only: the kernel counts hits, the buffer keeps nothing */
 		if (s->arm_only && (err = upc_instance_write(s->inst, "tracing_on", "0")))
 			return cli_explain(err, "tracing_on of our instance");
@@ -509,6 +584,13 @@ void session_run(struct session *s, const struct session_sink *k,
 		draining = gone = false;
 		k->flush(k->ctx);
 	}
+	/* what the rings lost at the end, said */
+	if (reads && s->perf && !k->done(k->ctx) && !upc_perf_flush(s->perf)) {
+		ssize_t r;
+
+		while ((r = session_read(s, buf, sizeof(buf) - 1)) > 0)
+			feed(k, buf, (size_t)r);
+	}
 	if (gone && !cli_quiet)
 		fprintf(stderr, "uprobectl: process %ld and the children it had have exited\n",
 			s->pid);
@@ -615,6 +697,11 @@ int session_opt(struct session *s, struct session_limits *l, int opt, const char
 	case 'd':
 		if (parse_seconds(arg, &l->seconds))
 			return cli_usage("-d takes a positive number of seconds");
+		return 1;
+	case OPT_BUFFER_MAX:
+		if (upc_parse_size(arg, &s->buffer_max_kb))
+			return cli_usage("--buffer-max is a size: 4M, 512K, 1G (all CPUs' buffers "
+					 "together)");
 		return 1;
 	case OPT_TRANSPORT:
 		if (!strcmp(arg, "perf"))

@@ -6,6 +6,7 @@
 #define UPC_SESSION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "uprobectl.h"
@@ -37,6 +38,9 @@ struct session {
 	const char *clock;		/* trace_clock, or NULL: the default
 					 * (cleared when the kernel lacks it) */
 	unsigned long buffer_kb;	/* buffer_size_kb, or 0: the default */
+	uint64_t buffer_max_kb;		/* --buffer-max, all CPUs; 0: not given */
+	unsigned long budget_kb;	/* per CPU: what no buffer goes past */
+	char budget_how[160];		/* where the budget comes from */
 	long pid;			/* follow this process, or -1 */
 	bool held;			/* pid is a command held before its exec */
 	const char *const *tracepoints;	/* "sched/sched_process_exec"...: recorded
@@ -50,7 +54,8 @@ struct session {
 /* -p PID, -c COUNT, -d SECONDS of stream and trace (and -i SECONDS of the
  * commands that report every so often), and --transport. */
 #define SESSION_SHORT_OPTS "p:c:d:"
-#define SESSION_LONG_OPTS { "transport", 1, NULL, OPT_TRANSPORT }
+#define SESSION_LONG_OPTS { "transport", 1, NULL, OPT_TRANSPORT }, \
+	{ "buffer-max", 1, NULL, OPT_BUFFER_MAX }
 struct session_limits {
 	unsigned long count;		/* records, 0: no limit */
 	double seconds;			/* 0: no limit */
@@ -77,8 +82,15 @@ int session_transport(struct session *s);
 /* Can this kernel give perf events to a session here? 0, or -errno with
  * the reason in why. */
 int session_perf_usable(char *why, size_t len);
-/* Resize the buffer of the session's own instance, per CPU (explained). */
+/* Resize the buffer of the session's own instance (or its perf rings), per
+ * CPU, within the budget; where the kernel has no memory for it (ENOMEM),
+ * a smaller one, said. 0, or -errno (explained). */
 int session_buffer(struct session *s, unsigned long kb);
+/* The budget of the session's buffers, per CPU, into s->budget_kb (and
+ * how it was set into s->budget_how): --buffer-max, else
+ * UPROBECTL_BUFFER_MAX, else 5% of MemAvailable, at most 16 MiB per CPU.
+ * 0, or -errno (explained). */
+int session_budget(struct session *s);
 /* Where the lines of a session go. */
 struct session_sink {
 	void (*line)(void *ctx, const char *line, size_t n);	/* without its newline */

@@ -435,6 +435,25 @@ void upc_leaks_forget(struct upc_leaks *l, long tgid)
 		}
 }
 
+int upc_leaks_lost(struct upc_leaks *l)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < l->tn; i++) {
+		struct thread *t = &l->t[i];
+		struct proc *p = proc_known(l, t->tgid);
+		int e;
+
+		if (!p || !t->depth)
+			continue;
+		p->tot.unpaired += (uint64_t)t->depth;
+		t->depth = 0;
+		if ((e = unhold(l, p, t, false)) && !err)
+			err = e;
+	}
+	return err;
+}
+
 void upc_leaks_thread_exit(struct upc_leaks *l, long tid)
 {
 	for (size_t i = 0; i < l->tn; i++)

@@ -14,7 +14,10 @@
  * The kernel refuses to mmap an inherited event that is not bound to a
  * CPU, so every event is opened once per task and CPU; on each CPU they
  * all write (PERF_EVENT_IOC_SET_OUTPUT) into one ring buffer, owned by a
- * do-nothing event of our own on that CPU. Samples carry the raw record
+ * do-nothing event of our own on that CPU. The tasks' comms, forks and
+ * exits come from a do-nothing event of theirs per CPU, into a small ring
+ * of their own: what a full ring of records loses is then records alone,
+ * counted as tracefs counts them. Samples carry the raw record
  * of the event (PERF_SAMPLE_RAW, decoded through its format file), the
  * task, the time on the monotonic clock and the CPU, and the user call
  * chain when asked; the rings are merged in time order into the lines
@@ -32,7 +35,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -105,6 +110,7 @@ struct rec_header {
 
 struct ring {
 	int cpu;
+	bool side;			/* of comms, forks and exits */
 	int fd;				/* its owner: a do-nothing event of ours */
 	unsigned char *base;		/* the header page, then data_size bytes */
 	size_t data_size;
@@ -123,7 +129,11 @@ struct upc_perf {
 	int *fds;			/* per task, CPU and event */
 	size_t nfds, capfds;
 	struct ring *rings;		/* per CPU */
-	int nrings;
+	struct ring *side;		/* per CPU: comms, forks and exits */
+	int nrings;			/* of each */
+	size_t ring_kb;			/* each of rings */
+	size_t per;			/* descriptors per task and CPU: the
+					 * events, then the task's side event */
 	int *cpus, ncpus;
 	long page;
 	bool counting, stacks;
@@ -227,59 +237,103 @@ static void task_seen(struct upc_perf *p, long tid, bool alive)
 	p->tasks[p->ntasks++] = tid;
 }
 
-/* Each CPU's ring, owned by a do-nothing event of this process on it. */
-static int open_rings(struct upc_perf *p, size_t kb)
+static void free_rings(struct upc_perf *p, struct ring *rings, int n)
 {
-	size_t pages = 1;
+	for (int i = 0; i < n; i++) {
+		if (rings[i].base)
+			munmap(rings[i].base, (size_t)p->page + rings[i].data_size);
+		if (rings[i].fd >= 0)
+			close(rings[i].fd);
+		free(rings[i].copy);
+	}
+	free(rings);
+}
 
-	while (pages * (size_t)p->page < kb * 1024 && pages < (1u << 20))
-		pages *= 2;
-	if (!(p->rings = calloc((size_t)p->ncpus, sizeof(*p->rings))))
+/* Each CPU's ring of at most kb KiB (a power of two of pages, at least
+ * one), owned by a do-nothing event of this process on that CPU (which,
+ * for flush, writes its comm there when asked: upc_perf_flush). */
+static int make_rings(struct upc_perf *p, size_t kb, bool flush, struct ring **out)
+{
+	struct ring *rings = calloc((size_t)p->ncpus, sizeof(*rings));
+	size_t pages = 1;
+	int err = 0;
+
+	if (!rings)
 		return -ENOMEM;
+	while ((pages * 2) * (size_t)p->page <= kb * 1024 && pages < (1u << 20))
+		pages *= 2;
 	for (int i = 0; i < p->ncpus; i++) {
+		rings[i].fd = -1;
+		rings[i].side = !flush;
+	}
+	for (int i = 0; !err && i < p->ncpus; i++) {
 		struct perf_attr a = p->attr;
-		struct ring *r = &p->rings[i];
+		struct ring *r = &rings[i];
 
 		a.type = PERF_TYPE_SOFTWARE;
 		a.config = PERF_COUNT_SW_DUMMY;
-		a.inherit = a.enable_on_exec = a.comm = a.comm_exec = a.task = 0;
-		a.disabled = 1;
+		a.inherit = a.enable_on_exec = a.comm_exec = a.task = 0;
+		a.comm = flush;
+		a.disabled = 0;
 		r->cpu = p->cpus[i];
 		r->fd = perf_open(&a, 0, r->cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (r->fd < 0)
-			return r->fd;
-		p->nrings = i + 1;
+		if (r->fd < 0) {
+			err = r->fd;
+			break;
+		}
 		r->data_size = pages * (size_t)p->page;
 		r->base = mmap(NULL, (size_t)p->page + r->data_size, PROT_READ | PROT_WRITE,
 			       MAP_SHARED, r->fd, 0);
 		if (r->base == MAP_FAILED) {
 			r->base = NULL;
-			return -errno;
+			err = -errno;
 		}
 	}
+	if (err) {
+		free_rings(p, rings, p->ncpus);
+		return err;
+	}
+	*out = rings;
 	return 0;
 }
 
-/* The events of task (a thread) on every CPU; the first event on each
- * CPU also reports the task's comms, forks and exits. */
+/* The rings of at most kb KiB each, or smaller ones where the kernel has
+ * no memory for those (it said ENOMEM): their size, or -errno. */
+static long open_rings(struct upc_perf *p, size_t kb, struct ring **out)
+{
+	int err;
+
+	while ((err = make_rings(p, kb, true, out)) == -ENOMEM && kb * 1024 > (size_t)p->page)
+		kb /= 2;
+	return err ? err : (long)((*out)[0].data_size / 1024);
+}
+
+/* The events of task (a thread) on every CPU, and (with records) its
+ * side event there: its comms, forks and exits. */
 static int open_task(struct upc_perf *p, long task)
 {
-	int err = fd_room(p, p->nevents * (size_t)p->ncpus);
+	int err = fd_room(p, p->per * (size_t)p->ncpus);
 
 	for (int c = 0; !err && c < p->ncpus; c++) {
-		for (size_t e = 0; !err && e < p->nevents; e++) {
+		for (size_t e = 0; !err && e < p->per; e++) {
 			struct perf_attr a = p->attr;
+			bool side = e == p->nevents;
 			int fd;
 
-			a.config = p->fmt[e].id;
-			a.comm = a.comm_exec = a.task = !p->counting && !e;
+			a.config = side ? PERF_COUNT_SW_DUMMY : p->fmt[e].id;
+			if (side) {
+				a.type = PERF_TYPE_SOFTWARE;
+				a.sample_type &= ~(uint64_t)(PERF_SAMPLE_RAW | PERF_SAMPLE_CALLCHAIN);
+				a.comm = a.comm_exec = a.task = 1;
+			}
 			fd = perf_open(&a, task, p->cpus[c], -1, PERF_FLAG_FD_CLOEXEC);
 			if (fd < 0) {
 				err = fd;
 				break;
 			}
 			p->fds[p->nfds++] = fd;
-			if (!p->counting && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, p->rings[c].fd))
+			if (!p->counting && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT,
+						  (side ? p->side : p->rings)[c].fd))
 				err = -errno;
 		}
 	}
@@ -393,18 +447,23 @@ int upc_perf_open(const struct upc_tracefs *t, const char *const *events, size_t
 		p->attr.clockid = CLOCK_MONOTONIC;
 	}
 	if (!err && !p->counting) {
-		err = open_rings(p, o->buffer_kb ? o->buffer_kb : 512);
-		if (err == -EINVAL && p->attr.use_clockid) {
+		long kb = open_rings(p, o->buffer_kb ? o->buffer_kb : 512, &p->rings);
+
+		if (kb == -EINVAL && p->attr.use_clockid) {
 			/* a kernel without clockid (before 4.1): perf's clock */
 			p->attr.use_clockid = 0;
 			p->attr.clockid = 0;
-			for (int i = 0; i < p->nrings; i++)
-				close(p->rings[i].fd);
-			free(p->rings);
-			p->nrings = 0;
-			err = open_rings(p, o->buffer_kb ? o->buffer_kb : 512);
+			kb = open_rings(p, o->buffer_kb ? o->buffer_kb : 512, &p->rings);
 		}
+		err = kb < 0 ? (int)kb : 0;
+		p->ring_kb = kb < 0 ? 0 : (size_t)kb;
+		/* the side rings: a page each */
+		if (!err && !(err = make_rings(p, (size_t)p->page / 1024, false, &p->side)))
+			p->nrings = p->ncpus;
+		else if (kb >= 0)
+			free_rings(p, p->rings, p->ncpus);
 	}
+	p->per = p->nevents + !p->counting;
 	if (!err)
 		err = open_processes(p, o->pids, o->npids, o->threads);
 	if (err) {
@@ -413,6 +472,27 @@ int upc_perf_open(const struct upc_tracefs *t, const char *const *events, size_t
 	}
 	*out = p;
 	return 0;
+}
+
+int upc_perf_flush(struct upc_perf *p)
+{
+	cpu_set_t was, one;
+	char name[17] = "";
+	int err = 0;
+
+	/* a ring that filled up says what it lost only when a record is
+	 * written next: on each CPU, a COMM record of this process into its
+	 * ring (renamed as it was, on that CPU) */
+	if (sched_getaffinity(0, sizeof(was), &was) || prctl(PR_GET_NAME, name))
+		return -errno;
+	for (int i = 0; i < p->nrings && !err; i++) {
+		CPU_ZERO(&one);
+		CPU_SET(p->rings[i].cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) || prctl(PR_SET_NAME, name))
+			err = -errno;
+	}
+	sched_setaffinity(0, sizeof(was), &was);
+	return err;
 }
 
 bool upc_perf_monotonic(const struct upc_perf *p)
@@ -434,13 +514,8 @@ void upc_perf_close(struct upc_perf *p)
 		return;
 	for (size_t i = 0; i < p->nfds; i++)
 		close(p->fds[i]);
-	for (int i = 0; i < p->nrings; i++) {
-		if (p->rings[i].base)
-			munmap(p->rings[i].base, (size_t)p->page + p->rings[i].data_size);
-		close(p->rings[i].fd);
-		free(p->rings[i].copy);
-	}
-	free(p->rings);
+	free_rings(p, p->rings, p->nrings);
+	free_rings(p, p->side, p->nrings);
 	free(p->fds);
 	free(p->fmt);
 	free(p->cpus);
@@ -484,7 +559,7 @@ int upc_perf_count(const struct upc_perf *p, size_t event, uint64_t *count)
 		return -EINVAL;
 	/* the descriptors are task by task, CPU by CPU, event by event; a
 	 * counter holds its inherited children's counts too */
-	for (size_t i = event; i < p->nfds; i += p->nevents) {
+	for (size_t i = event; i < p->nfds; i += p->per) {
 		uint64_t v;
 
 		if (read(p->fds[i], &v, sizeof(v)) != (ssize_t)sizeof(v))
@@ -560,6 +635,58 @@ static int take(struct upc_perf *p, struct ring *r)
 	r->copy_len += n;
 	__atomic_store_n((uint64_t *)(r->base + MMAP_DATA_TAIL), head, __ATOMIC_RELEASE);
 	return 0;
+}
+
+size_t upc_perf_ring_kb(const struct upc_perf *p)
+{
+	return p->ring_kb;
+}
+
+long upc_perf_resize(struct upc_perf *p, size_t kb)
+{
+	struct ring *rings;
+	long got;
+	int err = 0;
+
+	if (p->counting || !p->nrings)
+		return -EINVAL;
+	if ((got = open_rings(p, kb, &rings)) < 0)
+		return got;
+	/* every event into the new ring of its CPU (the descriptors are task
+	 * by task, CPU by CPU, event by event, the side event last) */
+	for (size_t i = 0; !err && i < p->nfds; i++) {
+		int c = (int)(i / p->per % (size_t)p->ncpus);
+
+		if (i % p->per < p->nevents &&
+		    ioctl(p->fds[i], PERF_EVENT_IOC_SET_OUTPUT, rings[c].fd))
+			err = -errno;
+	}
+	/* what the old rings hold, and what they got until then, first */
+	for (int c = 0; !err && c < p->nrings; c++) {
+		struct ring *o = &p->rings[c], *n = &rings[c];
+
+		if ((err = take(p, o)))
+			break;
+		n->copy = o->copy;
+		n->copy_len = o->copy_len;
+		n->copy_at = o->copy_at;
+		n->copy_cap = o->copy_cap;
+		o->copy = NULL;
+	}
+	if (err) {
+		/* back to the old rings: the events still point to them, or
+		 * are pointed back */
+		for (size_t i = 0; i < p->nfds; i++)
+			if (i % p->per < p->nevents)
+				ioctl(p->fds[i], PERF_EVENT_IOC_SET_OUTPUT,
+				      p->rings[i / p->per % (size_t)p->ncpus].fd);
+		free_rings(p, rings, p->ncpus);
+		return err;
+	}
+	free_rings(p, p->rings, p->nrings);
+	p->rings = rings;
+	p->ring_kb = (size_t)got;
+	return got;
 }
 
 static uint32_t u32_at(const unsigned char *p)
@@ -690,7 +817,8 @@ static int record_lines(struct upc_perf *p, const struct ring *r, const unsigned
 		return sample_lines(p, rec, h->size, buf, len);
 	case PERF_RECORD_LOST:
 	case PERF_RECORD_LOST_SAMPLES:
-		if (body < (h->type == PERF_RECORD_LOST ? 16u : 8u))
+		/* a side ring's losses are comms, forks and exits, no events */
+		if (body < (h->type == PERF_RECORD_LOST ? 16u : 8u) || r->side)
 			return 0;
 		lost = u64_at(q + (h->type == PERF_RECORD_LOST ? 8 : 0));
 		p->lost += lost;
@@ -728,7 +856,7 @@ ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len)
 	int err;
 
 	for (int i = 0; i < p->nrings; i++)
-		if ((err = take(p, &p->rings[i])))
+		if ((err = take(p, &p->rings[i])) || (err = take(p, &p->side[i])))
 			return err;
 	/* merged in time order: the oldest next record of all the rings */
 	for (;;) {
@@ -738,12 +866,13 @@ ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len)
 		uint64_t bt = UINT64_MAX;
 		int n;
 
-		for (int i = 0; i < p->nrings; i++) {
-			const unsigned char *x = next_record(&p->rings[i], &h);
+		for (int i = 0; i < 2 * p->nrings; i++) {
+			struct ring *r = i < p->nrings ? &p->rings[i] : &p->side[i - p->nrings];
+			const unsigned char *x = next_record(r, &h);
 			uint64_t t;
 
 			if (x && (!best || (t = rec_time(x, &h)) < bt)) {
-				best = &p->rings[i];
+				best = r;
 				bt = rec_time(x, &h);
 				rec = x;
 				bh = h;

@@ -169,6 +169,34 @@ burst
 check grep -q "^[0-9]* calls in .* (user engine; [0-9]* EVENTS LOST: counts are low" "$work/out"
 check left_alone
 
+# --- a burst past a small budget (--buffer-max 64K for all CPUs): the
+# buffer stays within it, and what is lost is counted, exactly: records +
+# lost = calls (stream -p of a shell that execs the workload, the stream
+# stopped while the workload runs)
+rm -f "$work/go"
+sh -c 'while [ ! -e "$0" ]; do sleep 0.02; done; exec "$1" 100000' "$work/go" "$W" >/dev/null &
+wp=$!
+"$U" -q add -g upc_bm "$W" upc_size
+: >"$work/err"
+"$U" stream -v --json -g upc_bm --buffer-max 64K -p $wp >"$work/out" 2>"$work/err" &
+tp=$!
+wait_armed_log "$work/err" || ko "stream --buffer-max armed nothing"
+kill -STOP $tp
+touch "$work/go"
+wait $wp
+kill -CONT $tp
+wait $tp || ko "stream --buffer-max: exit $?, $(cat "$work/err")"
+"$U" -q clear -g upc_bm
+recs=$(jq -s '[.[] | select(.event == "upc_size")] | length' "$work/out")
+lost=$(jq -s '[.[] | select(.kind == "lost") | .lost] | add // 0' "$work/out")
+[ "$lost" -gt 0 ] && [ $((recs + lost)) = 100010 ] && ok ||
+	ko "a burst past the budget: $recs records + $lost lost != 100010 calls"
+ncpu=$(getconf _NPROCESSORS_ONLN)
+check grep -q "buffer: [0-9]* KiB per CPU (of a budget of $((64 / ncpu)): --buffer-max)" "$work/err"
+awk -v b=$((64 / ncpu)) '/debug: buffer: / { if ($5 > b) bad = 1 } END { exit bad }' "$work/err" &&
+	ok || ko "a buffer past the budget: $(grep 'buffer:' "$work/err")"
+check left_alone
+
 # --- the kernel engine where this kernel has no hist triggers: refused
 if [ ! -e "$T/events/sched/sched_switch/hist" ] && ! ls "$T"/events/*/*/hist >/dev/null 2>&1; then
 	"$U" status >"$work/out" 2>&1

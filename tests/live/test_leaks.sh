@@ -238,7 +238,7 @@ kill "$lpid"
 "$U" leaks --json --top 2 -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
 json '.sites | length == 2' "--top 2"
 "$U" leaks -- "$L" "$work/exp8" >"$work/out" 2>"$work/err"
-check grep -q "^leaks of pid [0-9]* ($L), exited: .*none lost (buffer [0-9]* KiB per CPU)$" "$work/out"
+check grep -q "^leaks of pid [0-9]* ($L), exited: .*none lost (buffer [0-9]* KiB per CPU, budget [0-9]*)$" "$work/out"
 check grep -q 'BYTES.*ALLOCS.*OLDEST.*CALL SITE' "$work/out"
 check left_alone
 
@@ -318,6 +318,22 @@ for chain in script sh; do
 		"$work/x" >/dev/null; then ok; else ko "an exec chain ($chain): sites of the last program unnamed: $(cat "$work/x")"; fi
 	check left_alone
 done
+
+# --- a budget for the buffers (--buffer-max, all CPUs): no growth step
+# goes past it, and the report says it
+"$U" leaks -v --json --buffer-max 256K -- "$L" "$work/expb" >"$work/out" 2>"$work/err" ||
+	ko "leaks --buffer-max: exit $?, $(cat "$work/err")"
+ncpu=$(getconf _NPROCESSORS_ONLN)
+json ".buffer_budget_kb == $((256 / ncpu)) and .buffer_kb <= .buffer_budget_kb" \
+	"--buffer-max: the budget per CPU, and the buffer within it"
+awk -v b=$((256 / ncpu)) '/debug: buffer: / { n++; if ($5 > b) bad = 1 } END { exit bad || !n }' \
+	"$work/err" && ok || ko "--buffer-max: a buffer past the budget: $(grep 'buffer:' "$work/err")"
+UPROBECTL_BUFFER_MAX=128K "$U" leaks --json -- "$L" "$work/expb" >"$work/out" 2>"$work/err"
+json ".buffer_budget_kb == $((128 / ncpu))" "UPROBECTL_BUFFER_MAX"
+"$U" leaks --buffer-max 12X -- "$L" "$work/expb" >"$work/out" 2>"$work/err"
+check [ $? = 2 ]
+check grep -q -- "--buffer-max is a size" "$work/err"
+check left_alone
 
 # --- limits and refusals: one line, nothing left
 "$U" leaks --max-tracked 5 -- "$L" "$work/exp9" >"$work/out" 2>"$work/err"

@@ -22,6 +22,7 @@ group_free "$T"
 cp "$2" "$work/chain"
 # start CMD...: a chain process waiting for $work/go; its pid in $cp
 start() {
+	rm -f "$work/pid.txt"	# not the last one's, read before the shell truncates it
 	"$@" 2>"$work/pid.txt" &
 	pids="$pids $!"
 	wait_for "$work/pid.txt" || true

@@ -3,8 +3,8 @@
 # compared with what the program printed, -p against a second process of
 # the same binary, trace -- COMMAND, and SIGINT or a closed pipe mid-stream;
 # where perf events are refused (a seccomp policy, the descriptor limit),
-# tracefs, said once; tracefs (events, instances, options) must be left as
-# it was found.
+# tracefs, said once; a kernel out of memory for a buffer, a smaller one;
+# tracefs (events, instances, options) must be left as it was found.
 #   test_stream.sh UPROBECTL REGISTERS NOPERF
 set -u
 SUITE=live-stream
@@ -227,6 +227,18 @@ check [ "$(compare "$work/t.json" "$work/out")" = 2 ]
 if [ "$TRANSPORT" = perf ]; then
 	check grep -q "more file descriptors than the limit allows" "$work/err"
 fi
+check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
+check [ -z "$(ls "$T/instances")" ]
+
+# --- the kernel out of memory for a big buffer (ENOMEM, made so here by
+# libenomem.so above 64 KiB a CPU): a smaller buffer, said once, and the
+# records right; nothing left behind
+LD_PRELOAD=$(dirname "$NOPERF")/libenomem.so UPC_ENOMEM_KB=64 ASAN_OPTIONS=verify_asan_link_order=0 \
+	"$U" trace --buffer-max 1M --json /tmp/registers wrapper_strerror -- \
+	sh -c '/tmp/registers 3 >"$0"' "$work/out" >"$work/t.json" 2>"$work/err"
+check [ $? = 0 ]
+check [ "$(compare "$work/t.json" "$work/out")" = 3 ]
+check [ "$(grep -c 'the kernel has no memory for a buffer of [0-9]* KiB per CPU (ENOMEM): [0-9]* KiB$' "$work/err")" = 1 ]
 check [ -z "$(grep upc_trace_ "$T/uprobe_events")" ]
 check [ -z "$(ls "$T/instances")" ]
 

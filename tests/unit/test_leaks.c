@@ -367,6 +367,34 @@ static void test_processes(void **state)
 	upc_leaks_free(l);
 }
 
+/* Records lost (the buffer was full): a call whose return went with them
+ * would make every later call of its thread look like a call from inside
+ * it, counted as nothing; after the loss is said, they count again. */
+static void test_lost(void **state)
+{
+	struct upc_leaks *l;
+
+	(void)state;
+	assert_int_equal(upc_leaks_new(1000, &l), 0);
+	call(l, UPC_AF_MALLOC, 1, 0xa, 10, 0, 0);	/* its return lost */
+	do_malloc(l, 1, 0xa, 20, 0x2000);		/* looks inner: not counted */
+	assert_int_equal(totals(l).allocs, 0);
+	assert_int_equal(upc_leaks_lost(l), 0);
+	assert_int_equal(totals(l).unpaired, 1);
+	do_malloc(l, 1, 0xa, 30, 0x3000);
+	call(l, UPC_AF_FREE, 1, 0, 0x3000, 0, 0);
+	assert_int_equal(totals(l).allocs, 1);
+	assert_int_equal(totals(l).frees, 1);
+	/* a realloc open at the loss: its old block back as it was */
+	do_malloc(l, 1, 0xb, 40, 0x4000);
+	call(l, UPC_AF_REALLOC, 1, 0xc, 0x4000, 80, 0);
+	assert_int_equal(totals(l).outstanding, 0);
+	assert_int_equal(upc_leaks_lost(l), 0);
+	assert_int_equal(totals(l).outstanding, 1);
+	assert_int_equal(totals(l).outstanding_bytes, 40);
+	upc_leaks_free(l);
+}
+
 static void test_limit(void **state)
 {
 	struct upc_alloc_call c = { UPC_AF_MALLOC, 1, 1, 1, { 8 }, 0xa };
@@ -445,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_aligned),
 		cmocka_unit_test(test_threads_and_losses),
 		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_random),
 	};

@@ -696,6 +696,48 @@ static void test_kconfig(void **state)
 	assert_null(upc_kconfig_get("", "CONFIG_UPROBES", v, sizeof(v)));
 }
 
+/* The budget of the kernel's buffers from /proc/meminfo: 5% of
+ * MemAvailable, at most 16 MiB per CPU; MemFree on kernels without
+ * MemAvailable; sizes as people write them. */
+static void test_budget(void **state)
+{
+	static const char board[] = "MemTotal:         245760 kB\nMemFree:           60000 kB\n"
+				    "MemAvailable:     163840 kB\nBuffers:            1024 kB\n";
+	static const char server[] = "MemTotal:       65536000 kB\n"
+				     "MemAvailable:   52428800 kB\n";
+	static const char old[] = "MemTotal:         131072 kB\nMemFree:           40000 kB\n";
+	uint64_t kb, avail;
+
+	(void)state;
+	/* a 256 MB board with 4 CPUs: 8192 KiB in all, 2048 a CPU */
+	assert_int_equal(upc_buffer_budget(board, strlen(board), 4, &kb, &avail), 0);
+	assert_int_equal(kb, 8192);
+	assert_int_equal(avail, 163840);
+	/* a server: 16 MiB a CPU, not 5% (2.5 GiB) */
+	assert_int_equal(upc_buffer_budget(server, strlen(server), 8, &kb, &avail), 0);
+	assert_int_equal(kb, 8 * 16384);
+	/* before 3.14: MemFree */
+	assert_int_equal(upc_buffer_budget(old, strlen(old), 1, &kb, &avail), 0);
+	assert_int_equal(kb, 2000);
+	assert_int_equal(upc_buffer_budget("Cached: 5 kB\n", 13, 1, &kb, &avail), -ENOENT);
+	assert_int_equal(upc_buffer_budget("MemAvailable: x kB\n", 19, 1, &kb, &avail), -EINVAL);
+	assert_int_equal(upc_parse_size("4M", &kb), 0);
+	assert_int_equal(kb, 4096);
+	assert_int_equal(upc_parse_size("512KiB", &kb), 0);
+	assert_int_equal(kb, 512);
+	assert_int_equal(upc_parse_size("1G", &kb), 0);
+	assert_int_equal(kb, 1024 * 1024);
+	assert_int_equal(upc_parse_size("65536", &kb), 0);
+	assert_int_equal(kb, 64);
+	assert_int_equal(upc_parse_size("2MB", &kb), 0);
+	assert_int_equal(kb, 2048);
+	assert_int_equal(upc_parse_size("100", &kb), -EINVAL);	/* less than 1 KiB */
+	assert_int_equal(upc_parse_size("4X", &kb), -EINVAL);
+	assert_int_equal(upc_parse_size("M", &kb), -EINVAL);
+	assert_int_equal(upc_parse_size("4Mx", &kb), -EINVAL);
+	assert_int_equal(upc_parse_size("99999999999999G", &kb), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_gunzip),
 		cmocka_unit_test(test_group_lock),
 		cmocka_unit_test(test_kconfig),
+		cmocka_unit_test(test_budget),
 	};
 
 	upc_set_print(capture);
