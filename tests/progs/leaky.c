@@ -11,6 +11,8 @@
  *   leaky EXPECT wait       print its pid, wait for SIGUSR1, allocate, write
  *                           EXPECT, then wait for SIGTERM
  *   leaky EXPECT wait-exit  the same, but exit once EXPECT is written
+ *   leaky EXPECT churn=N    the same, with N more allocations and frees
+ *                           after (a load for the tracer's buffers)
  *   leaky EXPECT quick      leak 7 blocks of 300 bytes from leak_child, and 3
  *                           of 100 through the C library's strdup (their
  *                           call site is in the library, so not in EXPECT),
@@ -155,6 +157,7 @@ static void *thread_main(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t t[THREADS];
+	int extra = 0;
 	FILE *f;
 
 	if (argc < 2) {
@@ -174,7 +177,9 @@ int main(int argc, char **argv)
 		fprintf(f, "leak_child %d %d\n", 7 * 300, 7);
 		return fclose(f) ? 1 : 0;
 	}
-	if (argc > 2) {
+	if (argc > 2 && !strncmp(argv[2], "churn=", 6)) {
+		extra = atoi(argv[2] + 6);
+	} else if (argc > 2) {
 		signal(SIGUSR1, on_usr1);
 		printf("%d\n", (int)getpid());
 		fflush(stdout);
@@ -191,7 +196,7 @@ int main(int argc, char **argv)
 		leak_aligned();
 	leak_posix_memalign();
 	leak_mmap();
-	churn(300);
+	churn(300 + extra / 6);
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
 	f = fopen(argv[1], "w");

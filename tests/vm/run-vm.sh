@@ -45,6 +45,8 @@ mknod "$vm/root/dev/console" c 5 1 || fail "cannot create dev/console (needs roo
 [ -n "${UPC_CONF:-}" ] && cp "$UPC_CONF" "$vm/root/etc/uprobectl.conf"
 (cd "$vm/root" && find . -mindepth 1 | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$vm/initrd.gz"
 
+# VM_MEM: the machine's memory in MB instead of the recipe's (a small board)
+[ -n "${VM_MEM:-}" ] && QEMU=$(echo "$QEMU" | sed "s/-m [0-9]*/-m $VM_MEM/")
 log=$vm/console.log
 start=$(date +%s)
 # shellcheck disable=SC2086

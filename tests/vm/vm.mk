@@ -32,8 +32,8 @@ vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $
 # arguments, and like a board, from an /etc/uprobectl.conf applied at boot
 # whose probe spells its arguments $argN and $ra. aarch64 boots also for
 # the answers, leaks and stacks, which follow processes: through perf
-# events, and again through tracefs (NAME:tracefs). make check-vm
-# ARCH=ppc64el runs one.
+# events, and again through tracefs (NAME:tracefs); leaks on a machine of
+# 128 MB, a small board. make check-vm ARCH=ppc64el runs one.
 VM_ARCHES := aarch64 armhf riscv64 ppc64el s390x mips64el i386
 VM_EXTRA_aarch64 := answers leaks stacks answers:tracefs leaks:tracefs stacks:tracefs
 VM_RUN := $(or $(ARCH),$(VM_ARCHES))
@@ -47,7 +47,8 @@ vm-boots-%:
 	$(Q)$(SUITE) vm-$* tests/vm/run-vm.sh $*
 	$(Q)$(SUITE) vm-$*-apply env UPC_CONF=tests/vm/uprobectl.conf tests/vm/run-vm.sh $* upc.apply
 	$(Q)for x in $(VM_EXTRA_$*); do n=$${x%%:*}; t=$${x#$$n}; t=$${t#:}; \
-		$(SUITE) vm-$*-$$n$${t:+-$$t} tests/vm/run-vm.sh $* upc.$$n \
+		m=; [ $$n = leaks ] && m=128; \
+		VM_MEM=$$m $(SUITE) vm-$*-$$n$${t:+-$$t} tests/vm/run-vm.sh $* upc.$$n \
 			$${t:+upc.transport=$$t}; done
 
 .PHONY: vm-progs check-vm
