@@ -614,7 +614,9 @@ bool upc_perf_monotonic(const struct upc_perf *p);
  * pages), less where the kernel had no memory for it (ENOMEM). */
 size_t upc_perf_ring_kb(const struct upc_perf *p);
 /* New rings of at most kb KiB each, taking over from the old ones with no
- * record lost or reordered: their size, or -errno (the old ones stay). */
+ * record lost or reordered: their size, or -errno (the old ones stay):
+ * -EAGAIN while the records of the last resize's old rings are not all
+ * read yet. */
 long upc_perf_resize(struct upc_perf *p, size_t kb);
 /* Have every ring say what it lost: a ring that filled up says so (a
  * LOST record) only before its next record, which may never come once the

@@ -66,6 +66,7 @@ struct proc {
 	long gen;			/* execs seen since it was first seen */
 	uint32_t img, settled_img;
 	char *exe;			/* the program, as its exec named it */
+	bool leader_gone;		/* its first thread's exit was settled */
 };
 
 /* A call site named once, when first seen: (image, site) -> its name. */
@@ -147,7 +148,7 @@ static struct proc *proc_of(struct leaks *k, long tgid, const struct upc_record 
 	if (!exe[0] && r)
 		snprintf(exe, sizeof(exe), "%.*s", (int)r->comm.n, r->comm.p);
 	p = &k->procs[k->nprocs];
-	*p = (struct proc){ tgid, 0, ++k->imgs, k->imgs, strdup(exe) };
+	*p = (struct proc){ tgid, 0, ++k->imgs, k->imgs, strdup(exe), false };
 	if (!p->exe)
 		return NULL;
 	k->nprocs++;
@@ -351,10 +352,15 @@ static void settle(struct leaks *k, uint64_t upto)
 			break;
 		case P_EXIT:
 			upc_leaks_thread_exit(k->l, p->c.tid);
-			/* the last thread of its process (kernels before 6.16 do
-			 * not say: then none of its threads is left) */
-			if (p->group_dead > 0 ||
-			    (p->group_dead < 0 && !upc_proc_group_alive(p->c.tgid)))
+			pr = proc_find(k, p->c.tgid);
+			if (pr && p->c.tid == p->c.tgid)
+				pr->leader_gone = true;
+			/* the last thread of its process; kernels before 6.16 do
+			 * not say: then once its first thread is gone and none is
+			 * left (records are settled late: a thread's exit long
+			 * before its process's must not end it) */
+			if (p->group_dead > 0 || (p->group_dead < 0 && pr && pr->leader_gone &&
+						  !upc_proc_group_alive(p->c.tgid)))
 				proc_exited(k, p->c.tgid);
 			break;
 		}
@@ -741,9 +747,9 @@ out:
 	return 0;
 }
 
-/* A report of each process still followed (the one of -p or COMMAND
- * last), or (none made any call) of that one; exited: whether they are
- * gone. */
+/* A report of each process still followed, the one of -p or COMMAND last
+ * (every -i even before it made a call; at the end when no report was
+ * made yet); final: at the end, saying which are gone. */
 static int report_all(struct leaks *k, bool final)
 {
 	size_t n = upc_leaks_procs(k->l, NULL, 0);
@@ -760,7 +766,7 @@ static int report_all(struct leaks *k, bool final)
 		else
 			err = report(k, tgids[i], final && !upc_proc_alive(tgids[i]));
 	}
-	if (!err && (main_seen || (final && !k->reports)))
+	if (!err && (main_seen || !final || !k->reports))
 		err = report(k, k->s.pid, final && !upc_proc_alive(k->s.pid));
 	free(tgids);
 	return err;

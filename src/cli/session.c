@@ -153,6 +153,8 @@ int session_buffer(struct session *s, unsigned long kb)
 	if (kb == s->buffer_kb)
 		return 0;
 	got = s->perf ? upc_perf_resize(s->perf, kb) : instance_buffer(s, kb);
+	if (got == -EAGAIN)
+		return 0;	/* perf's last resize is not over: later */
 	if (got < 0)
 		return cli_explain((int)got, s->perf ? "perf rings" : "buffer_size_kb of our instance");
 	if ((unsigned long)got < kb && !cli_quiet)

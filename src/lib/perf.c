@@ -130,6 +130,8 @@ struct upc_perf {
 	size_t nfds, capfds;
 	struct ring *rings;		/* per CPU */
 	struct ring *side;		/* per CPU: comms, forks and exits */
+	struct ring *old;		/* per CPU, the rings before a resize,
+					 * read until they are empty */
 	int nrings;			/* of each */
 	size_t ring_kb;			/* each of rings */
 	size_t per;			/* descriptors per task and CPU: the
@@ -516,6 +518,8 @@ void upc_perf_close(struct upc_perf *p)
 		close(p->fds[i]);
 	free_rings(p, p->rings, p->nrings);
 	free_rings(p, p->side, p->nrings);
+	if (p->old)
+		free_rings(p, p->old, p->nrings);
 	free(p->fds);
 	free(p->fmt);
 	free(p->cpus);
@@ -650,6 +654,8 @@ long upc_perf_resize(struct upc_perf *p, size_t kb)
 
 	if (p->counting || !p->nrings)
 		return -EINVAL;
+	if (p->old)
+		return -EAGAIN;		/* the last one's old rings still hold records */
 	if ((got = open_rings(p, kb, &rings)) < 0)
 		return got;
 	/* every event into the new ring of its CPU (the descriptors are task
@@ -661,21 +667,8 @@ long upc_perf_resize(struct upc_perf *p, size_t kb)
 		    ioctl(p->fds[i], PERF_EVENT_IOC_SET_OUTPUT, rings[c].fd))
 			err = -errno;
 	}
-	/* what the old rings hold, and what they got until then, first */
-	for (int c = 0; !err && c < p->nrings; c++) {
-		struct ring *o = &p->rings[c], *n = &rings[c];
-
-		if ((err = take(p, o)))
-			break;
-		n->copy = o->copy;
-		n->copy_len = o->copy_len;
-		n->copy_at = o->copy_at;
-		n->copy_cap = o->copy_cap;
-		o->copy = NULL;
-	}
 	if (err) {
-		/* back to the old rings: the events still point to them, or
-		 * are pointed back */
+		/* back to the old rings */
 		for (size_t i = 0; i < p->nfds; i++)
 			if (i % p->per < p->nevents)
 				ioctl(p->fds[i], PERF_EVENT_IOC_SET_OUTPUT,
@@ -683,7 +676,9 @@ long upc_perf_resize(struct upc_perf *p, size_t kb)
 		free_rings(p, rings, p->ncpus);
 		return err;
 	}
-	free_rings(p, p->rings, p->nrings);
+	/* the old rings are read beside the new ones, merged in time order
+	 * (events moved one by one wrote to both meanwhile), until empty */
+	p->old = p->rings;
 	p->rings = rings;
 	p->ring_kb = (size_t)got;
 	return got;
@@ -855,8 +850,11 @@ ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len)
 	size_t used = 0;
 	int err;
 
+	bool old_empty = true;
+
 	for (int i = 0; i < p->nrings; i++)
-		if ((err = take(p, &p->rings[i])) || (err = take(p, &p->side[i])))
+		if ((err = take(p, &p->rings[i])) || (err = take(p, &p->side[i])) ||
+		    (p->old && (err = take(p, &p->old[i]))))
 			return err;
 	/* merged in time order: the oldest next record of all the rings */
 	for (;;) {
@@ -866,8 +864,13 @@ ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len)
 		uint64_t bt = UINT64_MAX;
 		int n;
 
-		for (int i = 0; i < 2 * p->nrings; i++) {
-			struct ring *r = i < p->nrings ? &p->rings[i] : &p->side[i - p->nrings];
+		for (int i = 0; i < 3 * p->nrings; i++) {
+			struct ring *r = i < p->nrings ? &p->rings[i] :
+					 i < 2 * p->nrings ? &p->side[i - p->nrings] :
+					 p->old ? &p->old[i - 2 * p->nrings] : NULL;
+
+			if (!r)
+				break;
 			const unsigned char *x = next_record(r, &h);
 			uint64_t t;
 
@@ -886,6 +889,13 @@ ssize_t upc_perf_read(struct upc_perf *p, char *buf, size_t len)
 		if (n > 0)
 			used += (size_t)n;
 		best->copy_at += bh.size;
+	}
+	/* the old rings, once read to their end, go */
+	for (int i = 0; p->old && i < p->nrings; i++)
+		old_empty &= p->old[i].copy_at == p->old[i].copy_len;
+	if (p->old && old_empty) {
+		free_rings(p, p->old, p->nrings);
+		p->old = NULL;
 	}
 	return (ssize_t)used;
 }
