@@ -531,7 +531,8 @@ int upc_elf_parse(struct upc_elf *e)
 		e->phentsize = upc_rd16(img, h + offsetof(Elf32_Ehdr, e_phentsize));
 		e->phnum = upc_rd16(img, h + offsetof(Elf32_Ehdr, e_phnum));
 	}
-	if (e->type != ET_EXEC && e->type != ET_DYN) {
+	/* (a dwz file, read for its DWARF alone, is ET_REL) */
+	if (e->type != ET_EXEC && e->type != ET_DYN && !(e->debugfile && e->type == ET_REL)) {
 		parse_err(e, "%s: ELF type %u is not an executable or a shared library; "
 		       "uprobes go in linked programs and libraries", e->path, e->type);
 		return -ENOEXEC;
@@ -864,6 +865,12 @@ static int elf_open(const char *path, const struct upc_elf_opts *opts,
 	err = upc_elf_parse(e);
 	if (err)
 		goto out;
+	e->no_debug_file = o.no_debug_file;
+	if ((o.sysroot && !(e->sysroot = strdup(o.sysroot))) ||
+	    (o.debug_dir && !(e->debug_dir = strdup(o.debug_dir)))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	if (!o.no_debug_file && !e->symtab.index) {
 		err = upc_debug_open(e, &o);
 		if (err)
@@ -918,8 +925,11 @@ void upc_elf_close(struct upc_elf *e)
 {
 	if (!e)
 		return;
+	upc_dwarf_close(e->dwarf);
 	upc_img_unmap(&e->img);
 	upc_img_unmap(&e->dbg);
+	free(e->sysroot);
+	free(e->debug_dir);
 	free(e->verdefs);
 	free(e->verneeds);
 	free(e->path);

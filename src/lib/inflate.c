@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * A small gzip reader (RFC 1952 around RFC 1951 deflate), for the kernel's
- * /proc/config.gz: uprobectl links nothing but libc. Every input read and
+ * /proc/config.gz, and raw deflate for compressed debug sections:
+ * uprobectl links nothing but libc. Every input read and
  * output write is bounds-checked; an invalid or oversized stream is an
  * error, never a read or write outside the buffers.
  */
@@ -211,12 +212,72 @@ static int fixed(struct bits *b, struct out *o)
 	return codes(b, o, &lit, &dist);
 }
 
+/* The deflate blocks from b->pos to the last one, into o. */
+static int blocks(struct bits *b, struct out *o)
+{
+	const unsigned char *in = b->in;
+	unsigned last;
+	int err = 0;
+
+	do {
+		unsigned type;
+
+		last = getbits(b, 1);
+		type = getbits(b, 2);
+		if (b->overrun)
+			return -EINVAL;
+		if (type == 0) {
+			size_t n;
+
+			b->buf = 0;
+			b->cnt = 0;
+			if (b->pos + 4 > b->len)
+				return -EINVAL;
+			n = in[b->pos] | (size_t)in[b->pos + 1] << 8;
+			b->pos += 4;
+			if (n > b->len - b->pos)
+				return -EINVAL;
+			if (n >= o->cap - o->len)
+				return -EFBIG;
+			memcpy(o->buf + o->len, in + b->pos, n);
+			o->len += n;
+			b->pos += n;
+		} else if (type == 1) {
+			err = fixed(b, o);
+		} else if (type == 2) {
+			err = dynamic(b, o);
+		} else {
+			err = -EINVAL;
+		}
+	} while (!err && !last);
+	return err ? err : b->overrun ? -EINVAL : 0;
+}
+
+int upc_inflate(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max)
+{
+	struct bits b = { .in = in, .len = len };
+	struct out o = { .cap = max };
+	int err;
+
+	*out = NULL;
+	if (!(o.buf = malloc(max ? max : 1)))
+		return -ENOMEM;
+	if ((err = blocks(&b, &o))) {
+		free(o.buf);
+		return err;
+	}
+	o.buf[o.len] = '\0';
+	*out = o.buf;
+	*outlen = o.len;
+	return 0;
+}
+
 int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max)
 {
 	struct bits b = { .in = in, .len = len };
 	struct out o = { .cap = max };
-	unsigned flags, last;
-	int err = 0;
+	unsigned flags;
+	int err;
 
 	*out = NULL;
 	if (len < 18 || in[0] != 0x1f || in[1] != 0x8b || in[2] != 8)
@@ -242,45 +303,11 @@ int upc_gunzip(const unsigned char *in, size_t len, char **out, size_t *outlen, 
 	o.buf = malloc(max);
 	if (!o.buf)
 		return -ENOMEM;
-	do {
-		unsigned type;
-
-		last = getbits(&b, 1);
-		type = getbits(&b, 2);
-		if (b.overrun) {
-			err = -EINVAL;
-			break;
-		}
-		if (type == 0) {
-			size_t n;
-
-			b.buf = 0;
-			b.cnt = 0;
-			if (b.pos + 4 > len) {
-				err = -EINVAL;
-				break;
-			}
-			n = in[b.pos] | (size_t)in[b.pos + 1] << 8;
-			b.pos += 4;
-			if (n > len - b.pos) {
-				err = -EINVAL;
-				break;
-			}
-			for (size_t i = 0; i < n && !err; i++)
-				err = emit(&o, (char)in[b.pos + i]);
-			b.pos += n;
-		} else if (type == 1) {
-			err = fixed(&b, &o);
-		} else if (type == 2) {
-			err = dynamic(&b, &o);
-		} else {
-			err = -EINVAL;
-		}
-	} while (!err && !last);
+	err = blocks(&b, &o);
 	/* the trailer, at the next whole byte: CRC-32 and length of the data
 	 * (a stream cut short, or corrupt where deflate cannot tell, ends
 	 * here rather than passing as a shorter file) */
-	if (!err && (b.overrun || len - b.pos < 8 ||
+	if (!err && (len - b.pos < 8 ||
 		     le32(in + b.pos) != upc_crc32(0, (const unsigned char *)o.buf, o.len) ||
 		     le32(in + b.pos + 4) != (uint32_t)o.len))
 		err = -EINVAL;

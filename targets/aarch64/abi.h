@@ -11,6 +11,7 @@
 	.regs = "x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15 x16 x17 x18 x19 "
 		"x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 x30 lr sp pc pstate",
 	.insn_align = 4,
+	.dwarf_regs = "x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15 x16 x17 x18 x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 x30 sp",
 	.usdt = UPC_USDT_BRACKET,
 	.usdt_alias =
 		"w0=x0 w1=x1 w2=x2 w3=x3 w4=x4 w5=x5 w6=x6 w7=x7 w8=x8 w9=x9 w10=x10 "

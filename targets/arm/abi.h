@@ -13,6 +13,7 @@
 	.retval = "%r0", .sp = "%sp", .ra = "%lr",
 	.regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr ORIG_r0",
 	.insn_align = 4,
+	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc",
 	.flags = UPC_ARCH_THUMB_BIT,
 	.usdt = UPC_USDT_BRACKET,
 	.usdt_alias = "r11=fp r12=ip r13=sp r14=lr r15=pc",

@@ -9,6 +9,7 @@
 	.retval = "%ax", .sp = "%sp", .ra = "+0(%sp)",
 	.regs = "bx cx dx si di bp ax ds es fs gs orig_ax ip cs flags sp ss",
 	.insn_align = 1,
+	.dwarf_regs = "ax cx dx bx sp bp si di ip",
 	.usdt = UPC_USDT_X86,
 	.usdt_alias = "eax=ax al=ax ebx=bx bl=bx ecx=cx cl=cx edx=dx dl=dx esi=si edi=di ebp=bp esp=sp",
 },

@@ -12,6 +12,7 @@
 	.regs = "epc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 "
 		"s6 s7 s8 s9 s10 s11 t3 t4 t5 t6 status badaddr cause orig_a0",
 	.insn_align = 2,
+	.dwarf_regs = "- ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6",
 	.usdt_alias = "fp=s0",
 },
 {
@@ -24,5 +25,6 @@
 	.regs = "epc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 "
 		"s6 s7 s8 s9 s10 s11 t3 t4 t5 t6 status badaddr cause orig_a0",
 	.insn_align = 2,
+	.dwarf_regs = "- ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6",
 	.usdt_alias = "fp=s0",
 },

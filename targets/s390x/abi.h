@@ -11,4 +11,5 @@
 	.retval = "%r2", .sp = "%r15", .ra = "%r14",
 	.regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15",
 	.insn_align = 2,
+	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15",
 },

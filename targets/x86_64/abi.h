@@ -11,6 +11,7 @@
 	.retval = "%ax", .sp = "%sp", .ra = "+0(%sp)",
 	.regs = "r15 r14 r13 r12 bp bx r11 r10 r9 r8 ax cx dx si di orig_ax ip cs flags sp ss",
 	.insn_align = 1,
+	.dwarf_regs = "ax dx cx bx si di bp sp r8 r9 r10 r11 r12 r13 r14 r15 ip",
 	.usdt = UPC_USDT_X86,
 	.usdt_alias =
 		"rax=ax eax=ax al=ax rbx=bx ebx=bx bl=bx rcx=cx ecx=cx cl=cx rdx=dx "
