@@ -66,6 +66,9 @@ struct upc_arch {
 	const char *sp;
 	const char *ra;			/* return address at entry */
 	const char *regs;		/* every name the kernel accepts */
+	/* the kernel's names of DWARF's register numbers 0, 1, ... ("-":
+	 * none), for variables' locations */
+	const char *dwarf_regs;
 	unsigned insn_align;
 	unsigned flags;			/* enum upc_arch_flags */
 	/* USDT argument specs: their syntax, and "NAME=KERNEL ..." for the
@@ -176,6 +179,10 @@ struct upc_elf {
 	/* Parsing a candidate debug file: its program headers describe data
 	 * it no longer holds, and a mismatch is not an error to report. */
 	bool debugfile;
+	/* the options it was opened with, for its DWARF (upc_elf_dwarf) */
+	char *sysroot, *debug_dir;
+	bool no_debug_file;
+	struct upc_dwarf *dwarf;
 };
 
 /* The bytes [off, off+len) of img, or NULL when any of them is outside. */
@@ -279,6 +286,239 @@ int upc_instance_rel(const char *instance, const char *file, char *buf, size_t l
 
 /* Fill k from the last entry of an error_log text. */
 void upc_kernel_error_parse(const char *log, struct upc_kernel_error *k);
+
+/* ---- DWARF (dwarf.c: the reader; dwline.c: line programs; dwcfi.c:
+ * call frames; dwvar.c: functions, variables and types) ---------------- */
+
+enum {	/* the sections read, .debug_NAME (or .zdebug_NAME) */
+	DS_INFO, DS_ABBREV, DS_STR, DS_LINE_STR, DS_STR_OFF, DS_ADDR, DS_LINE, DS_LOC,
+	DS_LOCLISTS, DS_RANGES, DS_RNGLISTS, DS_TYPES, DS_FRAME, DS_ARANGES, DS_COUNT
+};
+
+enum {
+	DW_UT_compile = 1, DW_UT_type = 2, DW_UT_partial = 3, DW_UT_skeleton = 4,
+	DW_UT_split_compile = 5, DW_UT_split_type = 6,
+};
+
+enum {	/* tags */
+	DW_TAG_array_type = 0x01, DW_TAG_class_type = 0x02, DW_TAG_enumeration_type = 0x04,
+	DW_TAG_formal_parameter = 0x05, DW_TAG_lexical_block = 0x0b, DW_TAG_member = 0x0d,
+	DW_TAG_pointer_type = 0x0f, DW_TAG_reference_type = 0x10, DW_TAG_compile_unit = 0x11,
+	DW_TAG_structure_type = 0x13, DW_TAG_subroutine_type = 0x15, DW_TAG_typedef = 0x16,
+	DW_TAG_union_type = 0x17, DW_TAG_inlined_subroutine = 0x1d,
+	DW_TAG_subrange_type = 0x21, DW_TAG_base_type = 0x24, DW_TAG_const_type = 0x26,
+	DW_TAG_enumerator = 0x28, DW_TAG_subprogram = 0x2e, DW_TAG_variable = 0x34,
+	DW_TAG_volatile_type = 0x35, DW_TAG_restrict_type = 0x37, DW_TAG_namespace = 0x39,
+	DW_TAG_partial_unit = 0x3c, DW_TAG_rvalue_reference_type = 0x42,
+	DW_TAG_atomic_type = 0x47, DW_TAG_type_unit = 0x41,
+};
+
+enum {	/* attributes */
+	DW_AT_sibling = 0x01, DW_AT_location = 0x02, DW_AT_name = 0x03,
+	DW_AT_byte_size = 0x0b, DW_AT_bit_offset = 0x0c, DW_AT_bit_size = 0x0d,
+	DW_AT_stmt_list = 0x10, DW_AT_low_pc = 0x11, DW_AT_high_pc = 0x12,
+	DW_AT_language = 0x13, DW_AT_comp_dir = 0x1b, DW_AT_const_value = 0x1c,
+	DW_AT_inline = 0x20, DW_AT_upper_bound = 0x2f, DW_AT_abstract_origin = 0x31,
+	DW_AT_count = 0x37, DW_AT_data_member_location = 0x38, DW_AT_decl_file = 0x3a,
+	DW_AT_decl_line = 0x3b, DW_AT_declaration = 0x3c, DW_AT_encoding = 0x3e,
+	DW_AT_external = 0x3f, DW_AT_frame_base = 0x40, DW_AT_specification = 0x47,
+	DW_AT_type = 0x49, DW_AT_entry_pc = 0x52, DW_AT_ranges = 0x55,
+	DW_AT_call_file = 0x58, DW_AT_call_line = 0x59, DW_AT_data_bit_offset = 0x6b,
+	DW_AT_linkage_name = 0x6e, DW_AT_str_offsets_base = 0x72, DW_AT_addr_base = 0x73,
+	DW_AT_rnglists_base = 0x74, DW_AT_dwo_name = 0x76, DW_AT_loclists_base = 0x8c,
+	DW_AT_MIPS_linkage_name = 0x2007, DW_AT_GNU_dwo_name = 0x2130,
+	DW_AT_GNU_addr_base = 0x2133,
+};
+
+enum {	/* forms */
+	DW_FORM_addr = 0x01, DW_FORM_block2 = 0x03, DW_FORM_block4 = 0x04,
+	DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07,
+	DW_FORM_string = 0x08, DW_FORM_block = 0x09, DW_FORM_block1 = 0x0a,
+	DW_FORM_data1 = 0x0b, DW_FORM_flag = 0x0c, DW_FORM_sdata = 0x0d, DW_FORM_strp = 0x0e,
+	DW_FORM_udata = 0x0f, DW_FORM_ref_addr = 0x10, DW_FORM_ref1 = 0x11,
+	DW_FORM_ref2 = 0x12, DW_FORM_ref4 = 0x13, DW_FORM_ref8 = 0x14,
+	DW_FORM_ref_udata = 0x15, DW_FORM_indirect = 0x16, DW_FORM_sec_offset = 0x17,
+	DW_FORM_exprloc = 0x18, DW_FORM_flag_present = 0x19, DW_FORM_strx = 0x1a,
+	DW_FORM_addrx = 0x1b, DW_FORM_ref_sup4 = 0x1c, DW_FORM_strp_sup = 0x1d,
+	DW_FORM_data16 = 0x1e, DW_FORM_line_strp = 0x1f, DW_FORM_ref_sig8 = 0x20,
+	DW_FORM_implicit_const = 0x21, DW_FORM_loclistx = 0x22, DW_FORM_rnglistx = 0x23,
+	DW_FORM_ref_sup8 = 0x24, DW_FORM_strx1 = 0x25, DW_FORM_strx2 = 0x26,
+	DW_FORM_strx3 = 0x27, DW_FORM_strx4 = 0x28, DW_FORM_addrx1 = 0x29,
+	DW_FORM_addrx2 = 0x2a, DW_FORM_addrx3 = 0x2b, DW_FORM_addrx4 = 0x2c,
+	DW_FORM_GNU_addr_index = 0x1f01, DW_FORM_GNU_str_index = 0x1f02,
+	DW_FORM_GNU_ref_alt = 0x1f20, DW_FORM_GNU_strp_alt = 0x1f21,
+};
+
+enum {	/* range list entries (DWARF 5) */
+	DW_RLE_end_of_list, DW_RLE_base_addressx, DW_RLE_startx_endx, DW_RLE_startx_length,
+	DW_RLE_offset_pair, DW_RLE_base_address, DW_RLE_start_end, DW_RLE_start_length,
+};
+
+enum {	/* location list entries (DWARF 5) */
+	DW_LLE_end_of_list, DW_LLE_base_addressx, DW_LLE_startx_endx, DW_LLE_startx_length,
+	DW_LLE_offset_pair, DW_LLE_default_location, DW_LLE_base_address,
+	DW_LLE_start_end, DW_LLE_start_length, DW_LLE_GNU_view_pair = 9,
+};
+
+struct dw_sec {
+	const unsigned char *p;
+	uint64_t size;
+};
+
+/* A bounded reader: a read past end sets err and yields 0. */
+struct dw_cur {
+	const unsigned char *p, *end;
+	bool swap;
+	bool err;
+};
+uint64_t dw_u(struct dw_cur *c, unsigned n);	/* n bytes, in the file's order */
+uint64_t dw_uleb(struct dw_cur *c);
+int64_t dw_sleb(struct dw_cur *c);
+const char *dw_cstr(struct dw_cur *c);	/* NUL-terminated inside the cursor */
+void dw_skip(struct dw_cur *c, uint64_t n);
+
+struct dw_unit {
+	uint64_t off, end;		/* the unit in its section */
+	uint64_t die;			/* its first DIE */
+	uint64_t abbrev;
+	uint64_t sig, type_off;		/* a type unit's */
+	uint16_t version;
+	uint8_t type, addrsize, sec;
+	unsigned offsize;		/* 4, or 8 in 64-bit DWARF */
+	bool bases_read;
+	uint64_t str_offsets_base, addr_base, loclists_base, rnglists_base, low_pc;
+};
+
+struct dw_abbrevs {		/* one table, its codes parsed on use */
+	uint64_t off;
+	const unsigned char *start, *end;
+	bool swap;
+};
+
+struct dw_abbrev {
+	uint64_t tag;
+	bool children;
+	const unsigned char *specs, *specs_end;	/* (name, form) pairs */
+};
+
+/* One DWARF file: the program's (or its debug file's), or its dwz file. */
+struct dw_obj {
+	struct dw_sec s[DS_COUNT];
+	unsigned char *owned[DS_COUNT];	/* inflated sections */
+	struct dw_sec eh_frame;		/* the program's */
+	uint64_t eh_frame_addr;
+	struct upc_img img;		/* the dwz file, mapped */
+	bool own_img, swap, is64;
+	struct dw_unit *units;
+	size_t nunits, capunits;
+	struct dw_abbrevs *abbrevs;
+	size_t nabbrevs, capabbrevs;
+};
+
+struct dw_die {
+	const struct dw_obj *obj;
+	const struct dw_unit *unit;
+	uint64_t off, next;		/* in its unit's section; next: past it */
+	uint64_t tag;
+	bool null;			/* the end of a list of siblings */
+	struct dw_abbrev ab;
+	const unsigned char *attrs;
+};
+
+struct dw_val {
+	uint16_t form;
+	uint64_t u;
+	int64_t s;
+	const unsigned char *block;	/* blocks and expressions */
+	uint64_t blen;
+	const char *str;		/* strings, resolved */
+};
+
+struct dw_line {	/* a row of a line table */
+	uint64_t addr;
+	uint32_t file, line;
+	bool stmt, end;
+};
+
+/* A unit's line table: its rows in the program's order (sequences one
+ * after another), its files and directories. */
+struct dw_lines {
+	unsigned version;
+	struct dw_line *rows;
+	size_t nrows, caprows;
+	const char **files;
+	uint32_t *file_dir;
+	size_t nfiles;
+	const char **dirs;
+	size_t ndirs;
+	const char *comp_dir;
+};
+/* The line table of unit cu (its root DIE): 0, -ENOENT (none), -EINVAL. */
+int dw_lines_read(struct upc_dwarf *d, const struct dw_die *cu, struct dw_lines *l);
+void dw_lines_free(struct dw_lines *l);
+/* File number file of l as a path (its directory joined), into buf. */
+const char *dw_lines_file(const struct dw_lines *l, uint32_t file, char *buf, size_t len);
+
+struct upc_dwarf {
+	struct upc_elf *elf;
+	const struct upc_arch *arch;
+	const char *what;		/* the file the DWARF is read from */
+	struct dw_obj main, alt;
+};
+
+bool dw_at(const struct dw_obj *o, int s, uint64_t off, uint64_t len, struct dw_cur *c);
+int dw_index_units(struct upc_dwarf *d, struct dw_obj *o);
+const struct dw_unit *dw_unit_of(const struct dw_obj *o, int sec, uint64_t off);
+const struct dw_unit *dw_unit_at_pc(struct upc_dwarf *d, uint64_t pc);
+/* The DIE at off of unit u: 0, or -EINVAL when damaged. */
+int dw_die(struct upc_dwarf *d, struct dw_obj *o, const struct dw_unit *u, uint64_t off,
+	   struct dw_die *die);
+int dw_skip_form(const struct dw_die *die, uint64_t form, struct dw_cur *c);
+int dw_form(struct upc_dwarf *d, const struct dw_die *die, uint64_t form, int64_t ic,
+	    struct dw_cur *c, struct dw_val *v);
+/* Attribute at of a DIE: 0, -ENOENT when it has none, -EINVAL. */
+int dw_attr(struct upc_dwarf *d, const struct dw_die *die, uint64_t at, struct dw_val *v);
+uint64_t dw_addrx(struct upc_dwarf *d, struct dw_obj *o, const struct dw_unit *u, uint64_t i);
+/* The DIE a reference attribute value v of die points to. */
+int dw_ref(struct upc_dwarf *d, const struct dw_die *die, const struct dw_val *v,
+	   struct dw_die *to);
+int dw_attr_origin(struct upc_dwarf *d, const struct dw_die *die, uint64_t at, struct dw_val *v,
+		   struct dw_die *holder);
+/* First child, next sibling: 0, or -ENOENT at the end. */
+int dw_child(struct upc_dwarf *d, const struct dw_die *parent, struct dw_die *child);
+int dw_sibling(struct upc_dwarf *d, const struct dw_die *die, struct dw_die *next);
+int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
+	      int (*cb)(uint64_t lo, uint64_t hi, void *ctx), void *ctx);
+bool dw_has_pc(struct upc_dwarf *d, const struct dw_die *die, uint64_t pc);
+int dw_entry_pc(struct upc_dwarf *d, const struct dw_die *die, uint64_t *pc);
+const char *dw_name(struct upc_dwarf *d, const struct dw_die *die);
+
+/* Where pc is: the out-of-line function holding it (frame), the scopes
+ * in it containing pc (the function first, then blocks and inlined
+ * calls), its unit's root. */
+#define DW_MAX_SCOPES 16
+struct dw_where {
+	uint64_t pc;
+	struct dw_die frame, cu;
+	struct dw_die scopes[DW_MAX_SCOPES];
+	unsigned nscopes;
+};
+int dw_where_at(struct upc_dwarf *d, uint64_t pc, struct dw_where *w);
+/* The innermost function of w: an inlined one, or the frame's. */
+const struct dw_die *dw_where_func(const struct dw_where *w);
+
+/* Is s a plain function name (C, C++ or Rust), perhaps with a place's
+ * @0xADDRESS: no '+', other '@', space, and no digit first (a symbol
+ * spec's)? */
+bool upc_src_func_name(const char *s);
+
+/* The canonical frame address at pc as a register (DWARF number) plus
+ * offset, from .eh_frame or .debug_frame: 0, -ENOENT (no rule covers pc),
+ * -EOPNOTSUPP (an expression), -EINVAL. */
+int dw_cfa(struct upc_dwarf *d, uint64_t pc, int *reg, int64_t *off);
+
+/* Raw deflate (RFC 1951) into a malloc'd buffer of at most max bytes. */
+int upc_inflate(const unsigned char *in, size_t len, char **out, size_t *outlen, size_t max);
 
 /* ---- small helpers ------------------------------------------------------- */
 

@@ -369,6 +369,8 @@ struct upc_probe_opts {
 	/* The file was opened below a sysroot: name it as the target sees
 	 * it, and do not check which file it is when writing. */
 	bool sysroot;
+	/* A source function's out-of-line copy only (upc_src_places). */
+	bool no_inlines;
 };
 
 /*
@@ -524,6 +526,115 @@ int upc_instance_enable(const struct upc_instance *inst, const char *group,
 int upc_instance_set_option(const struct upc_instance *inst, const char *option, bool on);
 /* Its trace_pipe, opened non-blocking: a file descriptor the caller closes. */
 int upc_instance_pipe(const struct upc_instance *inst);
+
+/* ---- DWARF: the program's source ------------------------------------------------- */
+
+/* The DWARF of an ELF file (its own, or its separate debug file's, with the
+ * dwz file that one may share), read by uprobectl's own reader. Explained:
+ * -ENOENT when there is none. */
+struct upc_dwarf;
+int upc_dwarf_open(struct upc_elf *e, const struct upc_elf_opts *opts, struct upc_dwarf **out);
+void upc_dwarf_close(struct upc_dwarf *d);
+/* The DWARF of elf, opened at the first call and kept with it (closed by
+ * upc_elf_close): the debug file and dwz file found with the options elf
+ * was opened with. Explained. */
+int upc_elf_dwarf(struct upc_elf *elf, struct upc_dwarf **d);
+
+/*
+ * A probe point in the program's source, one of
+ *   FUNC            a function: out of line past its prologue (when its
+ *                   parameters are stored there first, as at -O0) and
+ *                   every place it was inlined
+ *   FUNC@FILE       the function of that name defined in FILE (a static one)
+ *   FUNC:N          line N of FUNC, counted from the line it starts on
+ *   FILE:LINE       a line of a source file, FILE being its last path
+ *                   components ("dwtest.c", "progs/dwtest.c")
+ * each optionally followed by @0xADDRESS to name one of its places. FILE
+ * holds a '/' or ends like a source file (.c, .h, .cc, .cpp, .rs, .go,
+ * ...): "malloc@GLIBC_2.2.5" stays a symbol version.
+ */
+bool upc_spec_is_source(const char *spec);
+/* A fetch argument naming the source ([NAME=]VAR..., $params, $vars)
+ * rather than the kernel's (%REG, +OFF(...), @ADDR, $argN, ...). */
+bool upc_src_fetcharg(const char *arg);
+
+struct upc_src_place {
+	uint64_t addr, offset;		/* the code address, its file offset */
+	char func[128];			/* the function the code is of */
+	char caller[128];		/* an inlined copy: the function it is in */
+	char file[256];			/* the source file and line there */
+	unsigned line;
+	bool inlined;			/* a copy inlined into caller */
+	bool prologue;			/* moved past the function's prologue */
+	bool at_line;			/* asked for as a line (FILE:LINE, FUNC:N) */
+};
+
+enum upc_src_flags {
+	UPC_SRC_NO_INLINES = 1 << 0,	/* FUNC: its out-of-line copy only */
+	UPC_SRC_RETURN = 1 << 1,	/* a return probe: the out-of-line
+					 * function's entry, no line */
+	UPC_SRC_FUNC = 1 << 2,		/* a plain FUNC is a source function
+					 * (for source fetch arguments) rather
+					 * than a symbol's first instruction */
+};
+/* The places of SPEC in elf: a source point (above), or a symbol as
+ * upc_resolve takes it (one place, described from the DWARF). *out is
+ * allocated (free it); returns how many, 1 or more, or -errno (explained:
+ * no such function or line, no code at the line, ...). */
+int upc_src_places(struct upc_elf *elf, const char *spec, unsigned flags,
+		   struct upc_src_place **out);
+
+/* The places of SPEC as matches (upc_resolve_glob's): each named by its
+ * function (FUNC_L<line> for a line), made unique, with a spec naming it
+ * alone (SPEC@0xADDRESS). Returns how many, or -errno (explained). */
+int upc_src_matches(struct upc_elf *elf, const char *spec, unsigned flags,
+		    struct upc_match **out);
+/* Does a probe of SPEC with these fetch arguments need the DWARF: a
+ * source point, or a source fetch argument? */
+bool upc_probe_is_source(const char *spec, char *const fetchargs[]);
+
+/* The kernel's fetch argument for source fetch argument ARG
+ * ([NAME=]EXPR[:TYPE], $params, $vars) at place pl, appended to out
+ * (space-separated): EXPR is VAR, VAR->FIELD, VAR.FIELD, VAR[N], *VAR,
+ * chained; NAME defaults to EXPR's words joined by '_'. What the kernel
+ * cannot fetch there is refused, explained. */
+int upc_dwarf_fetcharg(struct upc_dwarf *d, const struct upc_src_place *pl, const char *arg,
+		       char *out, size_t len);
+
+/* A variable visible at a place (upc_src_vars). */
+struct upc_src_var {
+	const char *name;
+	char type[128];			/* C-like: "struct req *", "int[4]" */
+	enum { UPC_VAR_PARAM, UPC_VAR_LOCAL, UPC_VAR_GLOBAL } kind;
+	char fetch[128];		/* the kernel's expression of its value,
+					 * "" when it has none here */
+	const char *why;		/* why not (fetch ""), else NULL */
+	char where[256];		/* where it can be had: "0x1139-0x1150
+					 * 0x1170-0x1188" ("" unknown) */
+};
+/* Each parameter and local variable visible at pl (innermost scope
+ * last), with globals the unit's variables too. cb's non-zero return stops
+ * the walk and is returned. Explained. */
+int upc_src_vars(struct upc_dwarf *d, const struct upc_src_place *pl, bool globals,
+		 int (*cb)(const struct upc_src_var *v, void *ctx), void *ctx);
+
+/* The lines of a function (FUNC, FUNC@FILE) or of a range of a source
+ * file (FILE:FROM-TO, FILE:LINE): the range, the source file's path as
+ * the DWARF names it (its directory joined), and each line in it that
+ * has code, with its first address. */
+struct upc_src_line {
+	unsigned line;
+	uint64_t addr;			/* its lowest address */
+	unsigned places;		/* how many places it has */
+};
+struct upc_src_lines {
+	char path[4096];
+	unsigned from, to;
+	struct upc_src_line *lines;	/* allocated: upc_src_lines_free */
+	size_t n;
+};
+int upc_src_lines(struct upc_dwarf *d, const char *spec, struct upc_src_lines *out);
+void upc_src_lines_free(struct upc_src_lines *l);
 
 /* ---- trace event formats ------------------------------------------------------ */
 

@@ -323,12 +323,104 @@ static int usdt_location(struct upc_elf *elf, const char *spec, const struct upc
 	return 0;
 }
 
+bool upc_probe_is_source(const char *spec, char *const fetchargs[])
+{
+	if (!strncmp(spec, "usdt:", 5))
+		return false;
+	for (int i = 0; fetchargs && fetchargs[i]; i++)
+		if (upc_src_fetcharg(fetchargs[i]))
+			return true;
+	return upc_spec_is_source(spec);
+}
+
+/* The one place of source point spec (see upc_src_places): several are
+ * refused, listed, as a USDT probe's are. A plain name is a symbol's
+ * unless it has source fetch arguments, or no symbol has it. */
+static int src_location(struct upc_elf *elf, const char *spec, unsigned flags,
+			struct upc_src_place *out)
+{
+	struct upc_src_place *pl;
+	int n = upc_src_places(elf, spec, flags, &pl);
+
+	if (n < 0)
+		return n;
+	if (n > 1) {
+		char list[512];
+		size_t used = 0;
+
+		list[0] = '\0';
+		for (int i = 0; i < n && used < sizeof(list) - 200; i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s0x%llx %s%s%s",
+						 i ? ", " : "", (unsigned long long)pl[i].addr,
+						 pl[i].inlined ? "inlined in " : "in ",
+						 pl[i].inlined ? pl[i].caller : pl[i].func,
+						 i + 1 < n && used > sizeof(list) - 220 ? ", ..." : "");
+		pr_err("'%s' is at %d places (%s): add defines them all; name one with "
+		       "%s@0xADDRESS%s", spec, n, list, spec,
+		       pl[0].inlined || pl[n - 1].inlined ? ", or the out-of-line copy alone with "
+		       "--no-inlines" : "");
+		free(pl);
+		return -ENOTUNIQ;
+	}
+	*out = pl[0];
+	free(pl);
+	return 0;
+}
+
+/* The user's fetch arguments at place pl: each source one translated from
+ * the DWARF, the kernel's as they are, into args (NULL-separated words
+ * in buf) to be checked and translated like any. */
+static int src_fetchargs(struct upc_elf *elf, const struct upc_src_place *pl,
+			 char *const fetchargs[], bool ret, char *buf, size_t len,
+			 char **args, int *nargs)
+{
+	struct upc_dwarf *d;
+	size_t used = 0, total;
+	int n = 0, err;
+
+	if ((err = upc_elf_dwarf(elf, &d)))
+		return err;
+	for (int i = 0; fetchargs[i]; i++) {
+		if (!upc_src_fetcharg(fetchargs[i])) {
+			if (n == UPC_MAX_ARGS)
+				return -E2BIG;
+			args[n++] = fetchargs[i];
+			continue;
+		}
+		if (ret) {
+			pr_err("'%s': at a function's return its variables are gone: -r takes "
+			       "$retval (and the kernel's fetch arguments)", fetchargs[i]);
+			return -EINVAL;
+		}
+		if (used >= len)
+			return -E2BIG;
+		buf[used] = '\0';
+		if ((err = upc_dwarf_fetcharg(d, pl, fetchargs[i], buf + used, len - used)))
+			return err;
+		/* one word per fetch argument */
+		total = strlen(buf + used);
+		for (char *w = buf + used; *w;) {
+			if (n == UPC_MAX_ARGS)
+				return -E2BIG;
+			args[n++] = w;
+			w += strcspn(w, " ");
+			if (*w)
+				*w++ = '\0';
+		}
+		used += total + 1;
+	}
+	*nargs = n;
+	return 0;
+}
+
 static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs[],
 		    const struct upc_probe_opts *o, struct upc_probe *p)
 {
 	const char *group = o->group ? o->group : UPC_DEFAULT_GROUP;
-	bool usdt = !strncmp(spec, "usdt:", 5);
+	bool usdt = !strncmp(spec, "usdt:", 5), src;
+	struct upc_src_place pl = { 0 };
 	struct upc_usdt u;
+	unsigned flags;
 	char *def;
 	int nuser = 0, err;
 
@@ -338,9 +430,33 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 	if ((err = upc_check_name("group", group, true)) ||
 	    (o->event && (err = upc_check_name("event", o->event, false))))
 		return err;
-	if ((err = usdt ? usdt_location(elf, spec + 5, o, &u, p) :
-			  upc_resolve(elf, spec, &p->loc)) ||
-	    (err = probe_path(elf, o, p)))
+	src = !usdt && upc_probe_is_source(spec, fetchargs);
+	flags = (o->ret ? UPC_SRC_RETURN : 0) | (o->no_inlines ? UPC_SRC_NO_INLINES : 0) |
+		UPC_SRC_FUNC;
+	if (usdt) {
+		err = usdt_location(elf, spec + 5, o, &u, p);
+	} else if (!src) {
+		/* a symbol; or, when none has the name, a function the DWARF
+		 * knows (only inlined, or static in a stripped table) */
+		upc_log_quiet(true);
+		err = upc_resolve(elf, spec, &p->loc);
+		if (err == -ENOENT && upc_src_func_name(spec) &&
+		    (src = !src_location(elf, spec, flags, &pl)))
+			err = 0;
+		upc_log_quiet(false);
+		if (err)
+			err = upc_resolve(elf, spec, &p->loc);	/* explained */
+	} else {
+		err = src_location(elf, spec, flags, &pl);
+	}
+	if (!err && src) {
+		/* the symbol holding the place */
+		if (upc_elf_sym_at(elf, pl.offset, &p->loc) < 0)
+			memset(&p->loc, 0, sizeof(p->loc));
+		p->loc.offset = pl.offset;
+		p->loc.addr = pl.addr;
+	}
+	if (err || (err = probe_path(elf, o, p)))
 		return err;
 	p->arch = upc_elf_arch(elf);
 	p->kind = o->ret ? 'r' : 'p';
@@ -353,15 +469,33 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 
 		snprintf(pn, sizeof(pn), "%s_%s", u.provider, u.name);
 		upc_event_name(pn, strlen(pn), p->event, sizeof(p->event));
+	} else if (src && pl.func[0]) {
+		char fn[sizeof(pl.func) + 16];
+
+		if (pl.at_line)
+			snprintf(fn, sizeof(fn), "%s_L%u", pl.func, pl.line);
+		else
+			snprintf(fn, sizeof(fn), "%s", pl.func);
+		upc_event_name(fn, strlen(fn), p->event, sizeof(p->event));
 	} else if (p->loc.sym.name) {
 		upc_event_name(p->loc.sym.name, p->loc.sym.name_len, p->event, sizeof(p->event));
 	} else {
 		snprintf(p->event, sizeof(p->event), "probe");
 	}
-	if (usdt)
+	if (usdt) {
 		err = upc_usdt_fetchargs(p->arch, elf, &u, nuser, fetchargs, p->args,
 					 sizeof(p->args));
-	else if (nuser)
+	} else if (nuser && src) {
+		char *buf = malloc(UPC_DEF_MAX), *args[UPC_MAX_ARGS + 1];
+		int nargs = 0;
+
+		err = buf ? src_fetchargs(elf, &pl, fetchargs, o->ret, buf, UPC_DEF_MAX, args,
+					  &nargs) : -ENOMEM;
+		if (!err)
+			err = upc_fetchargs_translate(p->arch, o->ret, nargs, args, p->args,
+						      sizeof(p->args));
+		free(buf);
+	} else if (nuser)
 		err = upc_fetchargs_translate(p->arch, o->ret, nuser, fetchargs, p->args,
 					      sizeof(p->args));
 	else

@@ -618,6 +618,56 @@ int upc_resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match **
 	return upc_explained(resolve_glob(e, pattern, out, left), mark, pattern);
 }
 
+static int src_matches(struct upc_elf *e, const char *spec, unsigned flags,
+		       struct upc_match **out)
+{
+	struct upc_src_place *pl;
+	struct upc_match *m;
+	size_t slen = strlen(spec);
+	int n = upc_src_places(e, spec, flags, &pl);
+
+	*out = NULL;
+	if (n < 0)
+		return n;
+	if (!(m = calloc((size_t)n, sizeof(*m)))) {
+		free(pl);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		size_t len = slen + 2 + 16 + 1;
+		char name[sizeof(pl[i].func) + 16];
+
+		if (pl[i].at_line)
+			snprintf(name, sizeof(name), "%s_L%u", pl[i].func, pl[i].line);
+		else
+			snprintf(name, sizeof(name), "%s", pl[i].func[0] ? pl[i].func : "probe");
+		m[i].name = strdup(name);
+		m[i].spec = malloc(len);
+		if (!m[i].name || !m[i].spec) {
+			upc_matches_free(m, n);
+			free(pl);
+			return -ENOMEM;
+		}
+		if (n == 1)
+			snprintf(m[i].spec, len, "%s", spec);
+		else
+			snprintf(m[i].spec, len, "%s@0x%llx", spec, (unsigned long long)pl[i].addr);
+		m[i].value = m[i].addr = pl[i].addr;
+		m[i].offset = pl[i].offset;
+		unique_event(m, (size_t)i);
+	}
+	free(pl);
+	*out = m;
+	return n;
+}
+
+int upc_src_matches(struct upc_elf *e, const char *spec, unsigned flags, struct upc_match **out)
+{
+	unsigned mark = upc_log_errors();
+
+	return upc_explained(src_matches(e, spec, flags, out), mark, spec);
+}
+
 void upc_matches_free(struct upc_match *m, int n)
 {
 	for (int i = 0; m && i < n; i++) {
