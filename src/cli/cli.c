@@ -19,6 +19,8 @@
 bool cli_json;
 int cli_verbose;
 bool cli_quiet;
+bool cli_mute_warnings;
+bool cli_mute_all;
 const char *cli_cmd;
 
 static const char *context = "";
@@ -49,7 +51,11 @@ static void escape_controls(char *buf, size_t len)
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	char buf[4096];
-	int n = snprintf(buf, sizeof(buf), "%s", context);
+	int n;
+
+	if (cli_mute_all)
+		return;
+	n = snprintf(buf, sizeof(buf), "%s", context);
 
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	escape_controls(buf, sizeof(buf));
@@ -74,7 +80,8 @@ void cli_lib_print(enum upc_print_level level, const char *fmt, va_list ap)
 		vmsg("error", fmt, ap);
 		break;
 	case UPC_WARN:
-		vmsg("warning", fmt, ap);
+		if (!cli_mute_warnings)
+			vmsg("warning", fmt, ap);
 		break;
 	case UPC_INFO:
 		if (!cli_quiet)

@@ -33,6 +33,8 @@ int cli_help(FILE *f, const char *name);
 extern bool cli_json;		/* --json: errors too become JSON */
 extern int cli_verbose;		/* -v: debug messages */
 extern bool cli_quiet;		/* -q: no normal output */
+extern bool cli_mute_warnings;	/* the library's warnings said once already */
+extern bool cli_mute_all;	/* a try whose failure is not the user's news */
 extern const char *cli_cmd;	/* the running subcommand, for messages */
 
 /* The library's messages, as cli_err/cli_warn lines (installed by main). */
@@ -66,7 +68,8 @@ enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_DISABLE, OPT_CHECK, OPT_WAIT, OPT_ENGINE, OPT_BY, OPT_LOG2, OPT_LINEAR,
        OPT_UNIT, OPT_FILTER, OPT_COUNT, OPT_HIST, OPT_TEXTFILE, OPT_LIB, OPT_MIN_AGE,
        OPT_TOP, OPT_MAX_TRACKED, OPT_MMAP, OPT_DRY_RUN, OPT_MAX,
-       OPT_USDT, OPT_TRANSPORT, OPT_BUFFER_MAX };
+       OPT_USDT, OPT_TRANSPORT, OPT_BUFFER_MAX, OPT_NO_INLINES, OPT_APPLY_LINE,
+       OPT_SOURCE, OPT_GLOBALS };
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
 

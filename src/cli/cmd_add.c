@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * uprobectl add: resolve, build, check and write probe definitions: one
- * for a SYMBOL, one per matching function for a pattern ('wrapper_*').
+ * for a SYMBOL, one per matching function for a pattern ('wrapper_*'),
+ * one per place of a USDT probe or of a source point (a function and
+ * each copy of it inlined, a line with several addresses).
  * Everything that can be checked is checked, for every probe, before the
  * kernel sees any definition; an identical definition already there is
  * success with nothing written (init scripts run add at every boot); the
@@ -81,8 +83,9 @@ static void say_left(const char *pattern, const struct upc_glob_left *l)
 			 pattern, l->outside, l->outside == 1 ? "" : "s");
 }
 
-/* Every match of q->spec in the file (functions of a pattern, or the places
- * of a USDT probe): all checked, then all written, or none. */
+/* Every match of q->spec in the file (functions of a pattern, the places
+ * of a USDT probe or of a source point): all checked, then all written,
+ * or none. */
 static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 		    const struct add_opts *ao, struct upc_probe *p, char *def)
 {
@@ -94,13 +97,13 @@ static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 	int n = 0, i, err;
 
 	err = probe_open(q, path, &elf);
-	if (!err && (n = upc_resolve_glob(elf, q->spec, &m, &left)) < 0)
+	if (!err && (n = probe_matches(q, elf, &m, &left)) < 0)
 		err = n;
 	if (err)
 		goto out;
 	if (q->opts.event && n > 1) {
-		cli_err("-e names one event; '%s' defines %d, each named after its function "
-			"or USDT probe", q->spec, n);
+		cli_err("-e names one event; '%s' defines %d, each named after its function, "
+			"USDT probe or line", q->spec, n);
 		err = -EINVAL;
 		goto out;
 	}
@@ -142,7 +145,9 @@ static int add_glob(const struct upc_tracefs *t, const struct probe_req *q,
 		bool made = false;
 
 		if (!existed[i]) {
+			cli_mute_warnings = true;	/* the check above said them */
 			err = probe_describe_in(q, t, elf, m[i].spec, m[i].event, p);
+			cli_mute_warnings = false;
 			if (!err)
 				err = probe_create(t, q, p);
 			made = !err;
@@ -224,7 +229,7 @@ static int add(int argc, char **argv)
 	def = malloc(UPC_DEF_MAX);
 	if (!p || !def)
 		status = cli_explain(-ENOMEM, "add");
-	else if (upc_spec_is_glob(q.spec) || !strncmp(q.spec, "usdt:", 5))
+	else if (probe_has_places(&q))
 		status = add_glob(t, &q, &ao, p, def);
 	else
 		status = add_one(t, &q, &ao, p, def);

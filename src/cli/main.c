@@ -13,11 +13,11 @@
 /* The subcommands, each defined in its file cmd_NAME.c. */
 extern const struct cmd cmd_syms, cmd_resolve, cmd_add, cmd_del, cmd_enable, cmd_disable,
 	cmd_clear, cmd_list, cmd_status, cmd_doctor, cmd_stream, cmd_trace, cmd_parse,
-	cmd_apply, cmd_count, cmd_hist, cmd_latency, cmd_metrics, cmd_leaks;
+	cmd_apply, cmd_count, cmd_hist, cmd_latency, cmd_metrics, cmd_leaks, cmd_vars, cmd_lines;
 static const struct cmd *const cmds[] = {
 	&cmd_syms, &cmd_resolve, &cmd_add, &cmd_del, &cmd_enable, &cmd_disable, &cmd_clear,
 	&cmd_list, &cmd_status, &cmd_doctor, &cmd_stream, &cmd_trace, &cmd_parse, &cmd_apply,
-	&cmd_count, &cmd_hist, &cmd_latency, &cmd_metrics, &cmd_leaks,
+	&cmd_count, &cmd_hist, &cmd_latency, &cmd_metrics, &cmd_leaks, &cmd_vars, &cmd_lines,
 };
 
 int main(int argc, char **argv)

@@ -27,6 +27,9 @@ int probe_opt(struct probe_req *q, int opt, const char *arg)
 		if (parse_pid(arg, &q->pid))
 			return cli_usage("-p takes a process id");
 		return 1;
+	case OPT_NO_INLINES:
+		q->opts.no_inlines = true;
+		return 1;
 	case OPT_ARGS:
 		if (parse_nargs(arg, &q->opts.nargs))
 			return cli_usage("--args takes a number from 0 to %d", UPC_MAX_ARGS);
@@ -140,6 +143,42 @@ int probe_describe_in(const struct probe_req *q, const struct upc_tracefs *t,
 	if (!err && t)
 		err = upc_kernel_can_probe(t, p->arch, upc_elf_path(elf)) ? -EINVAL : 0;
 	return err;
+}
+
+bool probe_has_places(const struct probe_req *q)
+{
+	struct upc_elf *elf = NULL;
+	struct upc_location loc;
+	struct upc_match *m = NULL;
+	char path[PATH_MAX];
+	int n = 0;
+
+	if (upc_spec_is_glob(q->spec) || !strncmp(q->spec, "usdt:", 5) ||
+	    upc_probe_is_source(q->spec, q->fetchargs))
+		return true;
+	/* a name no symbol has: a function the DWARF may have inlined */
+	cli_mute_all = true;	/* the describing that follows says what is wrong */
+	if (!probe_open(q, path, &elf) && upc_resolve(elf, q->spec, &loc) == -ENOENT)
+		n = upc_src_matches(elf, q->spec, probe_src_flags(q), &m);
+	cli_mute_all = false;
+	upc_matches_free(m, n);
+	upc_elf_close(elf);
+	return n > 1;
+}
+
+unsigned probe_src_flags(const struct probe_req *q)
+{
+	return UPC_SRC_FUNC | (q->opts.ret ? UPC_SRC_RETURN : 0) |
+	       (q->opts.no_inlines ? UPC_SRC_NO_INLINES : 0);
+}
+
+int probe_matches(const struct probe_req *q, struct upc_elf *elf, struct upc_match **m,
+		  struct upc_glob_left *left)
+{
+	memset(left, 0, sizeof(*left));
+	if (upc_spec_is_glob(q->spec) || !strncmp(q->spec, "usdt:", 5))
+		return upc_resolve_glob(elf, q->spec, m, left);
+	return upc_src_matches(elf, q->spec, probe_src_flags(q), m);
 }
 
 int probe_describe(const struct probe_req *q, const struct upc_tracefs *t,

@@ -20,12 +20,14 @@ struct probe_req {
 #define PROBE_REQ_INIT { \
 	.opts = { .sz = sizeof(struct upc_probe_opts), .group = UPC_DEFAULT_GROUP, .nargs = 4 }, \
 	.elf = { .sz = sizeof(struct upc_elf_opts) } }
-#define PROBE_LONG_OPTS ELF_LONG_OPTS, { "args", 1, NULL, OPT_ARGS }
+#define PROBE_LONG_OPTS ELF_LONG_OPTS, { "args", 1, NULL, OPT_ARGS }, \
+	{ "no-inlines", 0, NULL, OPT_NO_INLINES }
 #define PROBE_SHORT_OPTS "re:"
 /* -p PID of add and resolve (trace takes it from its session). */
 #define PROBE_PID_OPT "p:"
 
-/* -r, -e EVENT, --args N, -p PID, --sysroot, --debug-dir, --no-debug-file: 1
+/* -r, -e EVENT, --args N, -p PID, --no-inlines, --sysroot, --debug-dir,
+ * --no-debug-file: 1
  * taken, 0 not one of them, -EINVAL after explaining a bad value. */
 int probe_opt(struct probe_req *q, int opt, const char *arg);
 /* FILE SYMBOL [FETCHARG...] (argc >= 2; argv[argc] is NULL). */
@@ -42,6 +44,17 @@ int probe_open(const struct probe_req *q, char *path, struct upc_elf **elf);
 int probe_describe_in(const struct probe_req *q, const struct upc_tracefs *t,
 		      struct upc_elf *elf, const char *spec, const char *event,
 		      struct upc_probe *p);
+/* Does q name several places (a pattern, a USDT probe, a source point or
+ * source fetch arguments, a function only inlined), to be had with
+ * probe_matches? */
+bool probe_has_places(const struct probe_req *q);
+/* The upc_src_places flags of q's options. */
+unsigned probe_src_flags(const struct probe_req *q);
+/* The places of q->spec in elf, each with a spec naming it alone: the
+ * functions of a pattern, the places of a USDT probe or of a source
+ * point. How many (0: none), or -errno (explained). */
+int probe_matches(const struct probe_req *q, struct upc_elf *elf, struct upc_match **m,
+		  struct upc_glob_left *left);
 /* Resolve and check everything short of writing; with t, also that the
  * running kernel can probe the file. 0, or -errno after explaining (a
  * refusal of the request is -EINVAL). With elf, the file stays open there for p->loc's symbol
