@@ -51,6 +51,8 @@ $(TEST_O)/tests/test_malloc: tests/unit/test_malloc.c src/cli/malloc.c
 
 $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+$(TEST_O)/diff_lines: tests/diff/diff_lines.c $(TEST_O)/libuprobectl.a
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 
 $(TEST_O)/registers: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
@@ -67,6 +69,9 @@ $(TEST_O)/chain: tests/progs/chain.c | $(O)/.deps
 $(TEST_O)/usdt: tests/progs/usdt.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O1 -g -Wall -o $@ $<
+$(TEST_O)/dwtest/.built: tests/progs/dwtest-build.sh tests/progs/dwtest.c tests/progs/dwtest2.c
+	$(call msg,DWTEST,$(@D))tests/progs/dwtest-build.sh $(@D)
+	@touch $@
 $(TEST_O)/noperf: tests/progs/noperf.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(HOST_CC) -O1 -Wall -o $@ $<
@@ -95,7 +100,7 @@ test-cli: $(SAN_BIN) fixtures
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
 		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf \
-		$(TEST_O)/libenomem.so fixtures
+		$(TEST_O)/libenomem.so $(TEST_O)/dwtest/.built fixtures
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
@@ -110,6 +115,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-stacks tests/live/test_stacks.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-pid tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-usdt tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
+	$(Q)$(SUITE) live-dwarf tests/live/test_dwarf.sh $(SAN_BIN) $(TEST_O)/dwtest
 	$(Q)$(MAKE) --no-print-directory test-live-tracefs
 
 # The suites that follow processes (-p, -- COMMAND) once more through a
@@ -137,16 +143,25 @@ test-fmt32: $(TEST_O)/fmt_check-armhf
 # Every ELF file of the system, the arm64 libc, and the libraries of the
 # cross toolchains and musls installed for the VM tests' targets (ppc64el
 # with local entries, big-endian s390x, mips64el, i386) against readelf; the
-# USDT notes of all of them against readelf -n; and
+# USDT notes of all of them against readelf -n; the DWARF line programs of
+# libc's debug file, of the test program's builds (DWARF 4 and 5, gcc and
+# clang, compressed both ways, dwz) and of every architecture's fixtures
+# against readelf's decoded lines; and
 # the comparison itself must fail when its oracle fails (a readelf that
 # exits 1) or says nothing (one that prints nothing).
-test-diff: $(TEST_O)/diff_readelf $(SAN_BIN)
+test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(SAN_BIN) $(TEST_O)/dwtest/.built fixtures
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
 		$(ARM64_LIBC) $(CROSS_LIBDIRS) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf $(foreach l,$(ARM64_LIBC) $(CROSS_LIBCS),--require $(l))'
 	$(Q)$(SUITE) diff-usdt sh -c 'find /usr/bin /usr/lib/x86_64-linux-gnu $(CROSS_LIBDIRS) \
 		-type f -size +0 2>/dev/null | tests/diff/diff_usdt.sh $(SAN_BIN) \
 		--require $$(readlink -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6)'
+	$(Q)$(SUITE) diff-lines sh -c '{ find /usr/lib/debug $(TEST_O)/dwtest -type f -size +0 \
+		! -path "*/.dwz/*"; find $(FIXTURES) -type f ! -name "*.debug"; } | \
+		tests/diff/diff_lines.sh $(TEST_O)/diff_lines $(foreach v,gcc-O0 \
+		clang-O2 gcc-O2-dwarf4 gcc-O2-gz gcc-O2-zdebug,--require \
+		$(TEST_O)/dwtest/$(v)/dwtest.full) --require $(FIXTURES)/aarch64/pie \
+		--require $(FIXTURES)/armhf/pie --require $(FIXTURES)/riscv64/pie'
 	$(Q)mkdir -p $(TEST_O)/readelf-fails $(TEST_O)/readelf-silent
 	$(Q)printf '#!/bin/sh\nreadelf_real=$$(PATH=/usr/bin:/bin command -v readelf)\n"$$readelf_real" "$$@"\nexit 1\n' \
 		>$(TEST_O)/readelf-fails/readelf
@@ -157,6 +172,10 @@ test-diff: $(TEST_O)/diff_readelf $(SAN_BIN)
 			>$(TEST_O)/diff-$$d.log; then \
 			cat $(TEST_O)/diff-$$d.log; echo "FAIL: diff_readelf passed with $$d"; exit 1; fi; \
 		echo "ok: diff_readelf fails with $$d ($$(grep -c ^FAIL $(TEST_O)/diff-$$d.log) failures reported)"; done'
+	$(Q)$(SUITE) diff-lines-oracle sh -c 'if echo $(TEST_O)/dwtest/gcc-O2/dwtest.full | \
+		PATH=$(TEST_O)/readelf-silent:$$PATH tests/diff/diff_lines.sh $(TEST_O)/diff_lines; then \
+		echo "FAIL: diff_lines.sh passed with readelf-silent"; exit 1; fi; \
+		echo "ok: diff_lines.sh fails with readelf-silent"'
 
 # libFuzzer on the ELF reader and on the record parser: a short run here,
 # long ones with make fuzz.

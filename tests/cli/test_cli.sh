@@ -289,5 +289,45 @@ else
 	ko "musl-gcc is not installed (musl-tools)"
 fi
 
+# --- by source, from the fixtures' DWARF, for each architecture: the
+# parameters of fx_global(int a, int b) are where its ABI passes them
+for a in host aarch64 armhf riscv64; do
+	case $a in
+	host) r0=%di r1=%si ;;
+	aarch64) r0=%x0 r1=%x1 ;;
+	armhf) r0=%r0 r1=%r1 ;;
+	riscv64) r0=%a0 r1=%a1 ;;
+	esac
+	run 0 "$U" vars --json "$FX/$a/pie" fx_global
+	json_ok '.function == "fx_global" and .line == 13 and (.source | endswith("fx_main.c"))'
+	json_ok "[.variables[] | {name, kind, type, fetch}] == [{\"name\": \"a\", \"kind\": \"param\", \"type\": \"int\", \"fetch\": \"$r0\"}, {\"name\": \"b\", \"kind\": \"param\", \"type\": \"int\", \"fetch\": \"$r1\"}]"
+	[ "$(jq .offset "$out")" = "$(readelf_off "$FX/$a/pie" fx_global)" ] && ok ||
+		ko "$a: vars says fx_global at offset $(jq .offset "$out"), readelf $(readelf_off "$FX/$a/pie" fx_global)"
+	run 0 "$U" resolve -q "$FX/$a/pie" fx_global b prod=a
+	has_out " b=$r1:s32 prod=$r0:s32"
+done
+# a debug file found by build-id (--debug-dir) for a stripped program
+run 0 "$U" resolve -q --debug-dir "$FX/host/debug" "$FX/host/pie-stripped" fx_global a
+has_out " a=%di:s32"
+run 1 "$U" vars --no-debug-file "$FX/host/pie-stripped" fx_global
+one_err_line
+has_err "no DWARF (.debug_info) in it and no debug file was found: build with -g"
+run 1 "$U" vars "$FX/host/pie" nosuch
+one_err_line
+has_err "no function 'nosuch' in its DWARF"
+run 1 "$U" resolve "$FX/host/pie" fx_global nosuch
+one_err_line
+has_err "'nosuch': no variable of that name is visible at 0x"
+run 2 "$U" resolve "$FX/host/pie" fx_global 'a->x'
+one_err_line
+run 2 "$U" resolve -r "$FX/host/pie" fx_global a
+one_err_line
+run 2 "$U" lines "$FX/host/pie"
+one_err_line
+run 0 "$U" lines "$FX/host/pie" fx_global
+has_out "     13  	return a * b + 1;"
+run 0 "$U" lines --json "$FX/host/pie" fx_main.c:13
+json_ok '.lines | map(.line) | index(13) != null'
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

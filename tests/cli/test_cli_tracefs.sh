@@ -335,7 +335,7 @@ for c in $("$U" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { p
 	run 0 "$U" "$c" --help
 	check grep -q "^Usage: uprobectl $c\|^       uprobectl $c" "$out"
 done
-check [ "$("$U" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { n++ } /^$/ { on = 0 } END { print n }')" = 18 ]
+check [ "$("$U" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { n++ } /^$/ { on = 0 } END { print n }')" = 20 ]
 
 echo "cli-tracefs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
