@@ -309,7 +309,7 @@ enum {	/* tags */
 	DW_TAG_subrange_type = 0x21, DW_TAG_base_type = 0x24, DW_TAG_const_type = 0x26,
 	DW_TAG_enumerator = 0x28, DW_TAG_subprogram = 0x2e, DW_TAG_variable = 0x34,
 	DW_TAG_volatile_type = 0x35, DW_TAG_restrict_type = 0x37, DW_TAG_namespace = 0x39,
-	DW_TAG_partial_unit = 0x3c, DW_TAG_rvalue_reference_type = 0x42,
+	DW_TAG_imported_unit = 0x3d, DW_TAG_partial_unit = 0x3c, DW_TAG_rvalue_reference_type = 0x42,
 	DW_TAG_atomic_type = 0x47, DW_TAG_type_unit = 0x41,
 };
 
@@ -386,19 +386,22 @@ struct dw_unit {
 	uint8_t type, addrsize, sec;
 	unsigned offsize;		/* 4, or 8 in 64-bit DWARF */
 	bool bases_read;
+	uint32_t abbr;			/* its table in the object's, + 1; 0 unknown */
 	uint64_t str_offsets_base, addr_base, loclists_base, rnglists_base, low_pc;
-};
-
-struct dw_abbrevs {		/* one table, its codes parsed on use */
-	uint64_t off;
-	const unsigned char *start, *end;
-	bool swap;
 };
 
 struct dw_abbrev {
 	uint64_t tag;
 	bool children;
 	const unsigned char *specs, *specs_end;	/* (name, form) pairs */
+};
+
+struct dw_abbrevs {		/* one table, its codes parsed on first use */
+	uint64_t off;
+	const unsigned char *start, *end;
+	bool swap, parsed;
+	struct dw_abbrev *codes;	/* by code, when they are dense (else NULL) */
+	uint64_t ncodes;
 };
 
 /* One DWARF file: the program's (or its debug file's), or its dwz file. */
@@ -459,11 +462,24 @@ void dw_lines_free(struct dw_lines *l);
 /* File number file of l as a path (its directory joined), into buf. */
 const char *dw_lines_file(const struct dw_lines *l, uint32_t file, char *buf, size_t len);
 
+/* The top-level function names of the units, hashed (dwplace.c): which
+ * units can hold a function of a name, read once. */
+struct dw_func_index {
+	struct dw_func_slot {
+		const char *name;	/* NULL: empty */
+		uint32_t unit;
+	} *slots;
+	size_t cap;
+	uint32_t *always, nalways;	/* units with imported units or namespaces */
+	bool built;
+};
+
 struct upc_dwarf {
 	struct upc_elf *elf;
 	const struct upc_arch *arch;
 	const char *what;		/* the file the DWARF is read from */
 	struct dw_obj main, alt;
+	struct dw_func_index funcs;
 };
 
 bool dw_at(const struct dw_obj *o, int s, uint64_t off, uint64_t len, struct dw_cur *c);

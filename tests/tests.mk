@@ -53,6 +53,8 @@ $(TEST_O)/diff_readelf: tests/diff/diff_readelf.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 $(TEST_O)/diff_lines: tests/diff/diff_lines.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+$(TEST_O)/diff_params: tests/diff/diff_params.c $(TEST_O)/libuprobectl.a
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 
 $(TEST_O)/registers: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
@@ -149,7 +151,15 @@ test-fmt32: $(TEST_O)/fmt_check-armhf
 # against readelf's decoded lines; and
 # the comparison itself must fail when its oracle fails (a readelf that
 # exits 1) or says nothing (one that prints nothing).
-test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(SAN_BIN) $(TEST_O)/dwtest/.built fixtures
+DWTEST_GCC := gcc-O0 gcc-O2 gcc-O2-dwarf4 gcc-O2-gz gcc-O2-zdebug
+DWTEST_FUNCS := handle scale helper@dwtest.c helper@dwtest2.c helper2 many main
+# the lines of dwtest.c's local and of its inlined function, marked
+DWTEST_LOCAL = $(shell grep -n L:local tests/progs/dwtest.c | cut -d: -f1)
+DWTEST_SCALE = $(shell grep -n L:scale tests/progs/dwtest.c | cut -d: -f1)
+HOST_LIBC_DEBUG = /usr/lib/debug/.build-id/$(shell readelf -n $(HOST_LIBC) | \
+	sed -n 's/^ *Build ID: *\(..\)\(.*\)/\1\/\2/p').debug
+test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(TEST_O)/diff_params $(SAN_BIN) \
+		$(TEST_O)/dwtest/.built fixtures
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
 		$(ARM64_LIBC) $(CROSS_LIBDIRS) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf $(foreach l,$(ARM64_LIBC) $(CROSS_LIBCS),--require $(l))'
@@ -162,6 +172,19 @@ test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(SAN_BIN) $(TEST_O)/dwte
 		clang-O2 gcc-O2-dwarf4 gcc-O2-gz gcc-O2-zdebug,--require \
 		$(TEST_O)/dwtest/$(v)/dwtest.full) --require $(FIXTURES)/aarch64/pie \
 		--require $(FIXTURES)/armhf/pie --require $(FIXTURES)/riscv64/pie'
+	$(Q)$(SUITE) diff-params sh -c 'for v in $(DWTEST_GCC); do \
+		printf "%s\n" $(DWTEST_FUNCS) | tests/diff/diff_params.sh $(TEST_O)/diff_params \
+			$(CURDIR)/$(TEST_O)/dwtest/$$v/dwtest.full --min 7 || exit 1; done'
+	$(Q)$(SUITE) diff-params-libc sh -c 'readelf -wi $(HOST_LIBC_DEBUG) | awk \
+		"/DW_TAG_subprogram/ { s = 1; n = \"\"; next } /DW_TAG/ { s = 0 } \
+		s && /DW_AT_name/ { n = \$$NF } s && /DW_AT_low_pc/ && n != \"\" { print n; s = 0 }" | \
+		sort -u | awk "NR % 16 == 0" | tests/diff/diff_params.sh $(TEST_O)/diff_params \
+		$(HOST_LIBC) --min 100'
+	$(Q)$(SUITE) diff-vars sh -c 'for v in $(DWTEST_GCC); do \
+		tests/diff/diff_vars.sh $(SAN_BIN) $(CURDIR)/$(TEST_O)/dwtest/$$v/dwtest.full \
+			$(DWTEST_FUNCS) dwtest.c:$(DWTEST_LOCAL) || exit 1; done; \
+		tests/diff/diff_vars.sh $(SAN_BIN) $(CURDIR)/$(TEST_O)/dwtest/gcc-O0/dwtest.full \
+			dwtest.c:$(DWTEST_SCALE)'
 	$(Q)mkdir -p $(TEST_O)/readelf-fails $(TEST_O)/readelf-silent
 	$(Q)printf '#!/bin/sh\nreadelf_real=$$(PATH=/usr/bin:/bin command -v readelf)\n"$$readelf_real" "$$@"\nexit 1\n' \
 		>$(TEST_O)/readelf-fails/readelf

@@ -298,6 +298,8 @@ static void free_obj(struct dw_obj *o)
 		free(o->owned[s]);
 	if (o->own_img)
 		upc_img_unmap(&o->img);
+	for (size_t i = 0; i < o->nabbrevs; i++)
+		free(o->abbrevs[i].codes);
 	free(o->abbrevs);
 	free(o->units);
 }
@@ -438,6 +440,8 @@ void upc_dwarf_close(struct upc_dwarf *d)
 		return;
 	free_obj(&d->main);
 	free_obj(&d->alt);
+	free(d->funcs.slots);
+	free(d->funcs.always);
 	free(d);
 }
 
@@ -511,14 +515,63 @@ int dw_index_units(struct upc_dwarf *d, struct dw_obj *o)
 }
 
 /* The abbreviation table at off of o's .debug_abbrev, parsed once. */
-static const struct dw_abbrevs *abbrevs(struct dw_obj *o, uint64_t off)
+/* The next abbreviation of table cursor c, its code in *k (0 at the end). */
+static bool abbrev_next(struct dw_cur *c, uint64_t *k, struct dw_abbrev *a)
 {
+	uint64_t name, form;
+
+	*k = dw_uleb(c);
+	if (!*k || c->err)
+		return false;
+	a->tag = dw_uleb(c);
+	a->children = dw_u(c, 1) != 0;
+	a->specs = c->p;
+	do {
+		name = dw_uleb(c);
+		form = dw_uleb(c);
+		if (form == DW_FORM_implicit_const)
+			dw_sleb(c);
+	} while ((name || form) && !c->err);
+	a->specs_end = c->p;
+	return !c->err;
+}
+
+/* Codes 1..N of table t in an array, N not far above their count (what
+ * compilers write): a DIE's abbreviation is then one index away. */
+static void abbrevs_index(struct dw_abbrevs *t)
+{
+	struct dw_cur c = { .p = t->start, .end = t->end, .swap = t->swap };
+	uint64_t max = 0, count = 0, k;
+	struct dw_abbrev a;
+
+	t->parsed = true;
+	while (abbrev_next(&c, &k, &a)) {
+		max = k > max ? k : max;
+		count++;
+	}
+	if (!count || max > 4 * count + 64 || !(t->codes = calloc(max + 1, sizeof(*t->codes))))
+		return;
+	t->ncodes = max + 1;
+	c = (struct dw_cur){ .p = t->start, .end = t->end, .swap = t->swap };
+	while (abbrev_next(&c, &k, &a))
+		if (!t->codes[k].specs)		/* the first of a code twice */
+			t->codes[k] = a;
+}
+
+/* The abbreviation table of unit u (found once per unit). */
+static struct dw_abbrevs *abbrevs(struct dw_obj *o, const struct dw_unit *u)
+{
+	uint64_t off = u->abbrev;
 	struct dw_abbrevs *t;
 	struct dw_cur c;
 
+	if (u->abbr && u->abbr <= o->nabbrevs)
+		return &o->abbrevs[u->abbr - 1];
 	for (size_t i = 0; i < o->nabbrevs; i++)
-		if (o->abbrevs[i].off == off)
+		if (o->abbrevs[i].off == off) {
+			((struct dw_unit *)u)->abbr = (uint32_t)i + 1;	/* a cache */
 			return &o->abbrevs[i];
+		}
 	if (!dw_at(o, DS_ABBREV, off, UINT64_MAX, &c))
 		return NULL;
 	if (o->nabbrevs == o->capabbrevs) {
@@ -532,35 +585,30 @@ static const struct dw_abbrevs *abbrevs(struct dw_obj *o, uint64_t off)
 	t = &o->abbrevs[o->nabbrevs];
 	*t = (struct dw_abbrevs){ .off = off, .start = c.p, .end = c.end, .swap = c.swap };
 	o->nabbrevs++;
+	((struct dw_unit *)u)->abbr = (uint32_t)o->nabbrevs;
 	return t;
 }
 
 /* Abbreviation code in table t: its tag, children flag, and a cursor on
- * its attribute specifications. A linear walk: tables are small, and the
- * codes a unit uses are mostly its first. */
-static bool abbrev(const struct dw_abbrevs *t, uint64_t code, struct dw_abbrev *a)
+ * its attribute specifications; by index, or walking the table. */
+static bool abbrev(struct dw_abbrevs *t, uint64_t code, struct dw_abbrev *a)
 {
-	struct dw_cur c = { .p = t->start, .end = t->end, .swap = t->swap };
-
-	while (!c.err) {
-		uint64_t k = dw_uleb(&c), name, form;
-
-		if (!k || c.err)
+	if (!t->parsed)
+		abbrevs_index(t);
+	if (t->codes) {
+		if (code >= t->ncodes || !t->codes[code].specs)
 			return false;
-		a->tag = dw_uleb(&c);
-		a->children = dw_u(&c, 1) != 0;
-		a->specs = c.p;
-		do {
-			name = dw_uleb(&c);
-			form = dw_uleb(&c);
-			if (form == DW_FORM_implicit_const)
-				dw_sleb(&c);
-		} while ((name || form) && !c.err);
-		a->specs_end = c.p;
-		if (k == code)
-			return !c.err;
+		*a = t->codes[code];
+		return true;
 	}
-	return false;
+	for (struct dw_cur c = { .p = t->start, .end = t->end, .swap = t->swap };;) {
+		uint64_t k;
+
+		if (!abbrev_next(&c, &k, a))
+			return false;
+		if (k == code)
+			return true;
+	}
 }
 
 /* ---- DIEs and their attributes --------------------------------------------- */
@@ -587,7 +635,7 @@ const struct dw_unit *dw_unit_of(const struct dw_obj *o, int sec, uint64_t off)
 int dw_die(struct upc_dwarf *d, struct dw_obj *o, const struct dw_unit *u, uint64_t off,
 	   struct dw_die *die)
 {
-	const struct dw_abbrevs *t = abbrevs(o, u->abbrev);
+	struct dw_abbrevs *t = abbrevs(o, u);
 	struct dw_cur c;
 	uint64_t code;
 

@@ -253,31 +253,21 @@ static void decl_file(struct upc_dwarf *d, const struct dw_die *fn, char *buf, s
 		dw_lines_file(l, (uint32_t)v.u, buf, len);
 }
 
-struct sym_units {
+/* The addresses of the function symbols named name (up to 16). */
+struct sym_addrs {
 	const char *name;
-	struct upc_dwarf *d;
-	const struct dw_unit *u[16];
+	uint64_t addr[16];
 	unsigned n;
-	bool any;
 };
 
-static int sym_unit(const struct upc_sym *s, void *ctx)
+static int sym_addr(const struct upc_sym *s, void *ctx)
 {
-	struct sym_units *su = ctx;
-	const struct dw_unit *u;
+	struct sym_addrs *sa = ctx;
 
-	if (s->name_len != strlen(su->name) || memcmp(s->name, su->name, s->name_len) ||
-	    (s->type != STT_FUNC && s->type != STT_GNU_IFUNC))
-		return 0;
-	su->any = true;
-	u = dw_unit_at_pc(su->d, s->addr);
-	if (!u)
-		return 0;
-	for (unsigned i = 0; i < su->n; i++)
-		if (su->u[i] == u)
-			return 0;
-	if (su->n < sizeof(su->u) / sizeof(su->u[0]))
-		su->u[su->n++] = u;
+	if (s->name_len == strlen(sa->name) && !memcmp(s->name, sa->name, s->name_len) &&
+	    (s->type == STT_FUNC || s->type == STT_GNU_IFUNC) &&
+	    sa->n < sizeof(sa->addr) / sizeof(sa->addr[0]))
+		sa->addr[sa->n++] = s->addr;
 	return 0;
 }
 
@@ -342,23 +332,152 @@ static bool code_unit(const struct dw_unit *u)
 	return u->sec == DS_INFO && (u->type == DW_UT_compile || !u->type);
 }
 
-/* Every copy of function pt->func. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int index_put(struct dw_func_index *x, const char *name, uint32_t unit)
+{
+	size_t i;
+
+	for (i = name_hash(name) & (x->cap - 1); x->slots[i].name; i = (i + 1) & (x->cap - 1))
+		if (x->slots[i].unit == unit && !strcmp(x->slots[i].name, name))
+			return 0;
+	x->slots[i] = (struct dw_func_slot){ name, unit };
+	return 1;
+}
+
+static int index_grow(struct dw_func_index *x)
+{
+	struct dw_func_slot *old = x->slots;
+	size_t ocap = x->cap;
+
+	x->cap = ocap ? 2 * ocap : 4096;
+	if (!(x->slots = calloc(x->cap, sizeof(*x->slots)))) {
+		x->slots = old;
+		x->cap = ocap;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].name)
+			index_put(x, old[i].name, old[i].unit);
+	free(old);
+	return 0;
+}
+
+/* The index of the units' top-level subprograms by name (a definition,
+ * or the abstract one inlined copies refer to), read skipping every
+ * subtree, once; units with imported (dwz) units or namespaces are
+ * always walked. */
+static int index_funcs(struct upc_dwarf *d)
+{
+	struct dw_func_index *x = &d->funcs;
+	size_t used = 0;
+	int err;
+
+	if (x->built)
+		return 0;
+	if ((err = index_grow(x)))
+		return err;
+	for (size_t u = 0; u < d->main.nunits; u++) {
+		const struct dw_unit *unit = &d->main.units[u];
+		struct dw_die root, k;
+		bool always = false;
+		const char *n;
+
+		if (!code_unit(unit) || dw_die(d, &d->main, unit, unit->die, &root))
+			continue;
+		for (int r = dw_child(d, &root, &k); !r; r = dw_sibling(d, &k, &k)) {
+			if (k.tag == DW_TAG_imported_unit || k.tag == DW_TAG_namespace)
+				always = true;
+			if (k.tag != DW_TAG_subprogram || !(n = dw_name(d, &k)))
+				continue;
+			if (2 * (used + 1) > x->cap && (err = index_grow(x)))
+				return err;
+			used += (size_t)index_put(x, n, (uint32_t)u);
+		}
+		if (always) {
+			uint32_t *a = realloc(x->always, (x->nalways + 1) * sizeof(*a));
+
+			if (!a)
+				return -ENOMEM;
+			x->always = a;
+			x->always[x->nalways++] = (uint32_t)u;
+		}
+	}
+	x->built = true;
+	return 0;
+}
+
+/* Every unit that can hold a copy of function name, in unit order, into
+ * units (up to max); how many. */
+static size_t func_units(struct upc_dwarf *d, const char *name, uint32_t *units, size_t max)
+{
+	const struct dw_func_index *x = &d->funcs;
+	size_t n = 0;
+
+	for (size_t i = name_hash(name) & (x->cap - 1); x->slots[i].name && n < max;
+	     i = (i + 1) & (x->cap - 1))
+		if (!strcmp(x->slots[i].name, name))
+			units[n++] = x->slots[i].unit;
+	for (size_t i = 0; i < x->nalways && n < max; i++)
+		units[n++] = x->always[i];
+	qsort(units, n, sizeof(*units), cmp_u32);
+	/* (a unit both named and always walked: once) */
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!k || units[i] != units[k - 1])
+			units[k++] = units[i];
+	return k;
+}
+
+/* Every copy of function pt->func: out of line, and inlined, in every unit
+ * (a static inline function of a header is in many). */
 static int find_funcs(struct upc_dwarf *d, const struct point *pt, struct insts *out,
 		      struct lines_cache *lc)
 {
-	struct sym_units su = { .name = pt->func, .d = d };
-	int err = 0;
+	struct sym_addrs sa = { .name = pt->func };
+	uint32_t *units;
+	size_t n;
+	int err;
 
-	upc_elf_foreach_sym(d->elf, sym_unit, &su);
-	if (su.n) {
-		for (unsigned i = 0; i < su.n && !err; i++)
-			err = unit_funcs(d, su.u[i], pt, out, lc);
-		if (err || out->n)
-			return err;
+	if ((err = index_funcs(d)))
+		return err;
+	if (!(units = malloc((d->main.nunits + 1) * sizeof(*units))))
+		return -ENOMEM;
+	n = func_units(d, pt->func, units, d->main.nunits + 1);
+	for (size_t i = 0; i < n && !err; i++)
+		err = unit_funcs(d, &d->main.units[units[i]], pt, out, lc);
+	free(units);
+	if (err || out->n || pt->file[0])
+		return err;
+	/* a symbol that is another name of a function (libc's fopen is
+	 * _IO_new_fopen in the DWARF): the function starting at its code */
+	upc_elf_foreach_sym(d->elf, sym_addr, &sa);
+	for (unsigned i = 0; i < sa.n && !err; i++) {
+		struct inst in = { .entry = sa.addr[i] };
+		struct dw_where w;
+		uint64_t entry;
+
+		if (!dw_where_at(d, sa.addr[i], &w) && w.frame.tag == DW_TAG_subprogram &&
+		    !dw_entry_pc(d, &w.frame, &entry) && entry == sa.addr[i]) {
+			in.die = w.frame;
+			err = push_inst(out, &in);
+		}
 	}
-	for (size_t i = 0; i < d->main.nunits && !err; i++)
-		if (code_unit(&d->main.units[i]))
-			err = unit_funcs(d, &d->main.units[i], pt, out, lc);
 	return err;
 }
 
@@ -466,10 +585,12 @@ static int place_fill(struct upc_dwarf *d, struct upc_src_place *pl, struct line
 		       upc_elf_path(d->elf));
 		return -ERANGE;
 	}
-	if (!dw_where_at(d, pl->addr, &w)) {
+	/* a line's or an address's: the innermost function there (a
+	 * function's place knows its own, and whether it was inlined) */
+	if (!pl->func[0] && !dw_where_at(d, pl->addr, &w)) {
 		const struct dw_die *fn = dw_where_func(&w);
 
-		if (!pl->func[0] && (n = dw_name(d, fn)))
+		if ((n = dw_name(d, fn)))
 			snprintf(pl->func, sizeof(pl->func), "%s", n);
 		if (fn->tag == DW_TAG_inlined_subroutine) {
 			pl->inlined = true;

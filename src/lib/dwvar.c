@@ -1217,6 +1217,8 @@ static int translate(struct upc_dwarf *d, const struct dw_where *w, const struct
 /* Each parameter (and with all, each variable) visible at w, most
  * outer first: those of its innermost function and of the blocks in it,
  * cb with the DIE and its scope. */
+/* Each parameter of the function at w, or each variable visible there
+ * (all): the function's and its blocks'. */
 static int each_var(struct upc_dwarf *d, const struct dw_where *w, bool all,
 		    int (*cb)(const struct dw_die *v, const struct dw_die *scope, void *ctx),
 		    void *ctx)
@@ -1319,6 +1321,69 @@ static void var_where(struct upc_dwarf *d, const struct dw_where *w, const struc
 		dw_ranges(d, scope, range_cb, &t);
 }
 
+/* The copy of function name inlined under die with entry pc entry. */
+static int inlined_at(struct upc_dwarf *d, const struct dw_die *die, const char *name,
+		      uint64_t entry, struct dw_die *out, unsigned depth)
+{
+	struct dw_die k;
+	const char *n;
+	uint64_t pc;
+
+	if (depth > 32)
+		return -ENOENT;
+	for (int r = dw_child(d, die, &k); !r; r = dw_sibling(d, &k, &k)) {
+		if (k.tag == DW_TAG_inlined_subroutine && !dw_entry_pc(d, &k, &pc) && pc == entry &&
+		    (n = dw_name(d, &k)) && !strcmp(n, name)) {
+			*out = k;
+			return 0;
+		}
+		if (k.ab.children && (k.tag == DW_TAG_inlined_subroutine ||
+				      k.tag == DW_TAG_lexical_block) &&
+		    !inlined_at(d, &k, name, entry, out, depth + 1))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* What the source has visible at place pl: the scopes at its address
+ * down to pl's function and its blocks. A function asked for by name is
+ * the scope of that name, or the out-of-line function itself, never one
+ * inlined at its first instruction; an inlined copy whose code does not
+ * hold its address shows nothing of its own; a line's is the innermost. */
+static int place_where(struct upc_dwarf *d, const struct upc_src_place *pl, struct dw_where *w)
+{
+	const char *name;
+	unsigned end;
+	int first = -1;
+
+	if (dw_where_at(d, pl->addr, w)) {
+		pr_err("0x%llx: in no function the DWARF describes", (unsigned long long)pl->addr);
+		return -ENOENT;
+	}
+	if (pl->at_line || !pl->func[0])
+		return 0;
+	for (unsigned i = w->nscopes; first < 0 && i-- > 0;)
+		if (w->scopes[i].tag != DW_TAG_lexical_block &&
+		    (name = dw_name(d, &w->scopes[i])) && !strcmp(name, pl->func))
+			first = (int)i;
+	if (first < 0 && !pl->inlined)
+		first = 0;
+	/* an inlined copy entered at an address outside its code's ranges
+	 * (its DW_AT_entry_pc): found under the frame by that entry */
+	if (first < 0 && w->nscopes < DW_MAX_SCOPES &&
+	    !inlined_at(d, &w->frame, pl->func, pl->addr, &w->scopes[w->nscopes], 0))
+		first = (int)w->nscopes++;
+	if (first < 0) {
+		w->nscopes = 0;
+		return 0;
+	}
+	for (end = (unsigned)first + 1;
+	     end < w->nscopes && w->scopes[end].tag == DW_TAG_lexical_block; end++)
+		;
+	w->nscopes = end;
+	return 0;
+}
+
 /* ---- $params, $vars ------------------------------------------------------------------ */
 
 struct expand {
@@ -1407,10 +1472,8 @@ int upc_src_vars(struct upc_dwarf *d, const struct upc_src_place *pl, bool globa
 	struct dw_where w;
 	int err;
 
-	if (dw_where_at(d, pl->addr, &w)) {
-		pr_err("0x%llx: in no function the DWARF describes", (unsigned long long)pl->addr);
-		return -ENOENT;
-	}
+	if ((err = place_where(d, pl, &w)))
+		return err;
 	lv.w = &w;
 	if ((err = each_var(d, &w, true, list_one, &lv)) || !globals)
 		return err;
@@ -1433,10 +1496,8 @@ int upc_dwarf_fetcharg(struct upc_dwarf *d, const struct upc_src_place *pl, cons
 	struct dw_where w;
 	int err;
 
-	if (dw_where_at(d, pl->addr, &w)) {
-		pr_err("0x%llx: in no function the DWARF describes", (unsigned long long)pl->addr);
-		return -ENOENT;
-	}
+	if ((err = place_where(d, pl, &w)))
+		return upc_explained(err, mark, arg);
 	if (!strcmp(arg, "$params") || !strcmp(arg, "$vars")) {
 		struct expand x = { d, &w, pl, out, len, &used, 0, "" };
 

@@ -23,8 +23,28 @@ static uint32_t le32(const unsigned char *p)
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Bytes into the bit buffer while they fit (and the input lasts). */
+static inline void refill(struct bits *b)
+{
+	while (b->cnt <= 24 && b->pos < b->len) {
+		b->buf |= (uint32_t)b->in[b->pos++] << b->cnt;
+		b->cnt += 8;
+	}
+}
+
+/* To the next whole byte: the bits left of the current one dropped, the
+ * bytes read ahead given back. */
+static void align(struct bits *b)
+{
+	b->pos -= b->cnt / 8;
+	b->buf = 0;
+	b->cnt = 0;
+}
+
 static unsigned getbits(struct bits *b, unsigned n)
 {
+	if (b->cnt < n)
+		refill(b);
 	while (b->cnt < n) {
 		if (b->pos >= b->len) {
 			b->overrun = true;
@@ -40,9 +60,14 @@ static unsigned getbits(struct bits *b, unsigned n)
 	return v;
 }
 
+/* A Huffman code: counts and symbols by length (canonical order), and a
+ * table of the next FAST_BITS input bits for the codes that short
+ * (length << 9 | symbol; 0 for a longer code). */
+#define FAST_BITS 10
 struct huff {
 	uint16_t count[16];
-	uint16_t sym[288];
+	uint16_t sym[320];
+	uint16_t fast[1 << FAST_BITS];
 };
 
 static int build(struct huff *h, const uint8_t *lens, unsigned n)
@@ -66,12 +91,38 @@ static int build(struct huff *h, const uint8_t *lens, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		if (lens[i])
 			h->sym[offs[lens[i]]++] = (uint16_t)i;
+	/* each short code, its bits reversed (deflate sends them first bit
+	 * first), at every index those bits start */
+	memset(h->fast, 0, sizeof(h->fast));
+	for (unsigned l = 1, code = 0, k = 0; l <= FAST_BITS; l++) {
+		for (unsigned c = 0; c < h->count[l]; c++, code++, k++) {
+			unsigned rev = 0;
+
+			for (unsigned bit = 0; bit < l; bit++)
+				rev |= ((code >> bit) & 1) << (l - 1 - bit);
+			for (unsigned j = rev; j < (1u << FAST_BITS); j += 1u << l)
+				h->fast[j] = (uint16_t)(l << 9 | h->sym[k]);
+		}
+		code <<= 1;
+	}
 	return 0;
 }
 
 static int decode(struct bits *b, const struct huff *h)
 {
 	int code = 0, first = 0, index = 0;
+
+	if (b->cnt < FAST_BITS)
+		refill(b);
+	if (b->cnt >= FAST_BITS) {
+		unsigned e = h->fast[b->buf & ((1u << FAST_BITS) - 1)];
+
+		if (e) {
+			b->buf >>= e >> 9;
+			b->cnt -= e >> 9;
+			return (int)(e & 511);
+		}
+	}
 
 	for (int l = 1; l < 16; l++) {
 		code |= (int)getbits(b, 1);
@@ -140,9 +191,11 @@ static int codes(struct bits *b, struct out *o, const struct huff *lit,
 
 		if (b->overrun || back > o->len)
 			return -EINVAL;
-		while (len--)
-			if (emit(o, o->buf[o->len - back]))
-				return -EFBIG;
+		if (len >= o->cap - o->len)
+			return -EFBIG;
+		for (char *p = o->buf + o->len, *end = p + len; p < end; p++)
+			*p = p[-(ptrdiff_t)back];
+		o->len += len;
 	}
 }
 
@@ -229,8 +282,7 @@ static int blocks(struct bits *b, struct out *o)
 		if (type == 0) {
 			size_t n;
 
-			b->buf = 0;
-			b->cnt = 0;
+			align(b);
 			if (b->pos + 4 > b->len)
 				return -EINVAL;
 			n = in[b->pos] | (size_t)in[b->pos + 1] << 8;
@@ -250,6 +302,7 @@ static int blocks(struct bits *b, struct out *o)
 			err = -EINVAL;
 		}
 	} while (!err && !last);
+	align(b);
 	return err ? err : b->overrun ? -EINVAL : 0;
 }
 

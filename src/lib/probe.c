@@ -438,14 +438,20 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 	} else if (!src) {
 		/* a symbol; or, when none has the name, a function the DWARF
 		 * knows (only inlined, or static in a stripped table) */
+		int serr = -ENOENT;
+
 		upc_log_quiet(true);
 		err = upc_resolve(elf, spec, &p->loc);
 		if (err == -ENOENT && upc_src_func_name(spec) &&
-		    (src = !src_location(elf, spec, flags, &pl)))
+		    (src = !(serr = src_location(elf, spec, flags, &pl))))
 			err = 0;
 		upc_log_quiet(false);
-		if (err)
-			err = upc_resolve(elf, spec, &p->loc);	/* explained */
+		/* explained: why the DWARF's function cannot be probed so (-r
+		 * on one only inlined), else why no symbol has the name */
+		if (err && serr != -ENOENT)
+			err = src_location(elf, spec, flags, &pl);
+		else if (err)
+			err = upc_resolve(elf, spec, &p->loc);
 	} else {
 		err = src_location(elf, spec, flags, &pl);
 	}

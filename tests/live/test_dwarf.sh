@@ -23,6 +23,9 @@ live_tracefs
 group_free "$T"
 before=$(cat "$T/uprobe_events")
 D="--debug-dir $B/debug"
+# the lines of the program's local and of its inlined function, marked
+src=$(dirname "$0")/../progs/dwtest.c
+LL=$(grep -n 'L:local' "$src" | cut -d: -f1)
 
 # last V EVENT: the fields of the last record of EVENT, "NAME=VALUE ..."
 last() { grep " $1: " "$T/trace" | tail -n 1 | sed 's/.* '"$1"': ([^)]*) *//'; }
@@ -46,7 +49,7 @@ for dir in "$B"/*/; do
 		'items_2_id=r->items[2].id' name=r-\>name color=r-\>color small=r-\>small \
 		sh=r-\>sh n s=s:string
 	# a line: the local computed on it, a global and a static
-	if "$U" -q add $D -e l "$P" dwtest.c:60 local dw_total dw_calls 2>"$work/err"; then
+	if "$U" -q add $D -e l "$P" dwtest.c:$LL local dw_total dw_calls 2>"$work/err"; then
 		ok
 		has_local=1
 	else
@@ -55,7 +58,7 @@ for dir in "$B"/*/; do
 		check [ "$v" = clang-O2 ]
 		check grep -q "'local' cannot be fetched at 0x[0-9a-f]*: .*(it can be at 0x" "$work/err"
 		check [ "$(grep -c ' l ' "$T/uprobe_events")" = 0 ]
-		check "$U" -q add $D -e l "$P" dwtest.c:60 dw_total dw_calls
+		check "$U" -q add $D -e l "$P" dwtest.c:$LL dw_total dw_calls
 		has_local=0
 	fi
 	# scale, inlined into main twice (lines 100 and 101): one event per place
@@ -64,9 +67,9 @@ for dir in "$B"/*/; do
 		ok
 		nsc=2
 	else
-		# clang -O2 computes the second place's x from the frame
+		# clang -O2 computes the second place's x from a register or the frame
 		check [ "$v" = clang-O2 ]
-		check grep -q "'x' cannot be fetched at 0x[0-9a-f]*: a value computed from the frame" "$work/err"
+		check grep -q "'x' cannot be fetched at 0x[0-9a-f]*: a value .*computes* from" "$work/err"
 		check [ "$(grep -c '^p:uprobectl/scale' "$T/uprobe_events")" = 0 ]
 		pt=$("$U" resolve $D "$P" scale | sed -n 's/^point: *//p' | head -n 1)
 		check "$U" -q add $D "$P" "$pt" x
@@ -76,6 +79,7 @@ for dir in "$B"/*/; do
 	# the static helpers of the two units, told apart by their file
 	check "$U" -q add $D -e h1 "$P" helper@dwtest.c v
 	check "$U" -q add $D -e h2 "$P" helper@dwtest2.c v
+	check "$U" -q add $D "$P" many '$params'
 	check "$U" -q enable
 	"$P" 2 "$work/path-$v" world >"$work/out"
 	check "$U" -q disable
@@ -102,7 +106,7 @@ for dir in "$B"/*/; do
 	# the line's probe fires before the printf: dw_calls and dw_total are
 	# already the round's
 	g=$(last l)
-	[ -n "$w" ] && [ "$g" = "$w" ] && ok || ko "$v: line 60 recorded '$g', printed '$w'"
+	[ -n "$w" ] && [ "$g" = "$w" ] && ok || ko "$v: line $LL recorded '$g', printed '$w'"
 
 	# each place of scale with its own calls' x: line 100's first
 	for n in $(seq 1 $nsc); do
@@ -114,6 +118,11 @@ for dir in "$B"/*/; do
 	done
 	check [ "$(last h1)" = "$(grep '^helper: ' "$work/out" | tail -n 1 | sed 's/^helper: //')" ]
 	check [ "$(last h2)" = "$(grep '^helper2: ' "$work/out" | tail -n 1 | sed 's/^helper2: //')" ]
+	# all eight, those on the stack too (clang's DWARF has those two only
+	# past its prologue: left out, said)
+	w=$(grep '^many: ' "$work/out" | tail -n 1 | sed 's/^many: //')
+	[ "$v" = clang-O2 ] && w=$(echo "$w" | sed 's/ g=.*//')
+	check [ "$(last many)" = "$w" ]
 	check [ "$(grep -c ' h1: ' "$T/trace")" = 2 ]
 	check [ "$(grep -c ' h2: ' "$T/trace")" = 2 ]
 	check "$U" -q clear
@@ -139,8 +148,10 @@ refused 1 "'nosuch': no variable of that name is visible at 0x" "$P" handle nosu
 refused 2 "'k' cannot be fetched at 0x[0-9a-f]*: a value computed" "$P" scale k
 refused 1 "dwtest.c:2000: no code at that line" "$P" dwtest.c:2000
 refused 1 "no source file 'nosuchfile.c' in its DWARF" "$P" nosuchfile.c:10
-# a return probe gets no source-level arguments (they are gone by then)
+# a return probe gets no source-level arguments (they are gone by then),
+# and a function only inlined has no return of its own
 refused 2 "" -r "$P" handle n
+refused 2 "'scale' is only inlined (at 2 places), its code has no return" -r "$P" scale
 # one place of several
 pt=$("$U" resolve $D "$P" scale | sed -n 's/^point: *//p' | tail -n 1)
 check [ -n "$pt" ]
@@ -168,7 +179,7 @@ jq -se 'length == 2 and all(.[]; .function == "scale" and .inlined_in == "main" 
 	any(.variables[]; .name == "x" and .fetch == "%si"))' "$work/vars.json" >/dev/null &&
 	ok || ko "vars --json scale: not two places with x: $(cat "$work/vars.json")"
 "$U" lines $D "$P" handle >"$work/lines"
-check grep -q '^     60  .*L:local' "$work/lines"
+check grep -q "^ *$LL  .*L:local" "$work/lines"
 
 check [ "$(cat "$T/uprobe_events")" = "$before" ]
 finish

@@ -3,8 +3,9 @@
  * A program to probe by its source (tests/live/test_dwarf.sh): a function
  * taking a structure with nested fields, bitfields, arrays, a string and
  * an enum (handle), a local variable live at a line, a global and a
- * static variable, a function inlined at two places (scale), and a static
- * function of a name dwtest2.c has too (helper). Every value comes from
+ * static variable, a function inlined at two places (scale), a static
+ * function of a name dwtest2.c has too (helper), and one taking more
+ * arguments than there are argument registers (many). Every value comes from
  * the command line, so the compiler cannot fold any away; each call
  * prints what it was given, in the form the kernel records it, on the
  * line after its name:
@@ -16,6 +17,7 @@
  *   scale: x=2 k=3
  *   helper: v=1
  *   helper2: v=2
+ *   many: a=1 b=-1 c=2 d=3 e=4 f=5 g=-6 h=7
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,14 @@ static __attribute__((noinline)) int helper(int v)
 	return v + 100;
 }
 
+/* more arguments than registers: the last ones on the stack (x86_64) */
+__attribute__((noinline)) long many(long a, long b, long c, long d, long e, long f, long g,
+				    long h)
+{
+	printf("many: a=%ld b=%ld c=%ld d=%ld e=%ld f=%ld g=%ld h=%ld\n", a, b, c, d, e, f, g, h);
+	return a + b + c + d + e + f + g + h;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 1;
@@ -101,6 +111,7 @@ int main(int argc, char **argv)
 		sum += scale(rounds - i + 5, argc + 3);
 		sum += helper(i);
 		sum += helper2(i + 1);
+		sum += many(i, -i, 2 * i, 3 * i, 4 * i, 5 * i, -6 * i, 7 * i);
 	}
 	return sum == 42 ? 3 : 0;
 }
