@@ -11,7 +11,7 @@ RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
 UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
-	test_malloc test_leaks test_names test_tpformat
+	test_malloc test_leaks test_names test_tpformat test_dwarf
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 CROSS_TRIPLETS := powerpc64le-linux-gnu s390x-linux-gnu mips64el-linux-gnuabi64 i686-linux-gnu
 CROSS_LIBDIRS := $(CROSS_TRIPLETS:%=/usr/%/lib) \
@@ -200,8 +200,8 @@ test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(TEST_O)/diff_params $(S
 		echo "FAIL: diff_lines.sh passed with readelf-silent"; exit 1; fi; \
 		echo "ok: diff_lines.sh fails with readelf-silent"'
 
-# libFuzzer on the ELF reader and on the record parser: a short run here,
-# long ones with make fuzz.
+# libFuzzer on the ELF reader, the record parser, the trace event formats
+# and the DWARF reader: a short run here, long ones with make fuzz.
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itargets -Isrc/cli
@@ -211,6 +211,16 @@ $(TEST_O)/fuzz_record: tests/fuzz/fuzz_record.c src/cli/recout.c src/cli/json.c 
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< src/cli/recout.c src/cli/json.c $(LIB_SRCS)
 $(TEST_O)/fuzz_tpformat: tests/fuzz/fuzz_tpformat.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+$(TEST_O)/fuzz_dwarf: tests/fuzz/fuzz_dwarf.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+# seeds of fuzz_dwarf: the test program's builds (DWARF 4 and 5, gcc and
+# clang, compressed both ways) and the fixtures of every architecture
+$(TEST_O)/dwarf-seeds/.built: $(TEST_O)/dwtest/.built fixtures
+	@mkdir -p $(@D)
+	$(Q)for v in gcc-O0 gcc-O2 clang-O2 gcc-O2-dwarf4 gcc-O2-gz gcc-O2-zdebug; do \
+		cp $(TEST_O)/dwtest/$$v/dwtest.full $(@D)/dwtest-$$v; done
+	$(Q)for a in $(FIXTURE_ARCHES); do cp $(FIXTURES)/$$a/pie $(@D)/$$a-pie; done
+	@touch $@
 # seeds of fuzz_tpformat: each captured format file (its length in two
 # bytes first), then 512 bytes of record
 $(TEST_O)/tpformat-seeds/.built: $(wildcard tests/unit/formats/*.format)
@@ -230,14 +240,17 @@ fuzz-run = SUITE_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) $(SUITE) fuzz-$(1) sh -c '$
 	-print_final_stats=1 $(3) $(4) > $(TEST_O)/fuzz-$(1).log 2>&1; st=$$?; \
 	grep -v "^\"" $(TEST_O)/fuzz-$(1).log | tail -n 12; exit $$st'
 # Two at a time (each takes one core); each prints its log's tail when done.
-test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz_tpformat \
-		$(TEST_O)/fuzz-seeds/.built $(TEST_O)/tpformat-seeds/.built
-	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus $(TEST_O)/fuzz-tpformat-corpus
+test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz_tpformat $(TEST_O)/fuzz_dwarf \
+		$(TEST_O)/fuzz-seeds/.built $(TEST_O)/tpformat-seeds/.built $(TEST_O)/dwarf-seeds/.built
+	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus $(TEST_O)/fuzz-tpformat-corpus \
+		$(TEST_O)/fuzz-dwarf-corpus
 	$(Q)$(call fuzz-run,elf,$(TEST_O)/fuzz_elf,$(TEST_O)/fuzz-corpus,$(TEST_O)/fuzz-seeds) & \
 	$(call fuzz-run,record,$(TEST_O)/fuzz_record,$(TEST_O)/fuzz-record-corpus,\
 		tests/fuzz/record-seeds); wait
 	$(Q)$(call fuzz-run,tpformat,$(TEST_O)/fuzz_tpformat,$(TEST_O)/fuzz-tpformat-corpus,\
-		$(TEST_O)/tpformat-seeds)
+		$(TEST_O)/tpformat-seeds) & \
+	$(call fuzz-run,dwarf,$(TEST_O)/fuzz_dwarf,$(TEST_O)/fuzz-dwarf-corpus,\
+		$(TEST_O)/dwarf-seeds); wait
 fuzz:
 	$(MAKE) test-fuzz FUZZ_SECONDS=600
 	$(Q)tests/summary.sh $(RESULTS)
