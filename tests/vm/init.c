@@ -30,6 +30,9 @@
  *                 has its function and caller
  *   upc.transport=tracefs  follow processes (-p, -- COMMAND) through a
  *                 tracefs instance rather than perf events
+ *   upc.dwarf     apply /etc/uprobectl-dwarf.conf, made on the build host
+ *                 from /tmp/dwtest's debug file (resolve --apply-line): the
+ *                 board has no DWARF; the records equal what dwtest printed
  *   upc.formats   print the format files of probes with every fetch type,
  *                 and of the scheduler's exec and exit events, between
  *                 "FORMAT-BEGIN NAME" and "FORMAT-END" lines (what
@@ -878,6 +881,92 @@ static void bench(const char *n)
 	U("clear");
 }
 
+/* The whole of a file that read() hands out in pieces (tracefs' trace). */
+static char *read_all(const char *path)
+{
+	static char buf[OUT_MAX];
+	size_t used = 0;
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while (used < sizeof(buf) - 1 && (n = read(fd, buf + used, sizeof(buf) - 1 - used)) > 0)
+		used += (size_t)n;
+	close(fd);
+	buf[used] = '\0';
+	return buf;
+}
+
+/* Event's last record in trace: each of its NAME=VALUE fields is in a
+ * line dwtest printed starting with what (one call's values). */
+static void dwarf_event(const char *trace, const char *out, const char *event, const char *what)
+{
+	char rec[1024] = "", key[96];
+	const char *fields = NULL;
+	int n = 0;
+
+	snprintf(key, sizeof(key), " %s: (", event);
+	for (const char *p = trace; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *k = strstr(p, key);
+
+		if (k && k < p + strcspn(p, "\n"))
+			snprintf(rec, sizeof(rec), "%.*s", (int)strcspn(k, "\n"), k);
+	}
+	if ((fields = strstr(rec, ") ")))
+		fields += 2;
+	for (const char *p = out; fields && p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		char line[1100];
+		int bad = 0;
+
+		if (strncmp(p, what, strlen(what)))
+			continue;
+		snprintf(line, sizeof(line), " %.*s ", (int)strcspn(p, "\n"), p);
+		n = 0;
+		for (const char *f = fields; *f; f += strspn(f, " ")) {
+			char tok[256];
+			size_t m = strcspn(f, " ");
+
+			snprintf(tok, sizeof(tok), " %.*s ", (int)m, f);
+			n++;
+			bad += !strstr(line, tok);
+			f += m;
+		}
+		if (n && !bad) {
+			check(1, "dwarf: %s recorded %s, as dwtest printed", event, fields);
+			return;
+		}
+	}
+	check(0, "dwarf: %s recorded '%s', in no line dwtest printed starting '%s'", event,
+	      fields ? fields : rec, what);
+}
+
+static void dwarf(void)
+{
+	static struct run out;
+	const char *trace;
+
+	U("apply", "--enable", "/etc/uprobectl-dwarf.conf");
+	show("uprobectl apply --enable /etc/uprobectl-dwarf.conf");
+	check(R.status == 0, "dwarf: apply the probe file made on the host from dwtest's debug file");
+	run(&out, 60, (char *const[]){ "/tmp/dwtest", "2", "/tmp/pth", "world", NULL });
+	check(out.status == 0, "dwarf: dwtest ran (exit %d)", out.status);
+	U("disable");
+	trace = read_all("/sys/kernel/tracing/trace");
+	if (!trace) {
+		check(0, "dwarf: no /sys/kernel/tracing/trace");
+		return;
+	}
+	dwarf_event(trace, out.out, "handle", "handle: ");
+	dwarf_event(trace, out.out, "local", "local: ");
+	dwarf_event(trace, out.out, "scale", "scale: ");
+	dwarf_event(trace, out.out, "helper", "helper2: ");
+	dwarf_event(trace, out.out, "many", "many: ");
+	U("clear");
+	check(R.status == 0, "dwarf: clear");
+}
+
 int main(void)
 {
 	const char *b;
@@ -919,6 +1008,8 @@ int main(void)
 		stacks();
 	if (strstr(cmdline, "upc.formats"))
 		formats();
+	if (strstr(cmdline, "upc.dwarf"))
+		dwarf();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 

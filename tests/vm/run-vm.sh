@@ -39,6 +39,33 @@ cp "build/$arch/vm/leaky" "$vm/root/tmp/leaky"
 cp "build/$arch/vm/chain" "$vm/root/tmp/chain"
 cp "build/$arch/vm/usdt" "$vm/root/tmp/usdt"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
+# upc.dwarf: the board's probe file for the stripped dwtest, made here on the
+# build host from its debug file (found by build-id under --debug-dir) with
+# the root filesystem as --sysroot, as a user would
+case " $* " in
+*" upc.dwarf "*)
+	cp "build/$arch/vm/dwtest" "$vm/root/tmp/dwtest" || fail "no dwtest for $arch"
+	host=build/host/uprobectl
+	[ -x "$host" ] || MAKEFLAGS= make -s TARGET=host all >/dev/null || fail "no host uprobectl"
+	id=$(readelf -n "build/$arch/vm/dwtest" | sed -n 's/^ *Build ID: *//p')
+	dbg=$vm/debug/.build-id/$(echo "$id" | cut -c1-2)
+	rm -rf "$vm/debug"
+	mkdir -p "$dbg"
+	cp "build/$arch/vm/dwtest.debug" "$dbg/$(echo "$id" | cut -c3-).debug"
+	ll=$(grep -n 'L:local' tests/progs/dwtest.c | cut -d: -f1)
+	res() { "$host" resolve --apply-line --sysroot "$vm/root" --debug-dir "$vm/debug" "$@"; }
+	{
+		res -e handle /tmp/dwtest handle 'len=r->len' 'path=r->path:string' 'b=r->b' \
+			'in_id=r->in.id' 'flags=r->in.flags' 'items_2_id=r->items[2].id' \
+			'name=r->name' 'color=r->color' 'small=r->small' 'sh=r->sh' n 's=s:string' &&
+			res -e local /tmp/dwtest "dwtest.c:$ll" local dw_total dw_calls &&
+			res /tmp/dwtest scale x &&
+			res -e helper /tmp/dwtest helper@dwtest2.c v &&
+			res -e many /tmp/dwtest many '$params'
+	} >"$vm/root/etc/uprobectl-dwarf.conf" 2>"$vm/resolve.err" ||
+		fail "resolve --apply-line on the host failed: $(cat "$vm/resolve.err")"
+	;;
+esac
 # some kernels (ppc64el, s390x, mips64el, i386) give /init no stdout without it
 mknod "$vm/root/dev/console" c 5 1 || fail "cannot create dev/console (needs root)"
 # UPC_CONF: the board's /etc/uprobectl.conf, for a boot that uses apply

@@ -21,21 +21,31 @@ $(O)/vm/usdt: tests/progs/usdt.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O1 -Wall $(ARCH_CFLAGS) -static \
 		-idirafter /usr/include/$(shell $(HOST_CC) -print-multiarch) -o $@ $<
+# the program probed by source: linked with its DWARF (dwtest.full), and
+# as a board has it, stripped (dwtest), its DWARF in a debug file
+$(O)/vm/dwtest.full: tests/progs/dwtest.c tests/progs/dwtest2.c | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)$(CC) -g -O2 -Wall -Wl,--build-id $(ARCH_CFLAGS) -static -o $@ $^
+$(O)/vm/dwtest: $(O)/vm/dwtest.full
+	$(Q)$(CROSS_COMPILE)objcopy --only-keep-debug $< $@.debug
+	$(Q)$(CROSS_COMPILE)objcopy --strip-debug $< $@
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(O)/vm/usdt $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(O)/vm/usdt $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb) $(if $(filter aarch64,$(TARGET)),$(O)/vm/dwtest)
 
 # Every architecture boots twice: the scenario with `add` and default
 # arguments, and like a board, from an /etc/uprobectl.conf applied at boot
 # whose probe spells its arguments $argN and $ra. aarch64 boots also for
 # the answers, leaks and stacks, which follow processes: through perf
 # events, and again through tracefs (NAME:tracefs); leaks on a machine of
-# 128 MB, a small board. make check-vm ARCH=ppc64el runs one.
+# 128 MB, a small board; and for probes by source, applied from a probe
+# file the host made from the program's debug file (the board has no
+# DWARF). make check-vm ARCH=ppc64el runs one.
 VM_ARCHES := aarch64 armhf riscv64 ppc64el s390x mips64el i386
-VM_EXTRA_aarch64 := answers leaks stacks answers:tracefs leaks:tracefs stacks:tracefs
+VM_EXTRA_aarch64 := answers leaks stacks answers:tracefs leaks:tracefs stacks:tracefs dwarf
 VM_RUN := $(or $(ARCH),$(VM_ARCHES))
 # two boots at once (QEMU's TCG takes one core each): an architecture's
 # boots run in sequence, each one's log printed whole when it is done
