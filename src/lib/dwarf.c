@@ -357,6 +357,26 @@ static int open_alt(struct upc_dwarf *d, const char *link, uint64_t linklen,
 			     &(uint64_t){ 0 }, path);
 }
 
+/* Are d's units skeletons of split DWARF (DWARF 5's unit type, or GNU's
+ * DW_AT_GNU_dwo_name before it)? */
+static bool split_dwarf(struct upc_dwarf *d)
+{
+	for (size_t i = 0; i < d->main.nunits; i++) {
+		const struct dw_unit *u = &d->main.units[i];
+		struct dw_val v;
+		struct dw_die root;
+
+		if (u->type == DW_UT_skeleton)
+			return true;
+		if (u->sec == DS_INFO && u->version < 5 &&
+		    !dw_die(d, &d->main, u, u->die, &root) &&
+		    (!dw_attr(d, &root, DW_AT_GNU_dwo_name, &v) ||
+		     !dw_attr(d, &root, DW_AT_dwo_name, &v)))
+			return true;
+	}
+	return false;
+}
+
 int upc_dwarf_open(struct upc_elf *e, const struct upc_elf_opts *opts, struct upc_dwarf **out)
 {
 	struct upc_dwarf *d = calloc(1, sizeof(*d));
@@ -404,6 +424,11 @@ int upc_dwarf_open(struct upc_elf *e, const struct upc_elf_opts *opts, struct up
 		err = dw_index_units(d, &d->main);
 	if (!err && d->alt.s[DS_INFO].p)
 		err = dw_index_units(d, &d->alt);
+	if (!err && split_dwarf(d)) {
+		pr_err("%s: its DWARF is split (-gsplit-dwarf: .dwo files), which is not read: "
+		       "rebuild without -gsplit-dwarf", what);
+		err = -EPROTONOSUPPORT;
+	}
 	if (err) {
 		upc_dwarf_close(d);
 		return err;

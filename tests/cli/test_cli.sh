@@ -324,6 +324,16 @@ run 2 "$U" resolve -r "$FX/host/pie" fx_global a
 one_err_line
 run 2 "$U" lines "$FX/host/pie"
 one_err_line
+# split DWARF (its .dwo files beside): refused by name, in DWARF 5 and GNU's 4
+sd=$(mktemp -d)
+printf 'int f(int a) { return a * 2; }\nint main(int c, char **v) { (void)v; return f(c); }\n' >"$sd/s.c"
+for v in 5 4; do
+	(cd "$sd" && cc -g -gdwarf-$v -gsplit-dwarf -O1 -o "s$v" s.c) || ko "cc -gsplit-dwarf failed"
+	run 1 "$U" vars "$sd/s$v" f
+	one_err_line
+	has_err "its DWARF is split (-gsplit-dwarf: .dwo files), which is not read: rebuild without -gsplit-dwarf"
+done
+rm -rf "$sd"
 run 0 "$U" lines "$FX/host/pie" fx_global
 has_out "     13  	return a * b + 1;"
 run 0 "$U" lines --json "$FX/host/pie" fx_main.c:13
