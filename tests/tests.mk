@@ -196,9 +196,11 @@ test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(TEST_O)/diff_params $(S
 			cat $(TEST_O)/diff-$$d.log; echo "FAIL: diff_readelf passed with $$d"; exit 1; fi; \
 		echo "ok: diff_readelf fails with $$d ($$(grep -c ^FAIL $(TEST_O)/diff-$$d.log) failures reported)"; done'
 	$(Q)$(SUITE) diff-lines-oracle sh -c 'if echo $(TEST_O)/dwtest/gcc-O2/dwtest.full | \
-		PATH=$(TEST_O)/readelf-silent:$$PATH tests/diff/diff_lines.sh $(TEST_O)/diff_lines; then \
+		PATH=$(TEST_O)/readelf-silent:$$PATH tests/diff/diff_lines.sh $(TEST_O)/diff_lines \
+		>$(TEST_O)/diff-lines-silent.log; then cat $(TEST_O)/diff-lines-silent.log; \
 		echo "FAIL: diff_lines.sh passed with readelf-silent"; exit 1; fi; \
-		echo "ok: diff_lines.sh fails with readelf-silent"'
+		echo "ok: diff_lines.sh fails with readelf-silent ($$(grep -c ^FAIL \
+		$(TEST_O)/diff-lines-silent.log) failures reported)"'
 
 # libFuzzer on the ELF reader, the record parser, the trace event formats
 # and the DWARF reader: a short run here, long ones with make fuzz.

@@ -170,6 +170,15 @@ check "$U" -q disable
 check [ "$(last handle)" = "n=1 len=7" ]
 check "$U" -q clear
 
+# the answer commands take source arguments too: n and r->len of each call
+"$U" count $D --by n "$P" handle n=n -- "$P" 3 x >"$work/count" 2>&1
+check [ "$(awk '$1 ~ /^[123]$/ && $2 == 1' "$work/count" | wc -l)" = 3 ]
+"$U" hist $D "$P" handle 'len=r->len' -- "$P" 3 x >"$work/hist" 2>&1
+check grep -q '^len: 3 values' "$work/hist"
+# (7, 14, 21: one in each of [4, 8), [8, 16) and [16, 32))
+n=$(grep -c "^\[[0-9]*, [0-9]*) *1 " "$work/hist")
+[ "$n" = 3 ] && ok || ko "hist of r->len: $n buckets of one value, not 3: $(cat "$work/hist")"
+
 # vars: what the places of handle can fetch; lines: where probes go
 "$U" vars $D "$P" handle >"$work/vars"
 check grep -q '^  param  struct req \* *r  *%di$' "$work/vars"
