@@ -170,6 +170,14 @@ check "$U" -q disable
 check [ "$(last handle)" = "n=1 len=7" ]
 check "$U" -q clear
 
+# a probe file may name the source too, where the DWARF is at hand
+printf '%s\n' "-e hs $P handle len=r->len" "$P dwtest.c:$LL local" >"$work/src.conf"
+check "$U" -q apply $D "$work/src.conf"
+check grep -q "^p:uprobectl/hs .* len=+0(%di):s64$" "$T/uprobe_events"
+check grep -q "^p:uprobectl/handle_L$LL .* local=%bx:s32$" "$T/uprobe_events"
+check "$U" -q apply --check $D "$work/src.conf"
+check "$U" -q clear
+
 # the answer commands take source arguments too: n and r->len of each call
 "$U" count $D --by n "$P" handle n=n -- "$P" 3 x >"$work/count" 2>&1
 check [ "$(awk '$1 ~ /^[123]$/ && $2 == 1' "$work/count" | wc -l)" = 3 ]
