@@ -503,6 +503,14 @@ int dw_attr_origin(struct upc_dwarf *d, const struct dw_die *die, uint64_t at, s
 /* First child, next sibling: 0, or -ENOENT at the end. */
 int dw_child(struct upc_dwarf *d, const struct dw_die *parent, struct dw_die *child);
 int dw_sibling(struct upc_dwarf *d, const struct dw_die *die, struct dw_die *next);
+/* Each entry of a location list (DW_AT_location of another form than a
+ * block) at v: cb(lo, hi, expr, elen) with [lo, hi) its addresses (a
+ * default entry: 0, UINT64_MAX). A non-zero return of cb stops the walk
+ * and is returned; -EINVAL when the list is damaged. */
+typedef int (*dw_list_cb)(uint64_t lo, uint64_t hi, const unsigned char *e, uint64_t elen,
+			  void *ctx);
+int dw_loclist_walk(struct upc_dwarf *d, const struct dw_die *var, const struct dw_val *v,
+		    dw_list_cb cb, void *ctx);
 int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
 	      int (*cb)(uint64_t lo, uint64_t hi, void *ctx), void *ctx);
 bool dw_has_pc(struct upc_dwarf *d, const struct dw_die *die, uint64_t pc);

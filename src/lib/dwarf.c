@@ -1057,62 +1057,78 @@ int dw_sibling(struct upc_dwarf *d, const struct dw_die *die, struct dw_die *nex
 	return next->null ? -ENOENT : 0;
 }
 
-/* A DIE's address ranges: low_pc/high_pc, or DW_AT_ranges (.debug_ranges
- * or .debug_rnglists). cb is called for each [lo, hi) until it returns
- * non-zero, which is returned; -ENOENT when the DIE has no addresses. */
-int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
-	      int (*cb)(uint64_t lo, uint64_t hi, void *ctx), void *ctx)
+/* The entries of a list at v (an offset, or a rnglistx/loclistx index)
+ * of die's unit: its address ranges (DW_AT_ranges: .debug_ranges,
+ * .debug_rnglists) or its locations (.debug_loc, .debug_loclists). cb gets
+ * each [lo, hi) (a default location: 0, UINT64_MAX) and a location's
+ * expression (ranges: NULL); its non-zero return stops the walk and is
+ * returned; -EINVAL when the list is damaged. */
+static int list_walk(struct upc_dwarf *d, const struct dw_die *die, const struct dw_val *v,
+		     bool loc, dw_list_cb cb, void *ctx)
 {
+	enum { DEFAULT_LOCATION = 0x100 };	/* no range list code */
 	struct dw_obj *o = (struct dw_obj *)die->obj;
 	struct dw_unit *u = (struct dw_unit *)die->unit;
-	struct dw_val lo, hi, r;
+	uint64_t base, off = v->u, max = u->addrsize == 4 ? 0xffffffffull : UINT64_MAX;
 	struct dw_cur c;
-	uint64_t base;
-	int ret;
+	int sec, ret;
 
-	if (!dw_attr(d, die, DW_AT_low_pc, &lo) && lo.form == DW_FORM_addr) {
-		if (dw_attr(d, die, DW_AT_high_pc, &hi))
-			return cb(lo.u, lo.u + 1, ctx);
-		return cb(lo.u, hi.form == DW_FORM_addr ? hi.u : lo.u + hi.u, ctx);
-	}
-	if (dw_attr(d, die, DW_AT_ranges, &r))
-		return -ENOENT;
 	unit_bases(d, o, u);
 	base = u->low_pc;
 	if (u->version < 5) {
-		if (!dw_at(o, DS_RANGES, r.u, UINT64_MAX, &c))
+		/* (start, end) pairs from the unit's base, a base address
+		 * entry, (0, 0) at the end; a location's expression after
+		 * its pair */
+		if (!dw_at(o, loc ? DS_LOC : DS_RANGES, off, UINT64_MAX, &c))
 			return -EINVAL;
 		while (!c.err) {
-			uint64_t a = dw_u(&c, u->addrsize), b = dw_u(&c, u->addrsize);
-			uint64_t max = u->addrsize == 4 ? 0xffffffffull : UINT64_MAX;
+			uint64_t a = dw_u(&c, u->addrsize), b = dw_u(&c, u->addrsize), n = 0;
 
-			if (c.err || (!a && !b))
+			if (c.err)
 				break;
+			if (!a && !b)
+				return 0;
 			if (a == max) {
 				base = b;
 				continue;
 			}
-			if ((ret = cb(base + a, base + b, ctx)))
+			if (loc && (n = dw_u(&c, 2)) > (uint64_t)(c.end - c.p))
+				break;
+			if ((ret = cb(base + a, base + b, loc ? c.p : NULL, n, ctx)))
 				return ret;
+			dw_skip(&c, n);
 		}
-		return c.err ? -EINVAL : 0;
+		return -EINVAL;
 	}
-	if (r.form == DW_FORM_rnglistx) {
+	sec = loc ? DS_LOCLISTS : DS_RNGLISTS;
+	if (v->form == DW_FORM_rnglistx || v->form == DW_FORM_loclistx) {
+		uint64_t lbase = loc ? u->loclists_base : u->rnglists_base;
 		struct dw_cur ic;
 
-		if (!dw_at(o, DS_RNGLISTS, u->rnglists_base + r.u * u->offsize, u->offsize, &ic))
+		if (!dw_at(o, sec, lbase + off * u->offsize, u->offsize, &ic))
 			return -EINVAL;
-		r.u = u->rnglists_base + dw_u(&ic, u->offsize);
+		off = lbase + dw_u(&ic, u->offsize);
 	}
-	if (!dw_at(o, DS_RNGLISTS, r.u, UINT64_MAX, &c))
+	if (!dw_at(o, sec, off, UINT64_MAX, &c))
 		return -EINVAL;
 	while (!c.err) {
-		uint8_t k = (uint8_t)dw_u(&c, 1);
-		uint64_t a, b;
+		unsigned k = (unsigned)dw_u(&c, 1);
+		uint64_t a = 0, b = 0, n = 0;
 
+		if (loc && k == DW_LLE_GNU_view_pair) {
+			dw_uleb(&c);
+			dw_uleb(&c);
+			continue;
+		}
+		/* a location list's codes are the range list's, with
+		 * default_location before base_address */
+		if (loc && k == DW_LLE_default_location)
+			k = DEFAULT_LOCATION;
+		else if (loc && k > DW_LLE_default_location)
+			k--;
 		switch (k) {
 		case DW_RLE_end_of_list:
-			return 0;
+			return c.err ? -EINVAL : 0;
 		case DW_RLE_base_addressx:
 			base = dw_addrx(d, o, u, dw_uleb(&c));
 			continue;
@@ -1128,6 +1144,9 @@ int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
 			a = base + dw_uleb(&c);
 			b = base + dw_uleb(&c);
 			break;
+		case DEFAULT_LOCATION:
+			b = UINT64_MAX;
+			break;
 		case DW_RLE_base_address:
 			base = dw_u(&c, u->addrsize);
 			continue;
@@ -1142,10 +1161,54 @@ int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
 		default:
 			return -EINVAL;
 		}
-		if (!c.err && (ret = cb(a, b, ctx)))
+		if (loc)
+			n = dw_uleb(&c);
+		if (c.err || n > (uint64_t)(c.end - c.p))
+			break;
+		if ((ret = cb(a, b, loc ? c.p : NULL, n, ctx)))
 			return ret;
+		dw_skip(&c, n);
 	}
 	return -EINVAL;
+}
+
+int dw_loclist_walk(struct upc_dwarf *d, const struct dw_die *var, const struct dw_val *v,
+		    dw_list_cb cb, void *ctx)
+{
+	return list_walk(d, var, v, true, cb, ctx);
+}
+
+struct range_cb {
+	int (*cb)(uint64_t lo, uint64_t hi, void *ctx);
+	void *ctx;
+};
+
+static int range_entry(uint64_t lo, uint64_t hi, const unsigned char *e, uint64_t n, void *ctx)
+{
+	const struct range_cb *r = ctx;
+
+	(void)e;
+	(void)n;
+	return r->cb(lo, hi, r->ctx);
+}
+
+/* A DIE's address ranges: low_pc/high_pc, or DW_AT_ranges (.debug_ranges
+ * or .debug_rnglists). cb is called for each [lo, hi) until it returns
+ * non-zero, which is returned; -ENOENT when the DIE has no addresses. */
+int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
+	      int (*cb)(uint64_t lo, uint64_t hi, void *ctx), void *ctx)
+{
+	struct range_cb rc = { cb, ctx };
+	struct dw_val lo, hi, r;
+
+	if (!dw_attr(d, die, DW_AT_low_pc, &lo) && lo.form == DW_FORM_addr) {
+		if (dw_attr(d, die, DW_AT_high_pc, &hi))
+			return cb(lo.u, lo.u + 1, ctx);
+		return cb(lo.u, hi.form == DW_FORM_addr ? hi.u : lo.u + hi.u, ctx);
+	}
+	if (dw_attr(d, die, DW_AT_ranges, &r))
+		return -ENOENT;
+	return list_walk(d, die, &r, false, range_entry, &rc);
 }
 
 struct pc_in {

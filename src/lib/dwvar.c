@@ -332,116 +332,6 @@ static bool reg_name(const struct upc_arch *a, uint64_t n, char *buf, size_t len
 	return false;
 }
 
-/* Each entry of a location list: cb(lo, hi, expr, elen) with [lo, hi)
- * its addresses (a default entry: 0, UINT64_MAX). A non-zero return of cb
- * stops the walk and is returned; -EINVAL when the list is damaged. */
-typedef int (*loc_cb)(uint64_t lo, uint64_t hi, const unsigned char *e, uint64_t elen,
-		      void *ctx);
-
-static int loclist_walk(struct upc_dwarf *d, const struct dw_die *var, const struct dw_val *lv,
-			loc_cb cb, void *ctx)
-{
-	struct dw_obj *o = (struct dw_obj *)var->obj;
-	const struct dw_unit *u = var->unit;
-	uint64_t base = 0, off = lv->u;
-	struct dw_die root;
-	struct dw_val lo;
-	struct dw_cur c;
-	int r;
-
-	if (!dw_die(d, o, u, u->die, &root) && !dw_attr(d, &root, DW_AT_low_pc, &lo))
-		base = lo.u;
-	if (u->version < 5) {
-		/* .debug_loc: (start, end) pairs from the unit's base, a
-		 * base address entry, (0, 0) at the end */
-		uint64_t max = u->addrsize == 4 ? 0xffffffffull : UINT64_MAX;
-
-		if (!dw_at(o, DS_LOC, off, UINT64_MAX, &c))
-			return -EINVAL;
-		while (!c.err) {
-			uint64_t a = dw_u(&c, u->addrsize), b = dw_u(&c, u->addrsize), n;
-
-			if (c.err)
-				break;
-			if (!a && !b)
-				return 0;
-			if (a == max) {
-				base = b;
-				continue;
-			}
-			n = dw_u(&c, 2);
-			if (n > (uint64_t)(c.end - c.p))
-				break;
-			if ((r = cb(base + a, base + b, c.p, n, ctx)))
-				return r;
-			dw_skip(&c, n);
-		}
-		return -EINVAL;
-	}
-	if (lv->form == DW_FORM_loclistx) {
-		struct dw_cur ic;
-
-		dw_addrx(d, o, u, 0);	/* reads the unit's bases */
-		if (!dw_at(o, DS_LOCLISTS, u->loclists_base + off * u->offsize, u->offsize, &ic))
-			return -EINVAL;
-		off = u->loclists_base + dw_u(&ic, u->offsize);
-	}
-	if (!dw_at(o, DS_LOCLISTS, off, UINT64_MAX, &c))
-		return -EINVAL;
-	while (!c.err) {
-		uint8_t k = (uint8_t)dw_u(&c, 1);
-		uint64_t a = 0, b = 0, n;
-
-		switch (k) {
-		case DW_LLE_end_of_list:
-			return c.err ? -EINVAL : 0;
-		case DW_LLE_base_addressx:
-			base = dw_addrx(d, o, u, dw_uleb(&c));
-			continue;
-		case DW_LLE_startx_endx:
-			a = dw_addrx(d, o, u, dw_uleb(&c));
-			b = dw_addrx(d, o, u, dw_uleb(&c));
-			break;
-		case DW_LLE_startx_length:
-			a = dw_addrx(d, o, u, dw_uleb(&c));
-			b = a + dw_uleb(&c);
-			break;
-		case DW_LLE_offset_pair:
-			a = base + dw_uleb(&c);
-			b = base + dw_uleb(&c);
-			break;
-		case DW_LLE_default_location:
-			a = 0;
-			b = UINT64_MAX;
-			break;
-		case DW_LLE_base_address:
-			base = dw_u(&c, u->addrsize);
-			continue;
-		case DW_LLE_start_end:
-			a = dw_u(&c, u->addrsize);
-			b = dw_u(&c, u->addrsize);
-			break;
-		case DW_LLE_start_length:
-			a = dw_u(&c, u->addrsize);
-			b = a + dw_uleb(&c);
-			break;
-		case DW_LLE_GNU_view_pair:
-			dw_uleb(&c);
-			dw_uleb(&c);
-			continue;
-		default:
-			return -EINVAL;
-		}
-		n = dw_uleb(&c);
-		if (c.err || n > (uint64_t)(c.end - c.p))
-			break;
-		if ((r = cb(a, b, c.p, n, ctx)))
-			return r;
-		dw_skip(&c, n);
-	}
-	return -EINVAL;
-}
-
 static bool is_block(const struct dw_val *v)
 {
 	return v->form == DW_FORM_exprloc || v->form == DW_FORM_block1 ||
@@ -478,7 +368,7 @@ static int location_expr(struct upc_dwarf *d, const struct dw_die *var, const st
 		*elen = lv->blen;
 		return 0;
 	}
-	r = loclist_walk(d, var, lv, entry_at_pc, &a);
+	r = dw_loclist_walk(d, var, lv, entry_at_pc, &a);
 	*expr = a.e;
 	*elen = a.elen;
 	return r < 0 ? r : 0;
@@ -1311,7 +1201,7 @@ static void var_where(struct upc_dwarf *d, const struct dw_where *w, const struc
 
 	buf[0] = '\0';
 	if (!dw_attr(d, var, DW_AT_location, &v) && !is_block(&v)) {
-		loclist_walk(d, var, &v, fetchable_cb, &t);
+		dw_loclist_walk(d, var, &v, fetchable_cb, &t);
 		return;
 	}
 	/* one expression (or a constant) for the whole scope: all of it, or
