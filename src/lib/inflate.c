@@ -41,17 +41,14 @@ static void align(struct bits *b)
 	b->cnt = 0;
 }
 
+/* The next n bits (n at most 25: what refill keeps). */
 static unsigned getbits(struct bits *b, unsigned n)
 {
 	if (b->cnt < n)
 		refill(b);
-	while (b->cnt < n) {
-		if (b->pos >= b->len) {
-			b->overrun = true;
-			return 0;
-		}
-		b->buf |= (uint32_t)b->in[b->pos++] << b->cnt;
-		b->cnt += 8;
+	if (b->cnt < n) {		/* the input ended */
+		b->overrun = true;
+		return 0;
 	}
 	unsigned v = b->buf & ((1u << n) - 1);
 
