@@ -286,6 +286,15 @@ int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf)
 	return upc_elf_open(file, o, elf);
 }
 
+int cli_open_named(const char *file, struct upc_elf_opts *o, struct upc_elf **elf)
+{
+	char found[PATH_MAX];
+	const char *path;
+	int err = cli_find_file(file, o->sysroot, found, sizeof(found), &path);
+
+	return err ? err : cli_open_elf(path, o, elf);
+}
+
 int parse_nargs(const char *s, unsigned *n)
 {
 	uint64_t v;

@@ -92,6 +92,8 @@ int cli_find_file(const char *file, const char *sysroot, char *buf, size_t len,
 		  const char **out);
 /* Open FILE as the target sees it (explained). */
 int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
+/* Open FILE as people name it (cli_find_file, then cli_open_elf). */
+int cli_open_named(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
 
 /* Numbers and durations given on the command line: 0, or -EINVAL. */
 int parse_nargs(const char *s, unsigned *n);		/* 0..UPC_MAX_ARGS */

@@ -104,9 +104,8 @@ static int lines(int argc, char **argv)
 	struct upc_elf_opts eo = { .sz = sizeof(eo) };
 	struct upc_src_lines l = { 0 };
 	struct upc_elf *elf = NULL;
-	const char *file, *source = NULL;
+	const char *source = NULL;
 	struct upc_dwarf *d;
-	char found[PATH_MAX];
 	int opt, err;
 
 	while ((opt = cli_getopt(argc, argv, "qv", longopts)) != -1) {
@@ -121,9 +120,7 @@ static int lines(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("expected FILE FUNC or FILE SRCFILE:FROM-TO");
-	err = cli_find_file(argv[optind], eo.sysroot, found, sizeof(found), &file);
-	if (!err)
-		err = cli_open_elf(file, &eo, &elf);
+	err = cli_open_named(argv[optind], &eo, &elf);
 	if (!err)
 		err = upc_elf_dwarf(elf, &d);
 	if (!err)

@@ -3,7 +3,6 @@
  * offsets, or the file's USDT probes. */
 #include <elf.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,8 +161,6 @@ static int syms(int argc, char **argv)
 	struct upc_elf_opts eo = { .sz = sizeof(eo) };
 	struct syms_ctx c = { .j = JSON_INIT(stdout) };
 	bool usdt = false;
-	char found[PATH_MAX];
-	const char *file;
 	int opt, err;
 	while ((opt = cli_getopt(argc, argv, "qv", longopts)) != -1) {
 		if (elf_opt(&eo, opt, optarg) || cli_common_opt(opt))
@@ -178,9 +175,7 @@ static int syms(int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage("expected FILE [GLOB]");
 	c.glob = argc - optind == 2 ? argv[optind + 1] : NULL;
-	err = cli_find_file(argv[optind], eo.sysroot, found, sizeof(found), &file);
-	if (!err)
-		err = cli_open_elf(file, &eo, &c.elf);
+	err = cli_open_named(argv[optind], &eo, &c.elf);
 	if (err)
 		return err;
 	/* JSON readers get one document: the array, or the error alone. So a

@@ -7,14 +7,12 @@
  * where it can (perf probe -V --range, without libdw).
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json.h"
-#include "probe_args.h"
 
 static const char *const kinds[] = { "param", "local", "global" };
 
@@ -81,8 +79,6 @@ static int vars(int argc, char **argv)
 	struct upc_dwarf *d;
 	bool globals = false;
 	unsigned flags = UPC_SRC_FUNC;
-	char found[PATH_MAX];
-	const char *file;
 	int opt, n = 0, err;
 
 	while ((opt = cli_getopt(argc, argv, "qv", longopts)) != -1) {
@@ -99,9 +95,7 @@ static int vars(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage("expected FILE POINT");
-	err = cli_find_file(argv[optind], eo.sysroot, found, sizeof(found), &file);
-	if (!err)
-		err = cli_open_elf(file, &eo, &elf);
+	err = cli_open_named(argv[optind], &eo, &elf);
 	if (!err && (n = upc_src_places(elf, argv[optind + 1], flags, &pl)) < 0)
 		err = n;
 	if (!err)
@@ -109,7 +103,7 @@ static int vars(int argc, char **argv)
 	for (int i = 0; i < n && !err; i++) {
 		if (i && !cli_json)
 			putchar('\n');
-		place_header(&j, file, &pl[i]);
+		place_header(&j, upc_elf_path(elf), &pl[i]);
 		err = upc_src_vars(d, &pl[i], globals, print_var, &j);
 		if (cli_json) {
 			json_end(&j);
