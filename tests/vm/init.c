@@ -180,20 +180,23 @@ static int json_field(const char *line, const char *key, char *buf, size_t len)
 }
 
 /* The file's text, or NULL when it cannot be read (a check that a file
- * is empty must not pass because it is missing). */
+ * is empty must not pass because it is missing): the whole of it, as long
+ * as it fits (tracefs' trace is handed out by read() in pieces). */
 static char *read_file(const char *path)
 {
-	static char buf[65536];
+	static char buf[OUT_MAX];
+	size_t used = 0;
 	int fd = open(path, O_RDONLY);
-	ssize_t n;
+	ssize_t n = 0;
 
 	if (fd < 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
+	while (used < sizeof(buf) - 1 && (n = read(fd, buf + used, sizeof(buf) - 1 - used)) > 0)
+		used += (size_t)n;
 	close(fd);
 	if (n < 0)
 		return NULL;
-	buf[n] = '\0';
+	buf[used] = '\0';
 	return buf;
 }
 
@@ -881,23 +884,6 @@ static void bench(const char *n)
 	U("clear");
 }
 
-/* The whole of a file that read() hands out in pieces (tracefs' trace). */
-static char *read_all(const char *path)
-{
-	static char buf[OUT_MAX];
-	size_t used = 0;
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	while (used < sizeof(buf) - 1 && (n = read(fd, buf + used, sizeof(buf) - 1 - used)) > 0)
-		used += (size_t)n;
-	close(fd);
-	buf[used] = '\0';
-	return buf;
-}
-
 /* Event's last record in trace: each of its NAME=VALUE fields is in a
  * line dwtest printed starting with what (one call's values). */
 static void dwarf_event(const char *trace, const char *out, const char *event, const char *what)
@@ -953,7 +939,7 @@ static void dwarf(void)
 	run(&out, 60, (char *const[]){ "/tmp/dwtest", "2", "/tmp/pth", "world", NULL });
 	check(out.status == 0, "dwarf: dwtest ran (exit %d)", out.status);
 	U("disable");
-	trace = read_all("/sys/kernel/tracing/trace");
+	trace = read_file("/sys/kernel/tracing/trace");
 	if (!trace) {
 		check(0, "dwarf: no /sys/kernel/tracing/trace");
 		return;
