@@ -47,6 +47,17 @@ wait_armed_log() {
 		i=$((i + 1))
 	done
 }
+# stop PID: SIGSTOP, and up to 10 s for it to have taken effect (a signal
+# is taken when the process next runs: until then it may still be reading)
+stop() {
+	kill -STOP "$1"
+	i=0
+	until [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = T ]; do
+		[ $i -lt 200 ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 # the transport of -p and -- COMMAND sessions in this run of the suite
 TRANSPORT=${UPROBECTL_TRANSPORT:-perf}
 # refuse to run when the uprobectl group is already in use here

@@ -158,7 +158,7 @@ burst() {	# burst ARGS...: count ARGS while 100000 calls come, tiny buffer
 	wait_armed upc_ans_$cpid || ko "count armed no probe"
 	sleep 0.3	# its reader at trace_pipe before the buffer shrinks
 	echo 4 >"$T/instances/uprobectl-$cpid/buffer_size_kb"
-	kill -STOP $cpid
+	stop $cpid || ko "count not stopped"
 	"$W" 100000 >/dev/null
 	kill -CONT $cpid
 	wait $cpid || ko "count under a burst: exit $?, $(cat "$work/err")"
@@ -181,7 +181,7 @@ wp=$!
 "$U" stream -v --json -g upc_bm --buffer-max 64K -p $wp >"$work/out" 2>"$work/err" &
 tp=$!
 wait_armed_log "$work/err" || ko "stream --buffer-max armed nothing"
-kill -STOP $tp
+stop $tp || ko "stream not stopped"
 touch "$work/go"
 wait $wp
 kill -CONT $tp
