@@ -199,6 +199,18 @@ int upc_elf_addr_to_offset(struct upc_elf *elf, uint64_t addr, uint64_t *off);
 /* Virtual address of a file offset in an executable PT_LOAD, or -ENOENT. */
 int upc_elf_offset_to_addr(struct upc_elf *elf, uint64_t off, uint64_t *addr);
 
+/* ---- demangling ----------------------------------------------------------- */
+
+/* The source form of a C++ (Itanium ABI) or Rust (legacy or v0) symbol name
+ * of len bytes (no @VERSION), allocated into *out, as binutils' c++filt
+ * prints it ("ns::f(int) const", "core::fmt::write::h0123...",
+ * "std[1a2b]::io::stdio::_print"). With UPC_DEMANGLE_SHORT, the name as
+ * people write it to pick a function: C++ without parameters, Rust without
+ * hashes ("ns::f", "core::fmt::write"). -EINVAL when name is none of these
+ * (C names: not mangled), -ENOMEM. */
+#define UPC_DEMANGLE_SHORT 1u
+int upc_demangle(const char *name, size_t len, unsigned flags, char **out);
+
 /* ---- resolving ---------------------------------------------------------- */
 
 enum upc_loc_flags {

@@ -11,7 +11,7 @@ RESULTS := $(TEST_O)/results
 SUITE = tests/run-suite.sh $(RESULTS)
 HOST_LIBC := $(shell $(HOST_CC) -print-file-name=libc.so.6)
 UNIT_TESTS := test_arch test_elf test_resolve test_tracefs test_record test_agg test_sigbus \
-	test_malloc test_leaks test_names test_tpformat test_dwarf
+	test_malloc test_leaks test_names test_tpformat test_dwarf test_demangle
 ARM64_LIBC := /usr/lib/aarch64-linux-gnu/libc.so.6
 CROSS_TRIPLETS := powerpc64le-linux-gnu s390x-linux-gnu mips64el-linux-gnuabi64 i686-linux-gnu
 CROSS_LIBDIRS := $(CROSS_TRIPLETS:%=/usr/%/lib) \
@@ -55,6 +55,19 @@ $(TEST_O)/diff_lines: tests/diff/diff_lines.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 $(TEST_O)/diff_params: tests/diff/diff_params.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+$(TEST_O)/diff_demangle: tests/diff/diff_demangle.c $(TEST_O)/libuprobectl.a
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+
+# C++ and Rust test programs (Rust in both of its symbol schemes)
+$(TEST_O)/shop: tests/progs/shop.cpp | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CXX,$@)g++ -O1 -g -Wall -o $@ $<
+$(TEST_O)/rusty-legacy: tests/progs/rusty.rs | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,RUSTC,$@)rustc -O -g -o $@ $<
+$(TEST_O)/rusty-v0: tests/progs/rusty.rs | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,RUSTC,$@)rustc -O -g -C symbol-mangling-version=v0 -o $@ $<
 
 $(TEST_O)/registers: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
@@ -159,7 +172,17 @@ DWTEST_SCALE = $(shell grep -n L:scale tests/progs/dwtest.c | cut -d: -f1)
 HOST_LIBC_DEBUG = /usr/lib/debug/.build-id/$(shell readelf -n $(HOST_LIBC) | \
 	sed -n 's/^ *Build ID: *\(..\)\(.*\)/\1\/\2/p').debug
 test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(TEST_O)/diff_params $(SAN_BIN) \
-		$(TEST_O)/dwtest/.built fixtures
+		$(TEST_O)/dwtest/.built fixtures $(TEST_O)/diff_demangle $(TEST_O)/shop \
+		$(TEST_O)/rusty-legacy $(TEST_O)/rusty-v0
+	$(Q)$(SUITE) diff-demangle sh -c '{ find /usr/bin /usr/sbin /usr/lib /usr/libexec \
+		$(CROSS_LIBDIRS) /usr/aarch64-linux-gnu/lib /usr/arm-linux-gnueabihf/lib \
+		/usr/riscv64-linux-gnu/lib -type f -size +0 ! -path "/usr/lib/debug/*" \
+		\( -name "*.so*" -o -perm -u+x \) 2>/dev/null; echo $(TEST_O)/shop; echo $(TEST_O)/rusty-legacy; \
+		echo $(TEST_O)/rusty-v0; } | tests/diff/diff_demangle.sh $(TEST_O)/diff_demangle \
+		$(foreach t,aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu \
+		$(CROSS_TRIPLETS),--require $$(readlink -f /usr/$(t)/lib/libstdc++.so.6)) \
+		--require $$(readlink -f /usr/lib/x86_64-linux-gnu/libLLVM-14.so.1) \
+		--require $(TEST_O)/shop --require $(TEST_O)/rusty-legacy --require $(TEST_O)/rusty-v0'
 	$(Q)$(SUITE) diff-readelf sh -c 'find /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu \
 		$(ARM64_LIBC) $(CROSS_LIBDIRS) -type f -size +0 2>/dev/null | \
 		$(TEST_O)/diff_readelf $(foreach l,$(ARM64_LIBC) $(CROSS_LIBCS),--require $(l))'
@@ -215,6 +238,17 @@ $(TEST_O)/fuzz_tpformat: tests/fuzz/fuzz_tpformat.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
 $(TEST_O)/fuzz_dwarf: tests/fuzz/fuzz_dwarf.c $(LIB_SRCS) $(HDRS)
 	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+$(TEST_O)/fuzz_demangle: tests/fuzz/fuzz_demangle.c $(LIB_SRCS) $(HDRS)
+	$(call msg,CLANG,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+# seeds of fuzz_demangle: every C++ and Rust name of the test programs and
+# of libstdc++, a file each
+$(TEST_O)/demangle-seeds/.built: $(TEST_O)/shop $(TEST_O)/rusty-legacy $(TEST_O)/rusty-v0
+	@mkdir -p $(@D)
+	$(Q){ nm -P -a --no-demangle $^; nm -P -D --no-demangle \
+		/usr/lib/x86_64-linux-gnu/libstdc++.so.6; } 2>/dev/null | \
+		awk '$$1 ~ /^(_Z|_R)/ { sub(/@.*/, "", $$1); print $$1 }' | sort -u | \
+		awk -v d=$(@D) '{ f = sprintf("%s/%05d", d, NR); printf "%s", $$0 > f; close(f) }'
+	@touch $@
 # seeds of fuzz_dwarf: the test program's builds (DWARF 4 and 5, gcc and
 # clang, compressed both ways) and the fixtures of every architecture
 $(TEST_O)/dwarf-seeds/.built: $(TEST_O)/dwtest/.built fixtures
@@ -243,9 +277,10 @@ fuzz-run = SUITE_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) $(SUITE) fuzz-$(1) sh -c '$
 	grep -v "^\"" $(TEST_O)/fuzz-$(1).log | tail -n 12; exit $$st'
 # Two at a time (each takes one core); each prints its log's tail when done.
 test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz_tpformat $(TEST_O)/fuzz_dwarf \
-		$(TEST_O)/fuzz-seeds/.built $(TEST_O)/tpformat-seeds/.built $(TEST_O)/dwarf-seeds/.built
+		$(TEST_O)/fuzz_demangle $(TEST_O)/fuzz-seeds/.built $(TEST_O)/tpformat-seeds/.built \
+		$(TEST_O)/dwarf-seeds/.built $(TEST_O)/demangle-seeds/.built
 	@mkdir -p $(TEST_O)/fuzz-corpus $(TEST_O)/fuzz-record-corpus $(TEST_O)/fuzz-tpformat-corpus \
-		$(TEST_O)/fuzz-dwarf-corpus
+		$(TEST_O)/fuzz-dwarf-corpus $(TEST_O)/fuzz-demangle-corpus
 	$(Q)$(call fuzz-run,elf,$(TEST_O)/fuzz_elf,$(TEST_O)/fuzz-corpus,$(TEST_O)/fuzz-seeds) & \
 	$(call fuzz-run,record,$(TEST_O)/fuzz_record,$(TEST_O)/fuzz-record-corpus,\
 		tests/fuzz/record-seeds); wait
@@ -253,6 +288,8 @@ test-fuzz: $(TEST_O)/fuzz_elf $(TEST_O)/fuzz_record $(TEST_O)/fuzz_tpformat $(TE
 		$(TEST_O)/tpformat-seeds) & \
 	$(call fuzz-run,dwarf,$(TEST_O)/fuzz_dwarf,$(TEST_O)/fuzz-dwarf-corpus,\
 		$(TEST_O)/dwarf-seeds); wait
+	$(Q)$(call fuzz-run,demangle,$(TEST_O)/fuzz_demangle,$(TEST_O)/fuzz-demangle-corpus,\
+		$(TEST_O)/demangle-seeds)
 fuzz:
 	$(MAKE) test-fuzz FUZZ_SECONDS=600
 	$(Q)tests/summary.sh $(RESULTS)
