@@ -31,6 +31,9 @@ unsigned upc_log_errors(void);
 int upc_explained(int err, unsigned mark, const char *what);
 /* Say nothing until the matching upc_log_quiet(false). */
 void upc_log_quiet(bool on);
+/* Text as an identifier, in place: each run of characters outside
+ * [A-Za-z0-9_] one '_', none at the ends. Returns the length. */
+size_t upc_ident_collapse(char *s);
 
 /* ---- architecture tables (data in targets/<arch>/abi.h) ------------------ */
 

@@ -277,7 +277,9 @@ char *upc_usdt_name(const struct upc_usdt *u);
 
 /* Make an event name from a symbol name: characters outside [A-Za-z0-9_]
  * become '_', a leading digit gets a '_' prefix, and a name too long keeps
- * its head and gets a hash of the whole. Returns the length. */
+ * its head and gets a hash of the whole. A C++ or Rust name is made from
+ * its short demangled form, each run of other characters one '_'
+ * (_ZN4shop4Cart3addEi: shop_Cart_add). Returns the length. */
 int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len);
 
 /* Is SPEC a pattern (does it hold '*', '?' or '[')? */
@@ -285,10 +287,21 @@ bool upc_spec_is_glob(const char *spec);
 /* Does s (len bytes) match the shell pattern: *, ?, [set], [!set] with
  * ranges, and \ to quote (fnmatch(3) without flags)? */
 bool upc_glob(const char *pattern, const char *s, size_t len);
+/* Does a symbol's name (len bytes, no version) match PATTERN? A pattern
+ * holding "::" or "(" is one of a C++ or Rust name as written in the
+ * source, matched against the demangled name, spaces left out of both
+ * ("shop::*", "shop::Cart::add(*)": with "(" the parameters are part of
+ * it); any other against the name as it is in the file. */
+bool upc_sym_glob(const char *pattern, const char *name, size_t len);
+/* Is SPEC a C++ or Rust function as written in the source (it holds "::"
+ * or "(")? upc_resolve finds it among the demangled names. */
+bool upc_spec_is_source_name(const char *spec);
 
 /* One function a pattern matched (upc_resolve_glob). */
 struct upc_match {
-	char *name;			/* without any version */
+	char *name;			/* without any version; demangled in full
+					 * when matched by a source name pattern */
+	char *symbol;			/* then the symbol's own name, else NULL */
 	char *spec;			/* NAME@0xVALUE: this function alone */
 	uint64_t value;			/* st_value */
 	uint64_t addr, offset;		/* its code: as struct upc_sym's */

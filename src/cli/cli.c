@@ -347,3 +347,16 @@ int parse_pid(const char *s, long *pid)
 	*pid = (long)v;
 	return 0;
 }
+
+const char *cli_sym_name(const char *name, size_t len, char *buf, size_t size)
+{
+	char *d;
+
+	if (!upc_demangle(name, len, 0, &d)) {
+		snprintf(buf, size, "%s", d);
+		free(d);
+	} else {
+		snprintf(buf, size, "%.*s", (int)len, name);
+	}
+	return buf;
+}

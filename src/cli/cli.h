@@ -68,7 +68,7 @@ enum { OPT_SYSROOT = 0x100, OPT_DEBUG_DIR, OPT_NO_DEBUG, OPT_JSON, OPT_ARGS,
        OPT_DISABLE, OPT_CHECK, OPT_WAIT, OPT_ENGINE, OPT_BY, OPT_LOG2, OPT_LINEAR,
        OPT_UNIT, OPT_FILTER, OPT_COUNT, OPT_HIST, OPT_TEXTFILE, OPT_LIB, OPT_MIN_AGE,
        OPT_TOP, OPT_MAX_TRACKED, OPT_MMAP, OPT_DRY_RUN, OPT_MAX,
-       OPT_USDT, OPT_TRANSPORT, OPT_BUFFER_MAX, OPT_NO_INLINES, OPT_APPLY_LINE,
+       OPT_USDT, OPT_TRANSPORT, OPT_BUFFER_MAX, OPT_NO_INLINES, OPT_APPLY_LINE, OPT_NO_DEMANGLE,
        OPT_SOURCE, OPT_GLOBALS };
 /* -q and -v, accepted after the command too. */
 bool cli_common_opt(int opt);
@@ -94,6 +94,9 @@ int cli_find_file(const char *file, const char *sysroot, char *buf, size_t len,
 int cli_open_elf(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
 /* Open FILE as people name it (cli_find_file, then cli_open_elf). */
 int cli_open_named(const char *file, struct upc_elf_opts *o, struct upc_elf **elf);
+/* A symbol's name as people read it: a C++ or Rust one demangled (as
+ * c++filt prints it), cut to fit buf; any other as it is. Returns buf. */
+const char *cli_sym_name(const char *name, size_t len, char *buf, size_t size);
 
 /* Numbers and durations given on the command line: 0, or -EINVAL. */
 int parse_nargs(const char *s, unsigned *n);		/* 0..UPC_MAX_ARGS */

@@ -32,9 +32,13 @@ static void symbolize(struct list_ctx *c, const struct upc_probe *p, char *buf, 
 		snprintf(c->path, sizeof(c->path), "%s", p->path);
 		upc_elf_open(p->path, &o, &c->elf);
 	}
-	if (c->elf && !upc_elf_sym_at(c->elf, p->offset, &loc) && loc.sym.name)
-		snprintf(buf, len, loc.sym_off ? "%.*s+0x%llx" : "%.*s", (int)loc.sym.name_len,
-			 loc.sym.name, (unsigned long long)loc.sym_off);
+	if (c->elf && !upc_elf_sym_at(c->elf, p->offset, &loc) && loc.sym.name) {
+		char name[1024];
+
+		cli_sym_name(loc.sym.name, loc.sym.name_len, name, sizeof(name));
+		snprintf(buf, len, loc.sym_off ? "%s+0x%llx" : "%s", name,
+			 (unsigned long long)loc.sym_off);
+	}
 }
 
 static void print_json(struct list_ctx *c, const struct upc_probe *p, const char *sym, int on,

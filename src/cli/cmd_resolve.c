@@ -35,11 +35,18 @@ static void print_text(const struct upc_probe *p, const char *point, const char 
 	printf("file:       %s (%s)\n", p->path, upc_arch_name(p->arch));
 	if (point)
 		printf("point:      %s\n", point);
-	if (loc->sym.name)
-		printf("symbol:     %.*s%s0x%llx, address 0x%llx, size %llu\n",
-		       (int)loc->sym.name_len, loc->sym.name, loc->sym_off ? "+" : " at ",
+	if (loc->sym.name) {
+		char name[1024];
+
+		/* a C++ or Rust name as the source writes it, then as the file does */
+		cli_sym_name(loc->sym.name, loc->sym.name_len, name, sizeof(name));
+		printf("symbol:     %s", name);
+		if (strncmp(name, loc->sym.name, loc->sym.name_len) || name[loc->sym.name_len])
+			printf(" (%.*s)", (int)loc->sym.name_len, loc->sym.name);
+		printf("%s0x%llx, address 0x%llx, size %llu\n", loc->sym_off ? "+" : " at ",
 		       (unsigned long long)(loc->sym_off ? loc->sym_off : loc->sym.value),
 		       (unsigned long long)loc->addr, (unsigned long long)loc->sym.size);
+	}
 	printf("offset:     0x%llx\n", (unsigned long long)p->offset);
 	printf("definition: %s\n", def);
 }

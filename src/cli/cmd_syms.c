@@ -14,11 +14,14 @@ struct syms_ctx {
 	struct upc_elf *elf;
 	struct json j;
 	unsigned n;
+	bool raw;		/* --no-demangle */
 };
 
+/* GLOB against the name in the file, or a source name pattern ("ns::*")
+ * against the demangled one */
 static bool glob_match(const struct syms_ctx *c, const struct upc_sym *s)
 {
-	return !c->glob || upc_glob(c->glob, s->name, s->name_len);
+	return !c->glob || upc_sym_glob(c->glob, s->name, s->name_len);
 }
 
 static int count_sym(const struct upc_sym *s, void *ctx)
@@ -38,9 +41,16 @@ static void print_json(struct syms_ctx *c, const struct upc_sym *s)
 {
 	struct json *j = &c->j;
 
+	char *d = NULL;
+
 	json_obj(j);
 	json_key(j, "name");
 	json_str(j, s->name, s->name_len);
+	/* a C++ or Rust name as c++filt prints it, else null */
+	if (upc_demangle(s->name, s->name_len, 0, &d))
+		d = NULL;
+	json_kv_str(j, "demangled", d);
+	free(d);
 	json_kv_str(j, "version", s->version);
 	json_kv_bool(j, "default_version", s->version && s->default_version);
 	json_kv_u64(j, "address", s->addr);
@@ -61,7 +71,7 @@ static void print_json(struct syms_ctx *c, const struct upc_sym *s)
 static int print_sym(const struct upc_sym *s, void *ctx)
 {
 	struct syms_ctx *c = ctx;
-	char off[24];
+	char off[24], *d = NULL;
 
 	if (!glob_match(c, s))
 		return 0;
@@ -74,10 +84,13 @@ static int print_sym(const struct upc_sym *s, void *ctx)
 		snprintf(off, sizeof(off), "-");
 	else
 		snprintf(off, sizeof(off), "0x%llx", (unsigned long long)s->offset);
+	if (c->raw || upc_demangle(s->name, s->name_len, 0, &d))
+		d = NULL;
 	printf("%016llx %8llu %10s %-5s %-6s %.*s%s%s\n", (unsigned long long)s->addr,
 	       (unsigned long long)s->size, off, upc_sym_type_name(c->elf, s),
-	       bind_name(s->bind), (int)s->name_len, s->name,
+	       bind_name(s->bind), d ? (int)strlen(d) : (int)s->name_len, d ? d : s->name,
 	       s->version ? (s->default_version ? "@@" : "@") : "", s->version ? s->version : "");
+	free(d);
 	return 0;
 }
 
@@ -156,6 +169,7 @@ static int syms(int argc, char **argv)
 		ELF_LONG_OPTS,
 		{ "json", 0, NULL, OPT_JSON },
 		{ "usdt", 0, NULL, OPT_USDT },
+		{ "no-demangle", 0, NULL, OPT_NO_DEMANGLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct upc_elf_opts eo = { .sz = sizeof(eo) };
@@ -169,6 +183,8 @@ static int syms(int argc, char **argv)
 			cli_json = true;
 		else if (opt == OPT_USDT)
 			usdt = true;
+		else if (opt == OPT_NO_DEMANGLE)
+			c.raw = true;
 		else
 			return cli_bad_option(argv);
 	}

@@ -24,6 +24,7 @@
 
 #include "uprobectl.h"
 #include "upc_printf.h"
+#include "cli.h"
 #include "symbolize.h"
 
 #define NPROCS 64	/* processes whose maps are kept, least recently used out */
@@ -141,9 +142,11 @@ static size_t place(struct symctx *c, const char *path, uint64_t off, char *out,
 		upc_elf_open(path, &o, &c->elf);
 	}
 	if (c->elf && !upc_elf_sym_at(c->elf, off, &loc) && loc.sym.name) {
-		snprintf(out, len, "%.*s+0x%llx (%s)", (int)loc.sym.name_len, loc.sym.name,
-			 (unsigned long long)loc.sym_off, path);
-		return loc.sym.name_len;
+		char name[1024];
+
+		cli_sym_name(loc.sym.name, loc.sym.name_len, name, sizeof(name));
+		snprintf(out, len, "%s+0x%llx (%s)", name, (unsigned long long)loc.sym_off, path);
+		return strlen(name) < len ? strlen(name) : len - 1;
 	}
 	snprintf(out, len, "%s+0x%llx", path, (unsigned long long)off);
 	return 0;

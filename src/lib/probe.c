@@ -14,13 +14,53 @@
 
 #include "upc_internal.h"
 
+/* A C++ or Rust name, demangled short, as an identifier: each run of
+ * characters outside one ("::", "<", ", ") is one '_', none at the ends
+ * (shop::Cart::add -> shop_Cart_add). *out allocated; false if not one. */
+size_t upc_ident_collapse(char *s)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (upc_ident_char(*p, false))
+			s[n++] = *p;
+		else if (n && s[n - 1] != '_')
+			s[n++] = '_';
+	}
+	while (n && s[n - 1] == '_')
+		n--;
+	s[n] = '\0';
+	return n;
+}
+
+static bool demangled_ident(const char *sym, size_t len, char **out)
+{
+	char *d;
+
+	if (len < 3 || sym[0] != '_' || (sym[1] != 'Z' && sym[1] != 'R') ||
+	    upc_demangle(sym, len, UPC_DEMANGLE_SHORT, &d))
+		return false;
+	if (!upc_ident_collapse(d)) {
+		free(d);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
 int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len)
 {
-	size_t n = 0, keep = sym_len;
+	size_t n = 0, keep;
 	uint32_t h = 2166136261u;
+	char *dm = NULL;
 
 	if (len < UPC_NAME_MAX + 1 || !sym_len)
 		return -EINVAL;
+	if (demangled_ident(sym, sym_len, &dm)) {
+		sym = dm;
+		sym_len = strlen(dm);
+	}
+	keep = sym_len;
 	if (!upc_ident_char(sym[0], true))
 		buf[n++] = '_';
 	if (n + sym_len > UPC_NAME_MAX)
@@ -33,6 +73,7 @@ int upc_event_name(const char *sym, size_t sym_len, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "_%08x", h);
 	}
 	buf[n] = '\0';
+	free(dm);
 	return (int)n;
 }
 
@@ -367,6 +408,38 @@ static int src_location(struct upc_elf *elf, const char *spec, unsigned flags,
 	return 0;
 }
 
+
+/* The DWARF's place of a C++ or Rust function found by its symbol: the
+ * DWARF names it by its last component (DW_AT_name "add", "twice<long>"),
+ * pinned to the symbol's address (NAME@0xADDRESS). */
+static int dwarf_of_symbol(struct upc_elf *elf, const struct upc_location *loc, unsigned flags,
+			   struct upc_src_place *out)
+{
+	char *d, pin[sizeof(out->func) + 24];
+	const char *last;
+	int depth = 0, err;
+
+	if (upc_demangle(loc->sym.name, loc->sym.name_len, UPC_DEMANGLE_SHORT, &d))
+		return -ENOENT;
+	last = d;
+	for (const char *c = d; *c; c++) {
+		depth += *c == '<' ? 1 : *c == '>' ? -1 : 0;
+		if (!depth && c[0] == ':' && c[1] == ':')
+			last = c + 2;
+	}
+	snprintf(pin, sizeof(pin), "%s@0x%llx", last, (unsigned long long)loc->addr);
+	free(d);
+	err = src_location(elf, pin, flags, out);
+	if (err == -ENOENT && strchr(pin, '<')) {
+		/* and without its template arguments */
+		char *lt = strchr(pin, '<'), *at = strrchr(pin, '@');
+
+		memmove(lt, at, strlen(at) + 1);
+		err = src_location(elf, pin, flags, out);
+	}
+	return err;
+}
+
 /* The user's fetch arguments at place pl: each source one translated from
  * the DWARF, the kernel's as they are, into args (NULL-separated words
  * in buf) to be checked and translated like any. */
@@ -452,7 +525,10 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 			err = src_location(elf, spec, flags, &pl);
 		else if (err)
 			err = upc_resolve(elf, spec, &p->loc);
-	} else {
+	} else if (upc_spec_is_source_name(spec) && !(err = upc_resolve(elf, spec, &p->loc))) {
+		/* a C++ or Rust name: the DWARF's function at its address */
+		err = dwarf_of_symbol(elf, &p->loc, flags, &pl);
+	} else if (!upc_spec_is_source_name(spec)) {
 		err = src_location(elf, spec, flags, &pl);
 	}
 	if (!err && src) {
@@ -475,7 +551,7 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 
 		snprintf(pn, sizeof(pn), "%s_%s", u.provider, u.name);
 		upc_event_name(pn, strlen(pn), p->event, sizeof(p->event));
-	} else if (src && pl.func[0]) {
+	} else if (src && pl.func[0] && !upc_spec_is_source_name(spec)) {
 		char fn[sizeof(pl.func) + 16];
 
 		if (pl.at_line)

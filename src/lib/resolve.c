@@ -372,6 +372,154 @@ static int parse_query(const char *spec, struct query *q, uint64_t *plus, bool *
 	return q->len ? 0 : -EINVAL;
 }
 
+/* ---- names as written in the source -------------------------------------- */
+
+bool upc_spec_is_source_name(const char *spec)
+{
+	return strstr(spec, "::") || strchr(spec, '(');
+}
+
+/* s without spaces, into an allocated copy */
+static char *squeeze(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+	size_t n = 0;
+
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ')
+			d[n++] = s[i];
+	d[n] = '\0';
+	return d;
+}
+
+/* The demangled name of a C++ or Rust symbol, spaces left out: in full
+ * when full, else short. NULL when it is none (or a C++ clone's: a part of
+ * a function, ".cold", not where it starts). */
+static char *source_name(const char *name, size_t len, bool full)
+{
+	char *d, *sq;
+
+	if (len < 3 || name[0] != '_' || (name[1] != 'Z' && name[1] != 'R'))
+		return NULL;
+	if (upc_demangle(name, len, full ? 0 : UPC_DEMANGLE_SHORT, &d))
+		return NULL;
+	if (name[1] == 'Z' && memchr(name, '.', len)) {
+		char *f = full ? d : NULL;
+		bool clone = (f || !upc_demangle(name, len, 0, &f)) && strstr(f, " [clone ");
+
+		if (f != d)
+			free(f);
+		if (clone) {
+			free(d);
+			return NULL;
+		}
+	}
+	sq = squeeze(d, strlen(d));
+	free(d);
+	return sq;
+}
+
+/* Does a demangled name (spaces out) name want: the same, or want and
+ * then template arguments (every instance of a template: "ns::max" is
+ * ns::max<int> and ns::max<long>; Rust's "::<...>" alike)? */
+static bool names(const char *dm, const char *want, size_t wlen)
+{
+	size_t dl = strlen(dm);
+	int depth = 0;
+
+	if (dl < wlen || memcmp(dm, want, wlen))
+		return false;
+	if (dl == wlen)
+		return true;
+	dm += wlen;
+	if (!strncmp(dm, "::<", 3))
+		dm += 2;
+	if (*dm != '<')
+		return false;
+	for (; *dm; dm++) {
+		depth += *dm == '<' ? 1 : *dm == '>' ? -1 : 0;
+		if (!depth)
+			return dm[1] == '\0';
+	}
+	return false;
+}
+
+struct src_walk {
+	struct cands *c;
+	const struct query *q;
+	const char *want;
+	size_t wlen;
+	bool full;		/* want has parameters */
+	int err;
+};
+
+static int src_collect(const struct upc_sym *s, void *ctx)
+{
+	struct src_walk *w = ctx;
+	char *dm = source_name(s->name, s->name_len, w->full);
+	bool yes = dm && names(dm, w->want, w->wlen);
+
+	free(dm);
+	if (!yes || (w->q->has_addr && s->value != w->q->addr && s->addr != w->q->addr))
+		return 0;
+	for (unsigned i = 0; i < w->c->n; i++)
+		if (w->c->c[i].addr == s->addr)
+			return 0;	/* an alias (C1/C2 constructors) */
+	w->c->total++;
+	if (w->c->n < MAX_CANDS)
+		w->c->c[w->c->n++] = *s;
+	return 0;
+}
+
+/* q as a C++ or Rust name: the functions whose demangled name it is
+ * (spaces aside), into c. 1 when that is how they were found. */
+static int by_source_name(struct upc_elf *e, const struct query *q, struct cands *c)
+{
+	struct src_walk w = { .c = c, .q = q, .full = memchr(q->name, '(', q->len) != NULL };
+	char *want = squeeze(q->name, q->len);
+	int err;
+
+	if (!want)
+		return -ENOMEM;
+	w.want = want;
+	w.wlen = strlen(want);
+	err = upc_elf_foreach_sym(e, src_collect, &w);
+	free(want);
+	return err < 0 ? err : 1;
+}
+
+/* Several functions of one source name (overloads, template instances):
+ * each by its full name, and how to name one or all. */
+static int report_overloads(struct upc_elf *e, const struct query *q, const struct cands *c)
+{
+	char list[1536] = "", *d;
+	size_t used = 0;
+	bool instances = false;	/* of a template: they differ in <...> */
+
+	for (unsigned i = 0; i < c->n && used < sizeof(list); i++) {
+		const struct upc_sym *s = &c->c[i];
+
+		if (!upc_demangle(s->name, s->name_len, UPC_DEMANGLE_SHORT, &d)) {
+			instances |= strlen(d) > q->len;
+			free(d);
+		}
+		if (upc_demangle(s->name, s->name_len, 0, &d))
+			d = NULL;
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%s' at 0x%llx",
+					 i ? ", " : "", d ? d : "?", (unsigned long long)s->addr);
+		free(d);
+	}
+	if (c->total > c->n && used < sizeof(list))
+		snprintf(list + used, sizeof(list) - used, " and %u more", c->total - c->n);
+	pr_err("%s: '%.*s' names %u functions: %s; name one with its %s as printed here, "
+	       "or all of them as a pattern in add: '%.*s%s'", e->path, (int)q->len, q->name,
+	       c->total, list, instances ? "template arguments" : "parameters", (int)q->len,
+	       q->name, instances ? "<*>" : memchr(q->name, '(', q->len) ? "*" : "(*)");
+	return -ENOTUNIQ;
+}
+
 static int resolve(struct upc_elf *e, const char *spec, struct upc_location *loc)
 {
 	struct cands c = { .n = 0 };
@@ -397,10 +545,15 @@ static int resolve(struct upc_elf *e, const char *spec, struct upc_location *loc
 	err = upc_foreach_sym_named(e, q.name, q.len, collect, &c);
 	if (err < 0)
 		return err;
+	if (!c.n && !q.ver && upc_spec_is_source_name(q.name) &&
+	    (err = by_source_name(e, &q, &c)) < 0)
+		return err;
 	if (!c.n)
 		return explain_missing(e, &q);
 	if (!q.ver && !q.has_addr)
 		prefer_default(&c);
+	if (c.total > 1 && err == 1)
+		return report_overloads(e, &q, &c);
 	if (c.total > 1)
 		return report_ambiguous(e, &q, &c);
 	s = &c.c[0];
@@ -466,41 +619,66 @@ struct glob_walk {
 };
 
 /* One more match; name (allocated) is the walk's, even on failure. */
-static int push(struct glob_walk *w, char *name, uint64_t value, uint64_t addr, uint64_t offset)
+static int push(struct glob_walk *w, char *name, char *symbol, uint64_t value, uint64_t addr,
+		uint64_t offset)
 {
 	if (w->n == w->cap) {
 		void *m = realloc(w->m, (w->cap ? 2 * w->cap : 64) * sizeof(*w->m));
 
 		if (!m) {
 			free(name);
+			free(symbol);
 			return -ENOMEM;
 		}
 		w->m = m;
 		w->cap = w->cap ? 2 * w->cap : 64;
 	}
-	w->m[w->n++] = (struct upc_match){ .name = name, .value = value, .addr = addr,
-					   .offset = offset };
+	w->m[w->n++] = (struct upc_match){ .name = name, .symbol = symbol, .value = value,
+					   .addr = addr, .offset = offset };
 	return 0;
+}
+
+bool upc_sym_glob(const char *pattern, const char *name, size_t len)
+{
+	bool full, yes;
+	char *dm, *pat;
+
+	if (!upc_spec_is_source_name(pattern))
+		return upc_glob(pattern, name, len);
+	full = strchr(pattern, '(') != NULL;
+	if (!(dm = source_name(name, len, full)))
+		return false;
+	pat = squeeze(pattern, strlen(pattern));
+	yes = pat && upc_glob(pat, dm, strlen(dm));
+	free(pat);
+	free(dm);
+	return yes;
 }
 
 static int glob_collect(const struct upc_sym *s, void *ctx)
 {
 	struct glob_walk *w = ctx;
-	char *name;
+	char *name = NULL;
 
-	if (!upc_glob(w->pattern, s->name, s->name_len))
+	if (!upc_sym_glob(w->pattern, s->name, s->name_len))
 		return 0;
-	if (!(name = strndup(s->name, s->name_len)))
-		return -ENOMEM;
-	if (s->type == STT_GNU_IFUNC)
+	if (s->type == STT_GNU_IFUNC) {
 		w->left->ifunc++;
-	else if (s->offset == UPC_NO_OFFSET)
+	} else if (s->offset == UPC_NO_OFFSET) {
 		w->left->outside++;
-	else if ((w->e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1))
+	} else if ((w->e->arch->flags & UPC_ARCH_THUMB_BIT) && (s->value & 1)) {
 		w->left->thumb++;
-	else
-		return push(w, name, s->value, s->addr, s->offset);
-	free(name);
+	} else {
+		char *symbol = strndup(s->name, s->name_len);
+
+		if (!symbol)
+			return -ENOMEM;
+		/* a source name pattern: the matches named in full, demangled */
+		if (!upc_spec_is_source_name(w->pattern) ||
+		    upc_demangle(s->name, s->name_len, 0, &name))
+			return push(w, symbol, NULL, s->value, s->addr, s->offset);
+		return push(w, name, symbol, s->value, s->addr, s->offset);
+	}
 	return 0;
 }
 
@@ -525,11 +703,39 @@ static int cmp_name(const void *a, const void *b)
 	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* m[i]'s event: its name's, or with _2, _3... when an earlier match has it */
-static void unique_event(struct upc_match *m, size_t i)
+/* m[i]'s event from its symbol's name (a C++ or Rust one short: ns_f);
+ * when another match's is the same (overloads), from its full demangled
+ * name (ns_f_int, ns_f_double) */
+static void base_event(struct upc_match *m, size_t n, size_t i, char *base, size_t len)
+{
+	const char *sym = m[i].symbol ? m[i].symbol : m[i].name;
+	char other[UPC_NAME_MAX + 1], *full;
+
+	upc_event_name(sym, strlen(sym), base, len);
+	if (!m[i].symbol || !(full = strdup(m[i].name)))
+		return;
+	for (size_t j = 0; j < n; j++) {
+		const char *s = m[j].symbol ? m[j].symbol : m[j].name;
+
+		if (j == i)
+			continue;
+		upc_event_name(s, strlen(s), other, sizeof(other));
+		if (!strcmp(other, base) && upc_ident_collapse(full)) {
+			upc_event_name(full, strlen(full), base, len);
+			break;
+		}
+	}
+	free(full);
+}
+
+/* m[i]'s event: base_event's, or with _2, _3... when an earlier match has it */
+static void unique_event(struct upc_match *m, size_t n, size_t i)
 {
 	char base[UPC_NAME_MAX + 1];
-	size_t blen = (size_t)upc_event_name(m[i].name, strlen(m[i].name), base, sizeof(base));
+	size_t blen;
+
+	base_event(m, n, i, base, sizeof(base));
+	blen = strlen(base);
 
 	memcpy(m[i].event, base, blen + 1);
 	for (unsigned k = 2;; k++) {
@@ -564,7 +770,7 @@ static int usdt_collect(const struct upc_usdt *u, void *ctx)
 		free(name);
 		return 0;
 	}
-	return push(w, name, u->pc, u->pc, u->offset);
+	return push(w, name, NULL, u->pc, u->pc, u->offset);
 }
 
 static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match **out,
@@ -589,6 +795,7 @@ static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match
 	for (size_t i = 0; i < w.n; i++) {
 		if (n && w.m[n - 1].addr == w.m[i].addr) {
 			free(w.m[i].name);
+			free(w.m[i].symbol);
 			continue;
 		}
 		w.m[n++] = w.m[i];
@@ -596,15 +803,16 @@ static int resolve_glob(struct upc_elf *e, const char *pattern, struct upc_match
 	if (n)
 		upc_sort(w.m, n, sizeof(*w.m), cmp_name);
 	for (size_t i = 0; i < n; i++) {
-		size_t len = 5 + strlen(w.m[i].name) + 2 + 2 + 16 + 1;
+		const char *sym = w.m[i].symbol ? w.m[i].symbol : w.m[i].name;
+		size_t len = 5 + strlen(sym) + 2 + 2 + 16 + 1;
 
 		if (!(w.m[i].spec = malloc(len))) {
 			upc_matches_free(w.m, (int)n);
 			return -ENOMEM;
 		}
-		snprintf(w.m[i].spec, len, "%s%s@0x%llx", usdt ? "usdt:" : "", w.m[i].name,
+		snprintf(w.m[i].spec, len, "%s%s@0x%llx", usdt ? "usdt:" : "", sym,
 			 (unsigned long long)w.m[i].value);
-		unique_event(w.m, i);
+		unique_event(w.m, n, i);
 	}
 	*out = w.m;
 	return (int)n;
@@ -654,7 +862,7 @@ static int src_matches(struct upc_elf *e, const char *spec, unsigned flags,
 			snprintf(m[i].spec, len, "%s@0x%llx", spec, (unsigned long long)pl[i].addr);
 		m[i].value = m[i].addr = pl[i].addr;
 		m[i].offset = pl[i].offset;
-		unique_event(m, (size_t)i);
+		unique_event(m, (size_t)i, (size_t)i);
 	}
 	free(pl);
 	*out = m;
@@ -672,6 +880,7 @@ void upc_matches_free(struct upc_match *m, int n)
 {
 	for (int i = 0; m && i < n; i++) {
 		free(m[i].name);
+		free(m[i].symbol);
 		free(m[i].spec);
 	}
 	free(m);
