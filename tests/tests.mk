@@ -61,7 +61,7 @@ $(TEST_O)/diff_demangle: tests/diff/diff_demangle.c $(TEST_O)/libuprobectl.a
 # C++ and Rust test programs (Rust in both of its symbol schemes)
 $(TEST_O)/shop: tests/progs/shop.cpp | $(O)/.deps
 	@mkdir -p $(@D)
-	$(call msg,CXX,$@)g++ -O1 -g -Wall -o $@ $<
+	$(call msg,CXX,$@)g++ -O1 -g -Wall -fno-omit-frame-pointer -o $@ $<
 $(TEST_O)/rusty-legacy: tests/progs/rusty.rs | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,RUSTC,$@)rustc -O -g -o $@ $<
@@ -115,7 +115,7 @@ test-cli: $(SAN_BIN) fixtures
 # check unless ALLOW_SKIP=1, and always under CI).
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
 		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf \
-		$(TEST_O)/libenomem.so $(TEST_O)/dwtest/.built fixtures
+		$(TEST_O)/libenomem.so $(TEST_O)/dwtest/.built fixtures $(TEST_O)/shop
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
@@ -131,6 +131,7 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-pid tests/live/test_pid.sh $(SAN_BIN) $(TEST_O)/chain
 	$(Q)$(SUITE) live-usdt tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
 	$(Q)$(SUITE) live-dwarf tests/live/test_dwarf.sh $(SAN_BIN) $(TEST_O)/dwtest
+	$(Q)$(SUITE) live-cxx tests/live/test_cxx.sh $(SAN_BIN) $(TEST_O)/shop
 	$(Q)$(MAKE) --no-print-directory test-live-tracefs
 
 # The suites that follow processes (-p, -- COMMAND) once more through a

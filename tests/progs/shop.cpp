@@ -3,7 +3,8 @@
 // names as written in the source: a namespace, a class with overloads of
 // one method, a static member function, a template instantiated twice,
 // an operator, a constructor and a lambda. Each call prints its arguments,
-// for the test to compare with what the kernel recorded.
+// for the test to compare with what the kernel recorded; Cart::note leaks
+// what it allocates (a leak site with a C++ name).
 //   shop N    N rounds (default 3)
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,13 @@ public:
 	{
 		std::printf("add(string,int) %s %d\n", name.c_str(), qty);
 		return total_ += qty;
+	}
+	__attribute__((noinline)) static void note(int len)
+	{
+		char *p = static_cast<char *>(std::malloc((size_t)len));
+
+		__asm__ volatile("" : : "r"(p) : "memory");	/* kept, never freed */
+		std::printf("note %d\n", len);
 	}
 	__attribute__((noinline)) static int tax(int cents)
 	{
@@ -64,6 +72,7 @@ int main(int argc, char **argv)
 		cart.add(i + 0.5);
 		cart.add(std::string("apple"), i + 2);
 		cart << i + 7;
+		shop::Cart::note(100 + i);
 		return shop::Cart::tax(i * 100) + shop::twice(i) + (int)shop::twice(i * 1000L);
 	};
 	for (int i = 0; i < n; i++)

@@ -176,6 +176,15 @@ static void test_event_names(void **state)
 	assert_string_not_equal(buf, buf2);
 	assert_int_equal(upc_check_name("event", buf, false), 0);
 	assert_int_equal(upc_event_name("x", 1, buf, 8), -EINVAL);
+	/* C++ and Rust: from the short demangled name */
+	upc_event_name("_ZN4shop4Cart3addEi", 19, buf, sizeof(buf));
+	assert_string_equal(buf, "shop_Cart_add");
+	upc_event_name("_ZN4shop5twiceIlEET_S1_", 24, buf, sizeof(buf));
+	assert_string_equal(buf, "shop_twice_long");
+	upc_event_name("_RNvMNtCs6ExhuT6hjUI_5rusty4shopNtB2_4Cart3add", 46, buf, sizeof(buf));
+	assert_string_equal(buf, "rusty_shop_Cart_add");
+	upc_event_name("_ZN4core3fmt5write17h0123456789abcdefE", 38, buf, sizeof(buf));
+	assert_string_equal(buf, "core_fmt_write");
 }
 
 /* A probe of these fields, formatted. */
