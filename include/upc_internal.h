@@ -43,6 +43,9 @@ enum upc_arch_flags {
 	UPC_ARCH_PPC64_OPD = 1 << 2,	/* ELFv1: symbols are descriptors */
 	UPC_ARCH_RETVAL_REG = 1 << 3,	/* $retval may be negated: use the
 					 * return register */
+	UPC_ARCH_GO_RET = 1 << 4,	/* a Go function's view: a return is an
+					 * entry probe at a return instruction,
+					 * $retval(N) its result registers */
 };
 
 /* How sys/sdt.h's operands are written: gcc's assembler syntax. */
@@ -61,7 +64,7 @@ struct upc_arch {
 	unsigned machine;		/* ELF e_machine */
 	int elfclass;			/* 1, 2, or 0 for both */
 	unsigned ptr_size;		/* bytes in a stack slot */
-	const char *arg_regs[8];	/* fetch args of integer arguments */
+	const char *arg_regs[16];	/* fetch args of integer arguments */
 	unsigned nreg_args;
 	int stack_arg0;			/* SP offset of the first argument that
 					 * is not in a register, at entry */
@@ -85,7 +88,30 @@ struct upc_arch {
 	/* Debian's multiarch directory of its libraries (/usr/lib/TUPLE),
 	 * of the endianness Debian ships; NULL: none */
 	const char *multiarch;
+	/* Go's calling convention (its abi-internal.md): the integer
+	 * argument and result registers of its register ABI, used from Go
+	 * 1.go_regabi (0: never, the stack ABI only); the stack ABI's first
+	 * argument at SP + go_stack_arg0 at entry; g, the goroutine, in
+	 * go_g (NULL: not in a register) */
+	const char *go_regs[16];
+	unsigned char go_nregs, go_regabi, go_stack_arg0;
+	const char *go_g;
 };
+
+/* ---- Go programs (golang.c) ------------------------------------------------ */
+
+/* The calling convention of a Go function of a program of g's Go version,
+ * as an architecture to translate fetch args with: a copy of a with Go's
+ * argument registers (its register ABI when the version has it, else its
+ * stack ABI, none in registers) into *view. */
+void upc_go_view(const struct upc_arch *a, const struct upc_go *g, struct upc_arch *view);
+/* Is the function symbol s of e a Go function (e a Go program, s not a
+ * stack-ABI wrapper NAME.abi0)? g filled when it is. */
+bool upc_go_function(struct upc_elf *e, const struct upc_sym *s, struct upc_go *g);
+/* The file offsets of the return instructions of function s into off[]
+ * (at most max): how many, 0 when none, -EINVAL when its code cannot be
+ * decoded (explained: where and why). */
+int upc_go_returns(struct upc_elf *e, const struct upc_sym *s, uint64_t *off, size_t max);
 
 /* The architecture of a kernel's uname -m (the longest prefix), or NULL. */
 const struct upc_arch *upc_arch_by_uname(const char *machine);

@@ -211,6 +211,28 @@ int upc_elf_offset_to_addr(struct upc_elf *elf, uint64_t off, uint64_t *addr);
 #define UPC_DEMANGLE_SHORT 1u
 int upc_demangle(const char *name, size_t len, unsigned flags, char **out);
 
+/* ---- Go programs ----------------------------------------------------------- */
+
+/* What a Go program says of itself (its .go.buildinfo, else its build id
+ * note or .gopclntab): go false for any other file. */
+struct upc_go {
+	bool go;
+	char version[32];		/* "go1.19.8", "" when it does not say */
+	unsigned major, minor;		/* 1, 19; 0 when unknown */
+	bool regabi;			/* its functions take their arguments in
+					 * registers (Go's ABIInternal) */
+};
+int upc_elf_go(struct upc_elf *elf, struct upc_go *g);
+struct upc_match;
+/* A return probe on a Go function is never a uretprobe (the kernel's
+ * return address hijack breaks goroutine stacks that grow: golang/go#22008)
+ * but an entry probe at each of its return instructions: those of SPEC's
+ * function as matches (upc_resolve_glob's), each SPEC+0xOFF, its event
+ * the function's made unique. 0 when SPEC is not a Go function; -EINVAL
+ * when it has no return instruction or its code cannot be decoded
+ * (explained). */
+int upc_go_return_matches(struct upc_elf *elf, const char *spec, struct upc_match **out);
+
 /* ---- resolving ---------------------------------------------------------- */
 
 enum upc_loc_flags {

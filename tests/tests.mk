@@ -57,6 +57,16 @@ $(TEST_O)/diff_params: tests/diff/diff_params.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
 $(TEST_O)/diff_demangle: tests/diff/diff_demangle.c $(TEST_O)/libuprobectl.a
 	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(TEST_O)/libuprobectl.a
+$(TEST_O)/diff_returns: tests/diff/diff_returns.c $(TEST_O)/libuprobectl.a
+	$(call msg,CC,$@)$(HOST_CC) $(TEST_CFLAGS) -Itargets -o $@ $< $(TEST_O)/libuprobectl.a
+
+# The Go test program, for this machine and cross built for the targets
+# the return decoder is compared on, of each kind of instruction width
+# (Debian's golang cross builds without a C toolchain)
+GO_ARCHES := amd64 arm64 riscv64 s390x 386 arm
+$(TEST_O)/go/gotest-%: tests/progs/gotest.go | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,GO,$@)GOARCH=$* GOCACHE=$(CURDIR)/$(TEST_O)/go/cache go build -o $@ $<
 
 # C++ and Rust test programs (Rust in both of its symbol schemes)
 $(TEST_O)/shop: tests/progs/shop.cpp | $(O)/.deps
@@ -174,7 +184,19 @@ HOST_LIBC_DEBUG = /usr/lib/debug/.build-id/$(shell readelf -n $(HOST_LIBC) | \
 	sed -n 's/^ *Build ID: *\(..\)\(.*\)/\1\/\2/p').debug
 test-diff: $(TEST_O)/diff_readelf $(TEST_O)/diff_lines $(TEST_O)/diff_params $(SAN_BIN) \
 		$(TEST_O)/dwtest/.built fixtures $(TEST_O)/diff_demangle $(TEST_O)/shop \
-		$(TEST_O)/rusty-legacy $(TEST_O)/rusty-v0
+		$(TEST_O)/rusty-legacy $(TEST_O)/rusty-v0 $(TEST_O)/diff_returns \
+		$(GO_ARCHES:%=$(TEST_O)/go/gotest-%)
+	$(Q)$(SUITE) diff-returns tests/diff/diff_returns.sh $(TEST_O)/diff_returns \
+		objdump:$(TEST_O)/go/gotest-amd64 objdump:$(HOST_LIBC) \
+		objdump:$$(readlink -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6) \
+		aarch64-linux-gnu-objdump:$(TEST_O)/go/gotest-arm64 \
+		aarch64-linux-gnu-objdump:/usr/aarch64-linux-gnu/lib/libc.so.6 \
+		riscv64-linux-gnu-objdump:$(TEST_O)/go/gotest-riscv64 \
+		riscv64-linux-gnu-objdump:/usr/riscv64-linux-gnu/lib/libc.so.6 \
+		s390x-linux-gnu-objdump:$(TEST_O)/go/gotest-s390x \
+		i686-linux-gnu-objdump:$(TEST_O)/go/gotest-386 \
+		i686-linux-gnu-objdump:/usr/i686-linux-gnu/lib/libc.so.6 \
+		arm-linux-gnueabihf-objdump:$(TEST_O)/go/gotest-arm
 	$(Q)$(SUITE) diff-demangle sh -c '{ find /usr/bin /usr/sbin /usr/lib /usr/libexec \
 		$(CROSS_LIBDIRS) /usr/aarch64-linux-gnu/lib /usr/arm-linux-gnueabihf/lib \
 		/usr/riscv64-linux-gnu/lib -type f -size +0 ! -path "/usr/lib/debug/*" \

@@ -172,10 +172,31 @@ static int expr(struct fa *f, const char *s, size_t n, int depth)
 		return put(f, f->arch->ra, strlen(f->arch->ra));
 	if (n == 3 && !strncmp(s, "$sp", 3))
 		return put(f, f->arch->sp, strlen(f->arch->sp));
-	if (n == 7 && !strncmp(s, "$retval", 7)) {
+	if (n >= 7 && !strncmp(s, "$retval", 7)) {
+		const char *reg;
+		size_t idx;
+
 		if (!f->ret)
 			return fa_err(f, "$retval exists only in return probes (add -r)");
-		return put(f, s, n);
+		if (!(f->arch->flags & UPC_ARCH_GO_RET)) {
+			if (n == 7)
+				return put(f, s, n);
+		} else {
+			/* a Go function's: its result registers, $retval2 the
+			 * second (Go returns several) */
+			idx = n == 7 ? 1 : span_num(s + 7, n - 7) == n - 7 ? strtoul(s + 7, NULL, 10) : 0;
+			if (!f->arch->retval)
+				return fa_err(f, "$retval: this Go program passes results on the "
+					      "stack, after the arguments (its Go version's ABI0): "
+					      "fetch them as +OFF($sp)");
+			if (idx >= 1 && idx <= f->arch->nreg_args) {
+				reg = f->arch->arg_regs[idx - 1];
+				return put(f, reg, strlen(reg));
+			}
+		}
+		return fa_err(f, "'%.*s': use $retval%s", (int)n, s,
+			      f->arch->flags & UPC_ARCH_GO_RET ? " or $retvalN (N from 1 to the "
+			      "result registers)" : "");
 	}
 	if (n == 5 && !strncmp(s, "$comm", 5)) {
 		f->comm = true;

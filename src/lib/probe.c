@@ -85,8 +85,15 @@ int upc_default_fetchargs(const struct upc_arch *arch, unsigned nargs, bool ret,
 	int r;
 
 	if (ret) {
+		if ((arch->flags & UPC_ARCH_GO_RET) && !arch->retval) {
+			pr_err("a return of this Go program's functions has its results on the "
+			       "stack, after the arguments (its Go version's ABI0): name what "
+			       "to fetch, as +OFF($sp)");
+			return -EINVAL;
+		}
 		r = snprintf(buf, len, "ret=%s",
-			     arch->flags & UPC_ARCH_RETVAL_REG ? arch->retval : "$retval");
+			     arch->flags & (UPC_ARCH_RETVAL_REG | UPC_ARCH_GO_RET) ? arch->retval :
+			     "$retval");
 		return r < 0 || (size_t)r >= len ? -ERANGE : r;
 	}
 	for (unsigned i = 1; i <= nargs; i++) {
@@ -409,6 +416,39 @@ static int src_location(struct upc_elf *elf, const char *spec, unsigned flags,
 }
 
 
+/* A return of Go function p->loc.sym: an entry probe at its return
+ * instruction (SYM+0xOFF names one; its only one for SYM alone). */
+static int go_return(struct upc_elf *elf, const char *spec, struct upc_probe *p)
+{
+	struct upc_location *loc = &p->loc;
+	uint64_t off[64];
+	int n = upc_go_returns(elf, &loc->sym, off, 64);
+
+	if (n < 0)
+		return n;
+	p->kind = 'p';
+	if (loc->sym_off) {
+		for (int i = 0; i < n; i++)
+			if (off[i] == loc->offset)
+				return 0;
+		pr_err("'%s' is no return instruction of the Go function '%.*s': a return "
+		       "probe on a Go function is an entry probe at one of them", spec,
+		       (int)loc->sym.name_len, loc->sym.name);
+		return -EINVAL;
+	}
+	if (n != 1) {
+		pr_err("'%s' is a Go function with %d return instructions: its return is an "
+		       "entry probe at each (a uretprobe breaks goroutine stacks), which "
+		       "'uprobectl add -r' and 'trace -r' define%s", spec, n,
+		       n ? "" : "; it has none");
+		return -EINVAL;
+	}
+	loc->sym_off = off[0] - loc->sym.offset;
+	loc->offset = off[0];
+	loc->addr = loc->sym.addr + loc->sym_off;
+	return 0;
+}
+
 /* The DWARF's place of a C++ or Rust function found by its symbol: the
  * DWARF names it by its last component (DW_AT_name "add", "twice<long>"),
  * pinned to the symbol's address (NAME@0xADDRESS). */
@@ -490,9 +530,12 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 		    const struct upc_probe_opts *o, struct upc_probe *p)
 {
 	const char *group = o->group ? o->group : UPC_DEFAULT_GROUP;
-	bool usdt = !strncmp(spec, "usdt:", 5), src;
+	bool usdt = !strncmp(spec, "usdt:", 5), src, go;
 	struct upc_src_place pl = { 0 };
 	struct upc_usdt u;
+	struct upc_go g;
+	struct upc_arch view;
+	const struct upc_arch *fa = upc_elf_arch(elf);	/* of the fetch args */
 	unsigned flags;
 	char *def;
 	int nuser = 0, err;
@@ -542,6 +585,14 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 		return err;
 	p->arch = upc_elf_arch(elf);
 	p->kind = o->ret ? 'r' : 'p';
+	/* a Go function: its registers, and never a uretprobe */
+	go = !usdt && !src && p->loc.sym.name && upc_go_function(elf, &p->loc.sym, &g);
+	if (go) {
+		upc_go_view(p->arch, &g, &view);
+		fa = &view;
+		if (o->ret && (err = go_return(elf, spec, p)))
+			return err;
+	}
 	p->offset = p->loc.offset;
 	snprintf(p->group, sizeof(p->group), "%s", group);
 	if (o->event) {
@@ -565,7 +616,7 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 		snprintf(p->event, sizeof(p->event), "probe");
 	}
 	if (usdt) {
-		err = upc_usdt_fetchargs(p->arch, elf, &u, nuser, fetchargs, p->args,
+		err = upc_usdt_fetchargs(fa, elf, &u, nuser, fetchargs, p->args,
 					 sizeof(p->args));
 	} else if (nuser && src) {
 		char *buf = malloc(UPC_DEF_MAX), *args[UPC_MAX_ARGS + 1];
@@ -574,14 +625,14 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 		err = buf ? src_fetchargs(elf, &pl, fetchargs, o->ret, buf, UPC_DEF_MAX, args,
 					  &nargs) : -ENOMEM;
 		if (!err)
-			err = upc_fetchargs_translate(p->arch, o->ret, nargs, args, p->args,
+			err = upc_fetchargs_translate(fa, o->ret, nargs, args, p->args,
 						      sizeof(p->args));
 		free(buf);
 	} else if (nuser)
-		err = upc_fetchargs_translate(p->arch, o->ret, nuser, fetchargs, p->args,
+		err = upc_fetchargs_translate(fa, o->ret, nuser, fetchargs, p->args,
 					      sizeof(p->args));
 	else
-		err = upc_default_fetchargs(p->arch, o->nargs, o->ret, p->args, sizeof(p->args));
+		err = upc_default_fetchargs(fa, o->nargs, o->ret, p->args, sizeof(p->args));
 	if (err == -E2BIG || err == -ERANGE) {
 		pr_err("the fetch arguments are longer than a definition can be");
 		return -EINVAL;

@@ -18,4 +18,7 @@
 		"w11=x11 w12=x12 w13=x13 w14=x14 w15=x15 w16=x16 w17=x17 w18=x18 w19=x19 "
 		"w20=x20 w21=x21 w22=x22 w23=x23 w24=x24 w25=x25 w26=x26 w27=x27 w28=x28 "
 		"w29=x29 w30=x30 wsp=sp",
+	/* Go: R0..R15 (register ABI from Go 1.18), g in R28; ABI0 arguments from 8(RSP) */
+	.go_regs = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5", "%x6", "%x7", "%x8", "%x9", "%x10", "%x11", "%x12", "%x13", "%x14", "%x15" },
+	.go_nregs = 16, .go_regabi = 18, .go_stack_arg0 = 8, .go_g = "%x28",
 },

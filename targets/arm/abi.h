@@ -17,4 +17,6 @@
 	.flags = UPC_ARCH_THUMB_BIT,
 	.usdt = UPC_USDT_BRACKET,
 	.usdt_alias = "r11=fp r12=ip r13=sp r14=lr r15=pc",
+	/* Go: ABI0 only (arguments from 4(R13)), g in R10 */
+	.go_stack_arg0 = 4, .go_g = "%r10",
 },

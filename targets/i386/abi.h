@@ -12,4 +12,6 @@
 	.dwarf_regs = "ax cx dx bx sp bp si di ip",
 	.usdt = UPC_USDT_X86,
 	.usdt_alias = "eax=ax al=ax ebx=bx bl=bx ecx=cx cl=cx edx=dx dl=dx esi=si edi=di ebp=bp esp=sp",
+	/* Go: ABI0 only (arguments from 4(SP)), g in thread-local storage */
+	.go_stack_arg0 = 4, .go_g = NULL,
 },

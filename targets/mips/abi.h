@@ -25,6 +25,8 @@
 	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24 r25 r26 r27 r28 r29 r30 r31",
 	.flags = UPC_ARCH_RETVAL_REG,
 	.usdt_alias = UPC_MIPS_USDT,
+	/* Go: ABI0 only (arguments from 4(R29)), g in R30 */
+	.go_stack_arg0 = 4, .go_g = "%r30",
 },
 {
 	.name = "mips64",
@@ -39,6 +41,8 @@
 	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24 r25 r26 r27 r28 r29 r30 r31",
 	.flags = UPC_ARCH_RETVAL_REG,
 	.usdt_alias = UPC_MIPS_USDT,
+	/* Go: ABI0 only (arguments from 8(R29)), g in R30 */
+	.go_stack_arg0 = 8, .go_g = "%r30",
 },
 #undef UPC_MIPS_REGS
 #undef UPC_MIPS_USDT

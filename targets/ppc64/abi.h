@@ -24,6 +24,9 @@
 	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24 r25 r26 r27 r28 r29 r30 r31",
 	.flags = UPC_ARCH_PPC64_ENTRY | UPC_ARCH_PPC64_OPD | UPC_ARCH_RETVAL_REG,
 	.usdt = UPC_USDT_NUMREG,
+	/* Go: R3..R10 R14..R17 (register ABI from Go 1.18), g in R30; ABI0 arguments from 32(R1) */
+	.go_regs = { "%r3", "%r4", "%r5", "%r6", "%r7", "%r8", "%r9", "%r10", "%r14", "%r15", "%r16", "%r17" },
+	.go_nregs = 12, .go_regabi = 18, .go_stack_arg0 = 32, .go_g = "%r30",
 },
 {
 	.name = "ppc",

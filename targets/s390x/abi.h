@@ -12,4 +12,6 @@
 	.regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15",
 	.insn_align = 2,
 	.dwarf_regs = "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15",
+	/* Go: ABI0 only (arguments from 8(R15)), g in R13 */
+	.go_stack_arg0 = 8, .go_g = "%r13",
 },

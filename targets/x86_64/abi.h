@@ -20,4 +20,7 @@
 		"r10d=r10 r10w=r10 r10b=r10 r11d=r11 r11w=r11 r11b=r11 r12d=r12 r12w=r12 "
 		"r12b=r12 r13d=r13 r13w=r13 r13b=r13 r14d=r14 r14w=r14 r14b=r14 r15d=r15 "
 		"r15w=r15 r15b=r15 rip=ip",
+	/* Go: RAX RBX RCX RDI RSI R8..R11 (register ABI from Go 1.17), g in R14; ABI0 arguments from 8(SP) */
+	.go_regs = { "%ax", "%bx", "%cx", "%di", "%si", "%r8", "%r9", "%r10", "%r11" },
+	.go_nregs = 9, .go_regabi = 17, .go_stack_arg0 = 8, .go_g = "%r14",
 },
