@@ -16,6 +16,7 @@
  * exact text, the synthetic event by its own name.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,55 @@ static int define(struct answer *a, const char *symbol, const char *event, bool 
 	return err;
 }
 
+/* Is the latency asked of a Go function (its return: no uretprobe)? */
+static bool go_latency(struct answer *a)
+{
+	struct probe_req q = a->req;
+	struct upc_elf *elf = NULL;
+	struct upc_match *m = NULL;
+	char path[PATH_MAX];
+	int n = 0;
+
+	q.spec = a->symbols[0];
+	q.opts.ret = true;
+	cli_mute_all = true;	/* the probes defined next say what is wrong */
+	if (a->kind == ANSWER_LATENCY && !probe_open(&q, path, &elf))
+		n = upc_go_return_matches(elf, q.spec, &m);
+	cli_mute_all = false;
+	upc_matches_free(m, n > 0 ? n : 0);
+	upc_elf_close(elf);
+	return n > 0;
+}
+
+/* The returns of a Go function: an entry probe at each return
+ * instruction, ret_event, ret_event_2, ..., each fetching the goroutine */
+static int define_go_returns(struct answer *a, const char *ret_event)
+{
+	struct probe_req q = a->req;
+	struct upc_elf *elf = NULL;
+	struct upc_match *m = NULL;
+	char path[PATH_MAX], event[UPC_NAME_MAX + 1], g[] = "upc_g=$g", *args[2] = { g, NULL };
+	int n, err;
+
+	q.spec = a->symbols[0];
+	q.opts.ret = true;
+	if ((err = probe_open(&q, path, &elf)))
+		return err;
+	n = upc_go_return_matches(elf, q.spec, &m);
+	upc_elf_close(elf);
+	if (n <= 0)
+		return n ? n : cli_explain(-EINVAL, "latency");
+	for (int i = 0; i < n && !err; i++) {
+		if (i)
+			snprintf(event, sizeof(event), "%.*s_%d", UPC_NAME_MAX - 5, ret_event, i + 1);
+		else
+			snprintf(event, sizeof(event), "%s", ret_event);
+		err = define(a, m[i].spec, event, true, args);
+	}
+	upc_matches_free(m, n);
+	return err;
+}
+
 static int define_probes(struct answer *a)
 {
 	char *args[UPC_MAX_ARGS + 2], *none[1] = { NULL }, ret_event[UPC_NAME_MAX + 1];
@@ -157,12 +207,24 @@ static int define_probes(struct answer *a)
 
 	probe_args(a, args, UPC_MAX_ARGS + 2);
 	a->own_group = true;
+	if ((a->go = go_latency(a))) {
+		/* each call's goroutine, for the pairing */
+		static char g[] = "upc_g=$g";
+		int n = 0;
+
+		while (args[n])
+			n++;
+		args[n] = g;
+		args[n + 1] = NULL;
+	}
 	for (int i = 0; !err && i < a->nsymbols; i++)
 		err = define(a, a->symbols[i], NULL, a->req.opts.ret, args);
 	if (err || a->kind != ANSWER_LATENCY)
 		return err;
 	/* the return, named after the entry */
 	snprintf(ret_event, sizeof(ret_event), "%.*s_ret", UPC_NAME_MAX - 4, a->probes.v[0]);
+	if (a->go)
+		return define_go_returns(a, ret_event);
 	return define(a, a->symbols[0], ret_event, true, none);
 }
 
@@ -173,6 +235,8 @@ static const char *kernel_lacks(struct answer *a)
 
 	if (a->kind == ANSWER_COUNT && !a->by)
 		return NULL;	/* uprobe_profile: every kernel */
+	if (a->go)
+		return "a Go function's returns are several probes, paired by goroutine";
 	if (!(f & UPC_HIST_TRIGGERS))
 		return "this kernel has no hist triggers (CONFIG_HIST_TRIGGERS)";
 	if (a->kind == ANSWER_LATENCY && !(f & UPC_SYNTH_EVENTS))
@@ -428,11 +492,22 @@ static void user_line(void *ctx, const char *line, size_t n)
 		return;
 	}
 	if (a->kind == ANSWER_LATENCY) {
+		long key = r.pid;
+		bool entry = r.kind == UPC_REC_ENTRY;
+
 		if (upc_record_ts_ns(&r, &ts))
 			return;
-		if (r.kind == UPC_REC_ENTRY)
-			err = upc_pairing_entry(a->pairing, r.pid, ts);
-		else if (!upc_pairing_return(a->pairing, r.pid, ts, &x))
+		if (a->go) {
+			/* a Go call: its goroutine's, the return at any of the
+			 * return instructions' events */
+			if (!(v = upc_record_arg(&r, "upc_g")) || upc_rec_arg_u64(v, &x, &neg))
+				return;
+			key = (long)x;
+			entry = is_ours(a, &r);
+		}
+		if (entry)
+			err = upc_pairing_entry(a->pairing, key, ts);
+		else if (!upc_pairing_return(a->pairing, key, ts, &x))
 			err = upc_agg_value(a->agg, x / a->unit, false, 1);
 	} else if (!is_ours(a, &r)) {
 		return;

@@ -51,6 +51,9 @@ struct answer {
 	uint64_t lost, dropped, unmatched;
 	bool lost_unknown;
 	char synth[48];			/* latency, kernel: our synthetic event */
+	/* latency of a Go function: its returns are entry probes at each
+	 * return instruction, the calls paired by goroutine (upc_g=$g) */
+	bool go;
 	char **triggers;		/* what we wrote to each probe's trigger */
 	double started;
 };

@@ -927,6 +927,26 @@ static int command_image(const char *cmd, char *exe, size_t len, unsigned *scrip
 	return err ? -EINVAL : 0;
 }
 
+/* A Go program's allocator is its runtime's, of a garbage-collected heap
+ * (and its functions Go's, whose returns are never uretprobes) */
+static int not_go(const char *file)
+{
+	struct upc_elf_opts o = { .sz = sizeof(o), .quiet = true };
+	struct upc_elf *elf;
+	struct upc_go g = { .go = false };
+
+	if (upc_elf_open(file, &o, &elf))
+		return 0;	/* said when its probes are defined */
+	upc_elf_go(elf, &g);
+	upc_elf_close(elf);
+	if (!g.go)
+		return 0;
+	cli_err("%s is a Go program (%s): its memory is the Go runtime's garbage-collected heap, "
+		"not malloc's; leaks follows C allocators (a cgo program's C library: --lib libc)",
+		file, g.version[0] ? g.version : "of a version it does not say");
+	return -EINVAL;
+}
+
 static int find_allocator(struct leaks *k)
 {
 	char exe[PATH_MAX];
@@ -944,7 +964,7 @@ static int find_allocator(struct leaks *k)
 			return -EINVAL;
 		}
 		snprintf(k->alloc, sizeof(k->alloc), "%s", file);
-		return 0;
+		return not_go(k->alloc);
 	}
 	/* the program -- COMMAND runs, as execvp finds it and the kernel runs
 	 * it: a script's interpreter */
@@ -960,13 +980,15 @@ static int find_allocator(struct leaks *k)
 	}
 	if (err && !k->cmd)
 		proc_exe(k->s.pid, exe, sizeof(exe));
-	if (err) {
+	if (err && !not_go(exe)) {
 		cli_err("found no file that defines malloc for %s%s%s%s%s: name it with --lib "
 			"FILE", exe, scripts ? " (the interpreter of " : "",
 			scripts ? k->cmd[0] : "", scripts ? ")" : "",
 			is_static(exe) ? " (a static program without symbols?)" : "");
 		return -EINVAL;
 	}
+	if (err || (err = not_go(k->alloc)))
+		return -EINVAL;
 	cli_debug("the allocator is %s", k->alloc);
 	return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,48 @@ static int with_ra(char *const *args, char ***out)
 	return 0;
 }
 
+/*
+ * The return of a Go function: an entry probe at each of its return
+ * instructions (never a uretprobe), each defined here, its event in only
+ * and in *made (to be removed at the end). 0 when q is no such return,
+ * 1 when defined, or -errno (explained; what was defined is in *made).
+ */
+static int go_returns(struct session *s, const struct probe_req *q, struct upc_probe *p,
+		      struct names *only, struct names *made)
+{
+	struct upc_elf *elf = NULL;
+	struct upc_match *m = NULL;
+	char path[PATH_MAX];
+	int n = 0, err = 0;
+	bool existed;
+
+	if (!q->opts.ret || probe_open(q, path, &elf))
+		goto out;	/* not one: the usual probe (refused there) */
+	if ((n = upc_go_return_matches(elf, q->spec, &m)) <= 0) {
+		err = n;
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		err = probe_describe_in(q, s->t, elf, m[i].spec, m[i].event, p);
+		if (!err)
+			err = probe_existing(s->t, p, &existed);
+		if (!err && !existed && !(err = probe_create(s->t, q, p)))
+			err = cli_explain(names_add(made, p->event), "trace");
+		if (!err)
+			err = cli_explain(names_add(only, p->event), "trace");
+		if (err)
+			goto out;
+	}
+	if (!cli_quiet)
+		fprintf(stderr, "uprobectl: tracing the return of the Go function '%s' at its %d "
+			"return instruction%s\n", q->spec, n, n == 1 ? "" : "s");
+	err = 1;
+out:
+	upc_matches_free(m, n > 0 ? n : 0);
+	upc_elf_close(elf);
+	return elf ? err : 0;
+}
+
 static int trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -61,12 +104,12 @@ static int trace(int argc, char **argv)
 	struct tfs_args a = TFS_ARGS_INIT;
 	struct session s = SESSION_INIT;
 	struct session_limits lim = { 0, 0 };
-	struct names only = { NULL, 0 };
+	struct names only = { NULL, 0 }, made = { NULL, 0 };
 	struct session_child child = SESSION_CHILD_INIT;
 	struct upc_probe *p = NULL;
 	char **cmd = NULL;
 	int opt, r, status, nargs;
-	bool existed, added = false;
+	bool existed;
 	char **fetch = NULL;
 
 	/* COMMAND starts after "--" */
@@ -121,14 +164,21 @@ static int trace(int argc, char **argv)
 		status = cli_explain(-ENOMEM, "trace");
 		goto out;
 	}
-	status = probe_define(s.t, &q, p, &existed);
-	if (status)
+	if ((r = go_returns(&s, &q, p, &only, &made)) < 0) {
+		status = r;
 		goto out;
-	added = !existed;
-	if (!cli_quiet && upc_probe_format(p, def, sizeof(def)) > 0)
-		fprintf(stderr, "uprobectl: tracing %s\n", def);
-	if ((status = cli_explain(names_add(&only, p->event), "trace")))
-		goto out;
+	}
+	if (!r) {
+		status = probe_define(s.t, &q, p, &existed);
+		if (status)
+			goto out;
+		if (!existed && (status = cli_explain(names_add(&made, p->event), "trace")))
+			goto out;
+		if (!cli_quiet && upc_probe_format(p, def, sizeof(def)) > 0)
+			fprintf(stderr, "uprobectl: tracing %s\n", def);
+		if ((status = cli_explain(names_add(&only, p->event), "trace")))
+			goto out;
+	}
 	s.group = group;
 	s.only = &only;
 	s.instance = instance;
@@ -154,12 +204,12 @@ static int trace(int argc, char **argv)
 out:
 	session_child_release(&child, false);
 	session_end(&s);
-	if (added) {
+	for (int i = 0; i < made.n; i++) {
 		struct upc_kernel_error k;
-		int err = upc_probe_destroy(s.t, group, p->event, true, &k);
+		int err = upc_probe_destroy(s.t, group, made.v[i], true, &k);
 
 		if (err)
-			cli_destroy_error(group, p->event, err, &k);
+			cli_destroy_error(group, made.v[i], err, &k);
 	}
 	if (child.pid > 0) {
 		int cs = session_child_status(&child);
@@ -169,6 +219,7 @@ out:
 	}
 	session_output_free(&w);
 	names_free(&only);
+	names_free(&made);
 	free(p);
 	free(fetch);
 	upc_tracefs_close(s.t);

@@ -152,18 +152,23 @@ bool probe_has_places(const struct probe_req *q)
 	struct upc_match *m = NULL;
 	char path[PATH_MAX];
 	int n = 0;
+	bool go = false;
 
 	if (upc_spec_is_glob(q->spec) || !strncmp(q->spec, "usdt:", 5) ||
 	    upc_probe_is_source(q->spec, q->fetchargs))
 		return true;
-	/* a name no symbol has: a function the DWARF may have inlined */
+	/* a name no symbol has: a function the DWARF may have inlined; the
+	 * return of a Go function: each of its return instructions */
 	cli_mute_all = true;	/* the describing that follows says what is wrong */
-	if (!probe_open(q, path, &elf) && upc_resolve(elf, q->spec, &loc) == -ENOENT)
+	if (!probe_open(q, path, &elf) && q->opts.ret &&
+	    (n = upc_go_return_matches(elf, q->spec, &m)) > 0)
+		go = true;
+	else if (elf && upc_resolve(elf, q->spec, &loc) == -ENOENT)
 		n = upc_src_matches(elf, q->spec, probe_src_flags(q), &m);
 	cli_mute_all = false;
 	upc_matches_free(m, n);
 	upc_elf_close(elf);
-	return n > 1;
+	return go || n > 1;
 }
 
 unsigned probe_src_flags(const struct probe_req *q)
@@ -175,9 +180,13 @@ unsigned probe_src_flags(const struct probe_req *q)
 int probe_matches(const struct probe_req *q, struct upc_elf *elf, struct upc_match **m,
 		  struct upc_glob_left *left)
 {
+	int n;
+
 	memset(left, 0, sizeof(*left));
 	if (upc_spec_is_glob(q->spec) || !strncmp(q->spec, "usdt:", 5))
 		return upc_resolve_glob(elf, q->spec, m, left);
+	if (q->opts.ret && (n = upc_go_return_matches(elf, q->spec, m)))
+		return n;
 	return upc_src_matches(elf, q->spec, probe_src_flags(q), m);
 }
 

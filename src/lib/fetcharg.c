@@ -198,6 +198,14 @@ static int expr(struct fa *f, const char *s, size_t n, int depth)
 			      f->arch->flags & UPC_ARCH_GO_RET ? " or $retvalN (N from 1 to the "
 			      "result registers)" : "");
 	}
+	if (n == 2 && !strncmp(s, "$g", 2)) {
+		/* the goroutine (its g), in a register of Go's */
+		if (!(f->arch->flags & UPC_ARCH_GO_RET) || !f->arch->go_g)
+			return fa_err(f, "$g: the goroutine is in a register of Go functions of "
+				      "register-ABI Go programs (and of any on arm64, riscv64, "
+				      "ppc64, s390x, loong64, arm, mips) only");
+		return put(f, f->arch->go_g, strlen(f->arch->go_g));
+	}
 	if (n == 5 && !strncmp(s, "$comm", 5)) {
 		f->comm = true;
 		return put(f, s, n);

@@ -135,6 +135,9 @@ void upc_go_view(const struct upc_arch *a, const struct upc_go *g, struct upc_ar
 	view->stack_arg0 = a->go_stack_arg0;
 	view->retval = NULL;	/* the stack ABI's results follow the arguments */
 	view->flags = (a->flags & ~UPC_ARCH_RETVAL_REG) | UPC_ARCH_GO_RET;
+	/* amd64's stack ABI keeps g in thread-local storage */
+	if (a->machine == EM_X86_64 && !g->regabi)
+		view->go_g = NULL;
 	if (g->regabi) {
 		for (unsigned i = 0; i < a->go_nregs; i++)
 			view->arg_regs[i] = a->go_regs[i];
