@@ -38,7 +38,9 @@
 #                    armhf, ppc64el, s390x, mips64el and i386 kernels, a
 #                    riscv64 one built from linux-source); with the
 #                    cross-ARCH of each architecture booted, and
-#                    systemtap-sdt-dev (<sys/sdt.h> for the USDT program)
+#                    systemtap-sdt-dev (<sys/sdt.h> for the USDT program),
+#                    g++-aarch64-linux-gnu and golang-go (the arm64 boot's C++
+#                    and Go programs)
 #
 # Packages that are already installed are skipped, so a second run does
 # not touch apt at all. Not root: print what is missing and fail.
@@ -63,7 +65,7 @@ for purpose in "$@"; do
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf valgrind jq" ;;
 	bench-peers) pkgs="$pkgs linux-perf bpftrace" ;;
-	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc qemu-system-ppc qemu-system-mips qemu-system-x86 opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-riscv64-linux-gnu systemtap-sdt-dev"; foreign="$foreign arm64 armhf ppc64el s390x mips64el i386" ;;
+	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc qemu-system-ppc qemu-system-mips qemu-system-x86 opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-riscv64-linux-gnu systemtap-sdt-dev g++-aarch64-linux-gnu golang-go"; foreign="$foreign arm64 armhf ppc64el s390x mips64el i386" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done

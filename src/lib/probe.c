@@ -532,7 +532,7 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 	const char *group = o->group ? o->group : UPC_DEFAULT_GROUP;
 	bool usdt = !strncmp(spec, "usdt:", 5), src, go;
 	struct upc_src_place pl = { 0 };
-	struct upc_usdt u;
+	struct upc_usdt u = { .provider = NULL };
 	struct upc_go g;
 	struct upc_arch view;
 	const struct upc_arch *fa = upc_elf_arch(elf);	/* of the fetch args */

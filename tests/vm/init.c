@@ -953,6 +953,136 @@ static void dwarf(void)
 	check(R.status == 0, "dwarf: clear");
 }
 
+/* The values of field in each record of the events named event (or, with
+ * prefix, starting with it) in trace, space-separated, in order */
+static void record_values(const char *trace, const char *event, bool prefix, const char *field,
+			  char *out, size_t len)
+{
+	char key[96];
+	size_t used = 0, klen = strlen(field) + 2;
+
+	out[0] = '\0';
+	snprintf(key, sizeof(key), " %s=", field);
+	for (const char *p = trace; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t ll = strcspn(p, "\n"), el = strlen(event);
+		const char *v;
+		char ev[96];
+
+		/* "... NAME: (ADDR) FIELDS" */
+		for (const char *q = p; q < p + ll; q++) {
+			if (*q != ' ' || strncmp(q + 1, event, el))
+				continue;
+			snprintf(ev, sizeof(ev), "%.*s", (int)strcspn(q + 1, ":"), q + 1);
+			if ((prefix ? strncmp(ev, event, el) : strcmp(ev, event)) ||
+			    !strstr(q, ": ("))
+				continue;
+			if ((v = strstr(q, key)) && v < p + ll && used < len)
+				used += (size_t)snprintf(out + used, len - used, "%s%.*s", used ? " " : "",
+							 (int)strcspn(v + klen, " \n"), v + klen);
+			break;
+		}
+	}
+}
+
+/* The words after prefix in each line of out that starts with it (up to
+ * stop, when given), space-separated, in order */
+static void printed_values(const char *out, const char *prefix, const char *stop, char *buf,
+			   size_t len)
+{
+	size_t used = 0, pl = strlen(prefix);
+
+	buf[0] = '\0';
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t ll = strcspn(p, "\n");
+		const char *end = p + ll, *st;
+
+		if (strncmp(p, prefix, pl))
+			continue;
+		if (stop && (st = strstr(p + pl, stop)) && st < end)
+			end = st;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? " " : "",
+						 (int)(end - p - pl), p + pl);
+	}
+}
+
+/* C++ names and Go functions on the board: the overload named as in the
+ * source, Go's registers, and a Go return probe at each return
+ * instruction, the program exiting 0 while its goroutine stacks grow */
+static void langs(void)
+{
+	static struct run out;
+	static char got[8192], want[8192];
+	const char *trace;
+
+	U("add", "-e", "cxx_add", "/tmp/shop", "shop::Cart::add(int)", "price=$arg2:s32");
+	check(R.status == 0, "langs: add 'shop::Cart::add(int)' (%s)", R.err);
+	U("add", "-e", "go_add", "/tmp/gotest", "main.add", "a=$arg1:s64", "b=$arg2:s64",
+	  "c=$arg3:s64");
+	check(R.status == 0, "langs: add main.add in Go's registers (%s)", R.err);
+	U("add", "-e", "go_add_ret", "-r", "/tmp/gotest", "main.add", "r=$retval:s64");
+	check(R.status == 0, "langs: add -r main.add (%s)", R.err);
+	U("add", "-r", "/tmp/gotest", "main.deep", "r=$retval:s64");
+	check(R.status == 0 && strstr(R.out, "p:uprobectl/main_deep_2 "),
+	      "langs: add -r main.deep: an entry probe at each return instruction (%s)", R.err);
+	U("enable");
+	run(&out, 60, (char *const[]){ "/tmp/shop", "3", NULL });
+	check(out.status == 0, "langs: shop ran (exit %d)", out.status);
+	printed_values(out.out, "add(int) ", NULL, want, sizeof(want));
+	trace = read_file("/sys/kernel/tracing/trace");
+	record_values(trace ? trace : "", "cxx_add", false, "price", got, sizeof(got));
+	check(got[0] && !strcmp(got, want), "langs: shop::Cart::add(int) recorded '%s', shop "
+	      "printed '%s'", got, want);
+	run(&out, 60, (char *const[]){ "/tmp/gotest", "3", NULL });
+	check(out.status == 0, "langs: gotest ran and exited 0 under return probes (exit %d)",
+	      out.status);
+	U("disable");
+	trace = read_file("/sys/kernel/tracing/trace");
+	printed_values(out.out, "add ", " =", want, sizeof(want));
+	{
+		static char a[2048], b[2048], c[2048];
+		char *w = got;
+
+		record_values(trace ? trace : "", "go_add", false, "a", a, sizeof(a));
+		record_values(trace ? trace : "", "go_add", false, "b", b, sizeof(b));
+		record_values(trace ? trace : "", "go_add", false, "c", c, sizeof(c));
+		/* "a b c a b c ..." from the three lists */
+		got[0] = '\0';
+		for (char *x = a, *y = b, *z = c; *x && *y && *z;) {
+			size_t lx = strcspn(x, " "), ly = strcspn(y, " "), lz = strcspn(z, " ");
+
+			w += sprintf(w, "%s%.*s %.*s %.*s", w == got ? "" : " ", (int)lx, x, (int)ly,
+				     y, (int)lz, z);
+			x += lx + (x[lx] == ' ');
+			y += ly + (y[ly] == ' ');
+			z += lz + (z[lz] == ' ');
+		}
+	}
+	check(got[0] && !strcmp(got, want), "langs: main.add recorded '%s' in Go's registers, "
+	      "gotest printed '%s'", got, want);
+	printed_values(out.out, "add ", NULL, want, sizeof(want));
+	record_values(trace ? trace : "", "go_add_ret", false, "r", got, sizeof(got));
+	{
+		/* each printed "A B C = R": R */
+		static char rs[2048];
+		size_t u = 0;
+
+		for (const char *p = out.out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+			if (!strncmp(p, "add ", 4) && strstr(p, " = ") &&
+			    strstr(p, " = ") < p + strcspn(p, "\n"))
+				u += (size_t)snprintf(rs + u, sizeof(rs) - u, "%s%.*s", u ? " " : "",
+						      (int)strcspn(strstr(p, " = ") + 3, "\n"),
+						      strstr(p, " = ") + 3);
+		check(got[0] && !strcmp(got, rs), "langs: main.add returned '%s', gotest printed "
+		      "'%s'", got, rs);
+	}
+	record_values(trace ? trace : "", "main_deep", true, "r", got, sizeof(got));
+	check(strstr(got, "301") != NULL, "langs: main.deep's returns recorded, the goroutine's "
+	      "deep(300) = 301 among them");
+	U("clear");
+	check(R.status == 0, "langs: clear");
+}
+
 int main(void)
 {
 	const char *b;
@@ -996,6 +1126,8 @@ int main(void)
 		formats();
 	if (strstr(cmdline, "upc.dwarf"))
 		dwarf();
+	if (strstr(cmdline, "upc.langs"))
+		langs();
 	if ((b = strstr(cmdline, "upc.bench="))) {
 		char n[16];
 

@@ -39,6 +39,13 @@ cp "build/$arch/vm/leaky" "$vm/root/tmp/leaky"
 cp "build/$arch/vm/chain" "$vm/root/tmp/chain"
 cp "build/$arch/vm/usdt" "$vm/root/tmp/usdt"
 [ -e "build/$arch/vm/registers-thumb" ] && cp "build/$arch/vm/registers-thumb" "$vm/root/tmp/"
+# upc.langs: a C++ program and a Go one
+case " $* " in
+*" upc.langs "*)
+	cp "build/$arch/vm/shop" "$vm/root/tmp/shop" || fail "no shop for $arch"
+	cp "build/$arch/vm/gotest" "$vm/root/tmp/gotest" || fail "no gotest for $arch"
+	;;
+esac
 # upc.dwarf: the board's probe file for the stripped dwtest, made here on the
 # build host from its debug file (found by build-id under --debug-dir) with
 # the root filesystem as --sysroot, as a user would

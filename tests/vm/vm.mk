@@ -29,12 +29,19 @@ $(O)/vm/dwtest.full: tests/progs/dwtest.c tests/progs/dwtest2.c | $(O)/.deps
 $(O)/vm/dwtest: $(O)/vm/dwtest.full
 	$(Q)$(CROSS_COMPILE)objcopy --only-keep-debug $< $@.debug
 	$(Q)$(CROSS_COMPILE)objcopy --strip-debug $< $@
+# a C++ program and a Go one (Debian's golang, cross built)
+$(O)/vm/shop: tests/progs/shop.cpp | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,CXX,$@)$(CROSS_COMPILE)g++ -O1 -Wall -static -o $@ $<
+$(O)/vm/gotest: tests/progs/gotest.go | $(O)/.deps
+	@mkdir -p $(@D)
+	$(call msg,GO,$@)GOARCH=arm64 GOCACHE=$(CURDIR)/$(O)/vm/gocache go build -o $@ $<
 # a Thumb build, which uprobectl must refuse to probe
 $(O)/vm/registers-thumb: tests/progs/registers.c | $(O)/.deps
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)$(CC) -O0 -Wall -mthumb -static -o $@ $<
 
-vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(O)/vm/usdt $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb) $(if $(filter aarch64,$(TARGET)),$(O)/vm/dwtest)
+vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $(O)/vm/chain $(O)/vm/usdt $(if $(filter armhf,$(TARGET)),$(O)/vm/registers-thumb) $(if $(filter aarch64,$(TARGET)),$(O)/vm/dwtest $(O)/vm/shop $(O)/vm/gotest)
 
 # Every architecture boots twice: the scenario with `add` and default
 # arguments, and like a board, from an /etc/uprobectl.conf applied at boot
@@ -45,7 +52,7 @@ vm-progs: $(BIN) $(O)/vm/init $(O)/vm/registers $(O)/vm/workload $(O)/vm/leaky $
 # file the host made from the program's debug file (the board has no
 # DWARF). make check-vm ARCH=ppc64el runs one.
 VM_ARCHES := aarch64 armhf riscv64 ppc64el s390x mips64el i386
-VM_EXTRA_aarch64 := answers leaks stacks answers:tracefs leaks:tracefs stacks:tracefs dwarf
+VM_EXTRA_aarch64 := answers leaks stacks answers:tracefs leaks:tracefs stacks:tracefs dwarf langs
 VM_RUN := $(or $(ARCH),$(VM_ARCHES))
 # two boots at once (QEMU's TCG takes one core each): an architecture's
 # boots run in sequence, each one's log printed whole when it is done
