@@ -382,7 +382,8 @@ $(TEST_O)/loop: tests/bench/loop.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
 $(TEST_O)/mloop: tests/bench/mloop.c
 	$(call msg,CC,$@)$(HOST_CC) -O2 -Wall -o $@ $<
-bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/mloop $(TEST_O)/registers
+bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/mloop $(TEST_O)/registers \
+		$(TEST_O)/go/gotest-amd64
 	$(Q)toolchain/install-deps.sh bench cross-x86_64-musl
 	$(Q)$(MAKE) --no-print-directory TARGET=x86_64-musl
 	$(Q)toolchain/install-deps.sh vm bench-peers
@@ -397,4 +398,5 @@ bench: $(BIN) $(TEST_O)/measure $(TEST_O)/loop $(TEST_O)/mloop $(TEST_O)/registe
 	tests/bench/bench_bystander.sh $(BIN) $(TEST_O)/mloop 3 || failed="$$failed bystander"; \
 	tests/bench/bench_footprint.sh $(TEST_O)/measure $(TEST_O)/registers 10000 || \
 		failed="$$failed footprint"; \
+	tests/bench/bench_go.sh $(BIN) $(TEST_O)/go/gotest-amd64 || failed="$$failed go"; \
 	if [ -n "$$failed" ]; then echo "bench: failed:$$failed"; exit 1; fi

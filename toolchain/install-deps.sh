@@ -32,7 +32,8 @@
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
 #                    formatter check of make check)
 #   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
-#   bench            the peer tools benchmarks compare against (perf, valgrind; jq)
+#   bench            the peer tools benchmarks compare against (perf, valgrind; jq),
+#                    and golang-go (the Go program a plain r: probe crashes)
 #   bench-peers      and the ones whose installed size is compared (bpftrace)
 #   vm               system QEMU, cpio, what kernels need (Debian's arm64,
 #                    armhf, ppc64el, s390x, mips64el and i386 kernels, a
@@ -63,7 +64,7 @@ for purpose in "$@"; do
 	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64 libc6-ppc64el-cross libc6-s390x-cross libc6-mips64el-cross libc6-i386-cross musl:ppc64el musl:s390x musl:mips64el musl:i386 libstdc++6-arm64-cross libstdc++6-armhf-cross libstdc++6-riscv64-cross libstdc++6-ppc64el-cross libstdc++6-s390x-cross libstdc++6-mips64el-cross libstdc++6-i386-cross"; foreign="$foreign arm64 ppc64el s390x mips64el i386" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
-	bench) pkgs="$pkgs linux-perf valgrind jq" ;;
+	bench) pkgs="$pkgs linux-perf valgrind jq golang-go" ;;
 	bench-peers) pkgs="$pkgs linux-perf bpftrace" ;;
 	vm) pkgs="$pkgs qemu-system-arm qemu-system-misc qemu-system-ppc qemu-system-mips qemu-system-x86 opensbi cpio xz-utils linux-source-6.1 flex bison bc libssl-dev libelf-dev gcc-riscv64-linux-gnu systemtap-sdt-dev g++-aarch64-linux-gnu golang-go"; foreign="$foreign arm64 armhf ppc64el s390x mips64el i386" ;;
 	*) echo "install-deps: unknown purpose '$purpose'" >&2; exit 2 ;;
