@@ -42,8 +42,12 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 # which C never reads and which are 6% of a static binary.
 BOARD_OPT := -fno-asynchronous-unwind-tables -fno-unwind-tables
 CFLAGS ?= $(OPT) -g
+# DEMANGLE=0: no C++/Rust demangler (35 KB of arm64 code): names are shown
+# as the file has them and C++/Rust source names are not found.
+DEMANGLE ?= 1
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(ARCH_CFLAGS) $(CFLAGS) \
 	$(if $(filter 1,$(OWN_MALLOC)),-DUPC_OWN_MALLOC) \
+	$(if $(filter 0,$(DEMANGLE)),-DUPC_NO_DEMANGLE) \
 	-ffunction-sections -fdata-sections -Iinclude -Itargets $(EXTRA_CFLAGS)
 # The command's own objects are only ever linked into its binary: in a
 # static one, position-dependent (with LTO the whole program follows, and

@@ -24,6 +24,18 @@
 
 #include "upc_internal.h"
 
+#ifdef UPC_NO_DEMANGLE
+/* Built without it (make DEMANGLE=0): no name is one to demangle. */
+int upc_demangle(const char *name, size_t len, unsigned flags, char **out)
+{
+	(void)name;
+	(void)len;
+	(void)flags;
+	*out = NULL;
+	return -EINVAL;
+}
+#else
+
 #define MAX_LEN 1024		/* c++filt demangles no longer name */
 #define MAX_DEPTH 1024		/* nor one printed deeper */
 #define MAX_OUT (256 * 1024)	/* substitutions can double the text at
@@ -3601,3 +3613,4 @@ int upc_demangle(const char *name, size_t len, unsigned flags, char **out)
 		return err;
 	return itanium(name, len, full, out);
 }
+#endif /* UPC_NO_DEMANGLE */

@@ -65,6 +65,12 @@ for t in aarch64 armhf riscv64 ppc64el s390x mips64el i386 x86_64-musl; do
 		"$t" "$size" "$(kib "$size")" "${add:--}" "$N" "${str:--}" "$where"
 	[ "$t" = aarch64 ] && awk -v s="$size" 'BEGIN { printf "  %-12s %s the budget of 262,144 bytes by %d bytes\n", "", \
 		s <= 262144 ? "within" : "over", s <= 262144 ? 262144 - s : s - 262144 }'
+	# the C++/Rust demangler is a build-time feature (make DEMANGLE=0)
+	if [ "$t" = aarch64 ] && make -s TARGET=$t O=build/$t-nodemangle DEMANGLE=0 >/dev/null; then
+		nd=$(stat -c %s build/$t-nodemangle/uprobectl)
+		printf '  %-12s without the demangler (DEMANGLE=0) %s bytes: it is %s bytes\n' "" \
+			"$nd" "$((size - nd))"
+	fi
 done
 bt=$(command -v bpftrace)
 pf=$(command -v perf)
