@@ -52,8 +52,8 @@ enum kind {
 	K_VENDOR_QUAL, K_POINTER, K_REF, K_RREF, K_COMPLEX, K_IMAGINARY, K_VENDOR_TYPE,
 	K_BUILTIN, K_FUNC, K_ARRAY, K_PTRMEM, K_FIXED, K_VECTOR, K_ARGLIST, K_TARGLIST,
 	K_INITLIST, K_OP, K_EXTOP, K_CAST, K_CONV, K_NULLARY, K_UNARY, K_BINARY, K_BARGS,
-	K_TRINARY, K_TARG1, K_TARG2, K_LIT, K_LITNEG, K_NUMBER, K_COMPOUND, K_DECLTYPE,
-	K_PACK, K_DEFARG, K_LAMBDA, K_UNNAMED, K_CLONE, K_BINDING,
+	K_TRINARY, K_TARG1, K_TARG2, K_LIT, K_LITNEG, K_NUMBER, K_DECLTYPE,
+	K_PACK, K_DEFARG, K_LAMBDA, K_UNNAMED, K_CLONE,
 };
 #define FNQUAL(k) ((k) >= K_RESTRICT_THIS && (k) <= K_THROW)
 #define CVQUAL(k) ((k) >= K_RESTRICT && (k) <= K_CONST)
@@ -188,7 +188,7 @@ static struct dn *make(struct dp *d, int k, struct dn *l, struct dn *r)
 	case K_QUAL: case K_LOCAL: case K_TYPED: case K_TAGGED: case K_TEMPLATE:
 	case K_CVTABLE: case K_VENDOR_QUAL: case K_PTRMEM: case K_UNARY: case K_BINARY:
 	case K_BARGS: case K_TRINARY: case K_TARG1: case K_LIT: case K_LITNEG:
-	case K_COMPOUND: case K_VECTOR: case K_CLONE:
+	case K_VECTOR: case K_CLONE:
 		if (!l || !r)
 			return NULL;
 		break;
@@ -997,24 +997,13 @@ static struct dn *type(struct dp *d)
 		break;
 	}
 	case 'O':
-		d->n++;
-		ret = make(d, K_RREF, type(d), NULL);
-		break;
 	case 'P':
-		d->n++;
-		ret = make(d, K_POINTER, type(d), NULL);
-		break;
 	case 'R':
-		d->n++;
-		ret = make(d, K_REF, type(d), NULL);
-		break;
 	case 'C':
-		d->n++;
-		ret = make(d, K_COMPLEX, type(d), NULL);
-		break;
 	case 'G':
 		d->n++;
-		ret = make(d, K_IMAGINARY, type(d), NULL);
+		ret = make(d, c == 'O' ? K_RREF : c == 'P' ? K_POINTER : c == 'R' ? K_REF :
+			   c == 'C' ? K_COMPLEX : K_IMAGINARY, type(d), NULL);
 		break;
 	case 'U':
 		d->n++;
@@ -1044,14 +1033,11 @@ static struct dn *type(struct dp *d)
 		case 'c':
 			ret = mkstr(d, "decltype(auto)");
 			break;
-		case 'f': ret = mkbuiltin(d, &builtins[B_DF]); break;
-		case 'd': ret = mkbuiltin(d, &builtins[B_DF + 1]); break;
-		case 'e': ret = mkbuiltin(d, &builtins[B_DF + 2]); break;
-		case 'h': ret = mkbuiltin(d, &builtins[B_DF + 3]); break;
-		case 'u': ret = mkbuiltin(d, &builtins[B_DF + 4]); break;
-		case 's': ret = mkbuiltin(d, &builtins[B_DF + 5]); break;
-		case 'i': ret = mkbuiltin(d, &builtins[B_DF + 6]); break;
-		case 'n': ret = mkbuiltin(d, &builtins[B_NULLPTR]); break;
+		case 'f': case 'd': case 'e': case 'h': case 'u': case 's': case 'i': case 'n':
+			/* decimal floats, half, char8/16/32_t, decltype(nullptr) */
+			ret = mkbuiltin(d, &builtins[B_DF + (strchr("fdehusin", d->n[-1]) -
+							    "fdehusin")]);
+			break;
 		case 'F': {
 			/* fixed point: DF [bits] <type> <fract bits> [s] */
 			struct dn *p = empty(d);
@@ -2356,10 +2342,6 @@ static void print_inner(struct pr *p, struct dn *dc)
 		return;
 	case K_NUMBER:
 		putnum(p, dc->num);
-		return;
-	case K_COMPOUND:
-		print(p, dc->l);
-		print(p, dc->r);
 		return;
 	case K_DECLTYPE:
 		puts_(p, "decltype (");
