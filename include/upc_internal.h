@@ -113,6 +113,12 @@ bool upc_go_function(struct upc_elf *e, const struct upc_sym *s, struct upc_go *
  * decoded (explained: where and why). */
 int upc_go_returns(struct upc_elf *e, const struct upc_sym *s, uint64_t *off, size_t max);
 
+/* A stack-ABI Go function's first result at its return instruction pc:
+ * "+OFF(%REG)" into buf, from its DWARF: the CFA there plus its arguments'
+ * size (each aligned to its own size, at most a word; the results start
+ * at a word). -ENOENT without the DWARF (explained). */
+int upc_go_stack_result(struct upc_elf *e, uint64_t pc, char *buf, size_t len);
+
 /* The architecture of a kernel's uname -m (the longest prefix), or NULL. */
 const struct upc_arch *upc_arch_by_uname(const char *machine);
 /* Is word (len bytes) one of the space-separated words of list? */
@@ -351,7 +357,8 @@ enum {	/* attributes */
 	DW_AT_count = 0x37, DW_AT_data_member_location = 0x38, DW_AT_decl_file = 0x3a,
 	DW_AT_decl_line = 0x3b, DW_AT_declaration = 0x3c, DW_AT_encoding = 0x3e,
 	DW_AT_external = 0x3f, DW_AT_frame_base = 0x40, DW_AT_specification = 0x47,
-	DW_AT_type = 0x49, DW_AT_entry_pc = 0x52, DW_AT_ranges = 0x55,
+	DW_AT_type = 0x49, DW_AT_variable_parameter = 0x4b, DW_AT_entry_pc = 0x52,
+	DW_AT_ranges = 0x55,
 	DW_AT_call_file = 0x58, DW_AT_call_line = 0x59, DW_AT_data_bit_offset = 0x6b,
 	DW_AT_linkage_name = 0x6e, DW_AT_str_offsets_base = 0x72, DW_AT_addr_base = 0x73,
 	DW_AT_rnglists_base = 0x74, DW_AT_dwo_name = 0x76, DW_AT_loclists_base = 0x8c,

@@ -126,7 +126,7 @@ test-cli: $(SAN_BIN) fixtures
 test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TEST_O)/workload \
 		$(TEST_O)/leaky $(TEST_O)/chain $(TEST_O)/usdt $(TEST_O)/noperf \
 		$(TEST_O)/libenomem.so $(TEST_O)/dwtest/.built fixtures $(TEST_O)/shop \
-		$(TEST_O)/go/gotest-amd64
+		$(TEST_O)/go/gotest-amd64 $(TEST_O)/go/gotest-386
 	$(Q)$(SUITE) live tests/live/test_live.sh $(SAN_BIN) $(TEST_O)/registers \
 		$(TEST_O)/registers-nopie $(FIXTURES)
 	$(Q)$(SUITE) live-stream tests/live/test_stream.sh $(SAN_BIN) $(TEST_O)/registers \
@@ -143,7 +143,8 @@ test-live: $(SAN_BIN) $(BIN) $(TEST_O)/registers $(TEST_O)/registers-nopie $(TES
 	$(Q)$(SUITE) live-usdt tests/live/test_usdt.sh $(SAN_BIN) $(TEST_O)/usdt
 	$(Q)$(SUITE) live-dwarf tests/live/test_dwarf.sh $(SAN_BIN) $(TEST_O)/dwtest
 	$(Q)$(SUITE) live-cxx tests/live/test_cxx.sh $(SAN_BIN) $(TEST_O)/shop
-	$(Q)$(SUITE) live-go tests/live/test_go.sh $(SAN_BIN) $(TEST_O)/go/gotest-amd64
+	$(Q)$(SUITE) live-go tests/live/test_go.sh $(SAN_BIN) $(TEST_O)/go/gotest-amd64 \
+		$(TEST_O)/go/gotest-386
 	$(Q)$(MAKE) --no-print-directory test-live-tracefs
 
 # The suites that follow processes (-p, -- COMMAND) once more through a

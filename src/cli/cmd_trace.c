@@ -55,7 +55,7 @@ static int go_returns(struct session *s, const struct probe_req *q, struct upc_p
 {
 	struct upc_elf *elf = NULL;
 	struct upc_match *m = NULL;
-	char path[PATH_MAX];
+	char path[PATH_MAX], def[UPC_DEF_MAX];
 	int n = 0, err = 0;
 	bool existed;
 
@@ -75,10 +75,9 @@ static int go_returns(struct session *s, const struct probe_req *q, struct upc_p
 			err = cli_explain(names_add(only, p->event), "trace");
 		if (err)
 			goto out;
+		if (!cli_quiet && upc_probe_format(p, def, sizeof(def)) > 0)
+			fprintf(stderr, "uprobectl: tracing %s (a return of the Go function)\n", def);
 	}
-	if (!cli_quiet)
-		fprintf(stderr, "uprobectl: tracing the return of the Go function '%s' at its %d "
-			"return instruction%s\n", q->spec, n, n == 1 ? "" : "s");
 	err = 1;
 out:
 	upc_matches_free(m, n > 0 ? n : 0);

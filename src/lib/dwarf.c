@@ -1201,14 +1201,15 @@ int dw_ranges(struct upc_dwarf *d, const struct dw_die *die,
 	struct range_cb rc = { cb, ctx };
 	struct dw_val lo, hi, r;
 
+	/* ranges first: a low_pc beside them is only their base (Go's units) */
+	if (!dw_attr(d, die, DW_AT_ranges, &r))
+		return list_walk(d, die, &r, false, range_entry, &rc);
 	if (!dw_attr(d, die, DW_AT_low_pc, &lo) && lo.form == DW_FORM_addr) {
 		if (dw_attr(d, die, DW_AT_high_pc, &hi))
 			return cb(lo.u, lo.u + 1, ctx);
 		return cb(lo.u, hi.form == DW_FORM_addr ? hi.u : lo.u + hi.u, ctx);
 	}
-	if (dw_attr(d, die, DW_AT_ranges, &r))
-		return -ENOENT;
-	return list_walk(d, die, &r, false, range_entry, &rc);
+	return -ENOENT;
 }
 
 struct pc_in {

@@ -23,7 +23,7 @@ enum {	/* location expression operations */
 	DW_OP_addr = 0x03, DW_OP_deref = 0x06, DW_OP_const1u = 0x08, DW_OP_const1s = 0x09,
 	DW_OP_const2u = 0x0a, DW_OP_const2s = 0x0b, DW_OP_const4u = 0x0c,
 	DW_OP_const4s = 0x0d, DW_OP_const8u = 0x0e, DW_OP_const8s = 0x0f,
-	DW_OP_constu = 0x10, DW_OP_consts = 0x11, DW_OP_plus_uconst = 0x23,
+	DW_OP_constu = 0x10, DW_OP_consts = 0x11, DW_OP_plus = 0x22, DW_OP_plus_uconst = 0x23,
 	DW_OP_lit0 = 0x30, DW_OP_lit31 = 0x4f, DW_OP_reg0 = 0x50, DW_OP_reg31 = 0x6f,
 	DW_OP_breg0 = 0x70, DW_OP_breg31 = 0x8f, DW_OP_regx = 0x90, DW_OP_fbreg = 0x91,
 	DW_OP_bregx = 0x92, DW_OP_piece = 0x93, DW_OP_form_tls_address = 0x9b,
@@ -490,6 +490,33 @@ static void expr_loc(struct upc_dwarf *d, const struct dw_where *w, const struct
 		l->off += k;
 		return;
 	}
+	if (op == DW_OP_call_frame_cfa) {
+		/* the variable at the frame's address (CFA), or K past it:
+		 * where Go keeps its arguments on the stack */
+		int reg;
+		int64_t off;
+
+		if (c.p != c.end) {
+			op = (uint8_t)dw_u(&c, 1);
+			if (op == DW_OP_plus_uconst)
+				k = (int64_t)dw_uleb(&c);
+			else if (op == DW_OP_consts && (k = dw_sleb(&c), (uint8_t)dw_u(&c, 1) != DW_OP_plus))
+				c.err = true;
+			if (c.p != c.end || c.err || (op != DW_OP_plus_uconst && op != DW_OP_consts)) {
+				l->why = "a value computed from the frame: the kernel cannot compute it";
+				return;
+			}
+		}
+		if (dw_cfa(d, w->pc, &reg, &off) || !reg_name(d->arch, (uint64_t)reg, l->base,
+							      sizeof(l->base))) {
+			l->why = "the frame's address (CFA) at this address is not in the call "
+				 "frame information";
+			return;
+		}
+		l->kind = L_MEM;
+		l->off = off + k;
+		return;
+	}
 	if (op == DW_OP_addr || op == DW_OP_addrx) {
 		uint64_t a = op == DW_OP_addr ? dw_u(&c, var->unit->addrsize) :
 			     dw_addrx(d, (struct dw_obj *)var->obj, var->unit, dw_uleb(&c));
@@ -552,9 +579,6 @@ static void expr_loc(struct upc_dwarf *d, const struct dw_where *w, const struct
 		break;
 	case DW_OP_piece: case DW_OP_bit_piece:
 		l->why = "held in pieces (DW_OP_piece): not one place the kernel can read";
-		break;
-	case DW_OP_call_frame_cfa:
-		l->why = "the frame's address itself: not a variable";
 		break;
 	default:
 		l->why = "a value the compiler computes: the kernel cannot compute it";
@@ -1402,4 +1426,40 @@ int upc_dwarf_fetcharg(struct upc_dwarf *d, const struct upc_src_place *pl, cons
 	if (err == -E2BIG)
 		pr_err("the fetch arguments are longer than a definition can be");
 	return upc_explained(err, mark, arg);
+}
+
+int upc_go_stack_result(struct upc_elf *e, uint64_t pc, char *buf, size_t len)
+{
+	const struct upc_arch *a = upc_elf_arch(e);
+	struct upc_dwarf *d;
+	struct dw_where w;
+	struct dw_die k;
+	uint64_t args = 0;
+	int64_t off;
+	int reg;
+	char base[EXPR_MAX];
+
+	if (upc_elf_dwarf(e, &d) || dw_where_at(d, pc, &w) ||
+	    dw_cfa(d, pc, &reg, &off) || !reg_name(a, (uint64_t)reg, base, sizeof(base))) {
+		pr_err("%s: this Go program passes results on the stack (its Go version's ABI0) "
+		       "and its DWARF does not say where they are at 0x%llx: fetch them as "
+		       "+OFF($sp)", e->path, (unsigned long long)pc);
+		return -ENOENT;
+	}
+	for (int r = dw_child(d, &w.frame, &k); !r; r = dw_sibling(d, &k, &k)) {
+		struct dw_val v;
+		struct dtype t;
+		uint64_t al;
+
+		if (k.tag != DW_TAG_formal_parameter ||
+		    (!dw_attr(d, &k, DW_AT_variable_parameter, &v) && v.u))
+			continue;	/* the results are variable parameters */
+		if (type_of(d, &k, &t) || !t.size)
+			return -ENOENT;
+		for (al = 1; al < t.size && al < a->ptr_size; al *= 2)
+			;
+		args = (args + al - 1) / al * al + t.size;
+	}
+	args = (args + a->ptr_size - 1) / a->ptr_size * a->ptr_size;
+	return mem_expr(base, off + (int64_t)args, buf, len) < 0 ? -ERANGE : 0;
 }

@@ -189,6 +189,8 @@ static int expr(struct fa *f, const char *s, size_t n, int depth)
 				return fa_err(f, "$retval: this Go program passes results on the "
 					      "stack, after the arguments (its Go version's ABI0): "
 					      "fetch them as +OFF($sp)");
+			if (idx == 1 && !f->arch->nreg_args)
+				return put(f, f->arch->retval, strlen(f->arch->retval));
 			if (idx >= 1 && idx <= f->arch->nreg_args) {
 				reg = f->arch->arg_regs[idx - 1];
 				return put(f, reg, strlen(reg));

@@ -536,6 +536,7 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 	struct upc_go g;
 	struct upc_arch view;
 	const struct upc_arch *fa = upc_elf_arch(elf);	/* of the fetch args */
+	char result[64];
 	unsigned flags;
 	char *def;
 	int nuser = 0, err;
@@ -592,6 +593,12 @@ static int describe(struct upc_elf *elf, const char *spec, char *const fetchargs
 		fa = &view;
 		if (o->ret && (err = go_return(elf, spec, p)))
 			return err;
+		/* the stack ABI's first result: past the arguments, from the DWARF */
+		if (o->ret && !g.regabi) {
+			if ((err = upc_go_stack_result(elf, p->loc.addr, result, sizeof(result))))
+				return err;
+			view.retval = result;
+		}
 	}
 	p->offset = p->loc.offset;
 	snprintf(p->group, sizeof(p->group), "%s", group);

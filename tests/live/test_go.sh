@@ -8,7 +8,9 @@
 # goroutine stacks grow during the calls, exits 0; latency pairs the calls
 # by goroutine across those return probes; leaks refuses a Go program's
 # allocator; uprobe_events is left as it was found.
-#   test_go.sh UPROBECTL GOTEST
+# On the i386 build (when this kernel runs it), Go's stack ABI: arguments
+# and the result on the stack.
+#   test_go.sh UPROBECTL GOTEST [GOTEST_386]
 set -u
 SUITE=live-go
 . "$(dirname "$0")/lib.sh"
@@ -75,6 +77,28 @@ done
 check [ $? = 0 ]
 check [ "$(grep '^{' "$work/lat" | tail -n 1 | jq -r '.count')" = "$calls" ]
 check [ "$(grep '^{' "$work/lat" | tail -n 1 | jq -r '.engine')" = user ]
+
+# the stack ABI (Go on 386, as on arm, s390x, mips and before Go 1.17 on
+# amd64): arguments on the stack, the result past them (from the DWARF), on
+# the 32-bit build when this kernel runs i386 programs
+if [ -n "${3:-}" ] && cp "$3" "$work/go386" && "$work/go386" 1 >/dev/null 2>&1; then
+	"$U" trace --json "$work/go386" main.add 'a=$arg1:s32' 'b=$arg2:s32' -- "$work/go386" $rounds \
+		>"$work/tr" 2>"$work/tr.err"
+	check [ "$(grep '^{' "$work/tr" | jq -r '"\(.args.a) \(.args.b)"' | tr '\n' ' ')" = \
+		"$(sed -n 's/^add \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$work/tr" | tr '\n' ' ')" ]
+	"$U" trace --json -r "$work/go386" main.add 'r=$retval:s32' -- "$work/go386" $rounds \
+		>"$work/tr" 2>"$work/tr.err"
+	check [ $? = 0 ]
+	check [ "$(grep '^{' "$work/tr" | jq -r .args.r | tr '\n' ' ')" = \
+		"$(sed -n 's/^add .* = //p' "$work/tr" | tr '\n' ' ')" ]
+	check grep -q ' r=+[0-9]*(%sp):s32 (a return of the Go function)$' "$work/tr.err"
+elif [ -n "${CI:-}" ]; then
+	ko "no i386 program runs here (CI): Go's stack ABI untested"
+else
+	echo "************************************************************"
+	echo "live-go: no i386 program runs here: Go's stack ABI is not tested"
+	echo "************************************************************"
+fi
 
 # leaks: a Go program's memory is not malloc's
 "$U" leaks -- "$P" 1 >"$work/lk" 2>&1
