@@ -28,7 +28,9 @@
 #                    calling convention and return probes, amd64 and arm64)
 #   test-foreign     ELF fixtures for every target (all cross compilers), the arm64 libc,
 #                    the glibc and musl libraries of ppc64el, s390x, mips64el, i386, and
-#                    every target's libstdc++ (demangling is compared on their names)
+#                    every target's libstdc++ (demangling is compared on their names),
+#                    and the s390x and i686 objdump (return instructions are compared
+#                    with their disassembly)
 #   qemu-user        user-mode QEMU to run foreign unit tests (and the armhf
 #                    formatter check of make check)
 #   test-aarch64     arm64 cmocka and libelf, for make check TARGET=aarch64
@@ -61,7 +63,7 @@ for purpose in "$@"; do
 	cross-mips64el) pkgs="$pkgs gcc-mips64el-linux-gnuabi64 libc6-dev-mips64el-cross musl-dev:mips64el"; foreign="$foreign mips64el" ;;
 	cross-i386) pkgs="$pkgs gcc-i686-linux-gnu libc6-dev-i386-cross musl-dev:i386"; foreign="$foreign i386" ;;
 	test) pkgs="$pkgs libcmocka-dev pkg-config binutils libelf-dev clang libclang-rt-14-dev jq busybox procps libc6-dbg bpftrace prometheus prometheus-node-exporter valgrind gdb musl-tools mount systemtap-sdt-dev linux-perf dwz g++ rustc golang-go" ;;
-	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64 libc6-ppc64el-cross libc6-s390x-cross libc6-mips64el-cross libc6-i386-cross musl:ppc64el musl:s390x musl:mips64el musl:i386 libstdc++6-arm64-cross libstdc++6-armhf-cross libstdc++6-riscv64-cross libstdc++6-ppc64el-cross libstdc++6-s390x-cross libstdc++6-mips64el-cross libstdc++6-i386-cross"; foreign="$foreign arm64 ppc64el s390x mips64el i386" ;;
+	test-foreign) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross libc6:arm64 libc6-ppc64el-cross libc6-s390x-cross libc6-mips64el-cross libc6-i386-cross musl:ppc64el musl:s390x musl:mips64el musl:i386 libstdc++6-arm64-cross libstdc++6-armhf-cross libstdc++6-riscv64-cross libstdc++6-ppc64el-cross libstdc++6-s390x-cross libstdc++6-mips64el-cross libstdc++6-i386-cross binutils-s390x-linux-gnu binutils-i686-linux-gnu"; foreign="$foreign arm64 ppc64el s390x mips64el i386" ;;
 	qemu-user) pkgs="$pkgs qemu-user-static" ;;
 	test-aarch64) pkgs="$pkgs libcmocka-dev:arm64 libelf-dev:arm64 libc6-dev:arm64 qemu-user-static binutils"; foreign="$foreign arm64" ;;
 	bench) pkgs="$pkgs linux-perf valgrind jq golang-go" ;;

@@ -19,6 +19,11 @@ trap 'rm -rf "$work"' EXIT
 failed=0 total=0
 for pair in "$@"; do
 	od=${pair%%:*} f=${pair#*:}
+	if ! command -v "$od" >/dev/null; then
+		echo "FAIL $f: no $od, the oracle (cross binutils: toolchain/install-deps.sh test-foreign)"
+		failed=$((failed + 1))
+		continue
+	fi
 	if ! "$D" "$f" >"$work/ours" || [ ! -s "$work/ours" ]; then
 		echo "FAIL $f: no functions read"
 		failed=$((failed + 1))
@@ -38,6 +43,11 @@ for pair in "$@"; do
 			    m ~ /^mov[ \t]+pc, lr *$/)
 				print a
 		}' | sort -u >"$work/theirs"
+	if [ ! -s "$work/theirs" ]; then
+		echo "FAIL $f: $od found no return instruction in it (did it disassemble it?)"
+		failed=$((failed + 1))
+		continue
+	fi
 	awk -v theirs="$work/theirs" '
 		function hex(s,   i, c, v) { v = 0; s = tolower(s)
 			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
