@@ -3,7 +3,8 @@
 # a target's recipe (targets/*/vm.sh) says:
 #   META:DEBARCH  Debian's own kernel, the image that meta-package of the
 #                 foreign architecture DEBARCH depends on, downloaded and
-#                 unpacked (boot/vmlinuz-* or the ELF boot/vmlinux-*)
+#                 unpacked (boot/vmlinuz-* or the ELF boot/vmlinux-*);
+#                 META:DEBARCH@SUITE from that suite (bullseye: 5.10)
 #   build         riscv64: Debian 12 has no riscv64 kernel package; a small
 #                 one is built from Debian's linux-source-6.1 with
 #                 targets/riscv64/kernel.config
@@ -19,12 +20,14 @@ out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")	# the build below cd's
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-debian_kernel() {	# META-PACKAGE DEBARCH
-	pkg=$(apt-cache depends "$1:$2" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
+debian_kernel() {	# META-PACKAGE DEBARCH (APT_OPTS: another suite's)
+	# shellcheck disable=SC2086
+	pkg=$(apt-cache ${APT_OPTS:-} depends "$1:$2" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
 	[ -n "$pkg" ] || { echo "kernel.sh: no $1:$2 in apt (is the $2 architecture added?)" >&2; exit 1; }
 	key=$cache/$pkg.vmlinuz
 	if [ ! -s "$key" ]; then
-		(cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg:$2" >/dev/null)
+		# shellcheck disable=SC2086
+		(cd "$work" && apt-get ${APT_OPTS:-} download -q -o APT::Sandbox::User=root "$pkg:$2" >/dev/null)
 		dpkg-deb -x "$work"/"$pkg"_*.deb "$work/x"
 		mkdir -p "$cache"
 		cp "$work"/x/boot/vmlinu[xz]-* "$key.tmp" && mv "$key.tmp" "$key"
@@ -32,7 +35,29 @@ debian_kernel() {	# META-PACKAGE DEBARCH
 	cp "$key" "$out"
 }
 
+# META:DEBARCH@SUITE: from another suite of the same Debian mirror
+# (bullseye's 5.10), its package lists kept apart under the cache: the
+# machine's own apt sources are not touched
+other_suite() {	# SUITE DEBARCH: sets APT_SUITE, the apt options that read it
+	dir=$cache/apt-$1
+	mirror=$(sed -n 's/^deb \(\[[^]]*\] \)*\(https*:[^ ]*\) .*/\2/p' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list 2>/dev/null | grep -v security | head -n 1)
+	[ -n "$mirror" ] || mirror=$(sed -n 's/^URIs: *\(https*:[^ ]*\).*/\1/p' \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1)
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+	echo "deb [arch=$2] ${mirror:-http://deb.debian.org/debian} $1 main" >"$dir/sources.list"
+	APT_SUITE="-o Dir::Etc::SourceList=$dir/sources.list -o Dir::Etc::SourceParts=/nonexistent
+		-o Dir::State::Lists=$dir/lists -o Dir::Cache=$dir -o Dir::Cache::pkgcache=
+		-o Dir::Cache::srcpkgcache="
+	[ -n "$(ls "$dir/lists" 2>/dev/null | grep -v partial)" ] ||
+		apt-get -q $APT_SUITE update >/dev/null
+}
+
 case "$kernel" in
+*:*@*)
+	suite=${kernel#*@} kernel=${kernel%@*}
+	other_suite "$suite" "${kernel#*:}"
+	APT_OPTS=$APT_SUITE debian_kernel "${kernel%:*}" "${kernel#*:}" ;;
 *:*) debian_kernel "${kernel%:*}" "${kernel#*:}" ;;
 build)
 	src=$(ls /usr/src/linux-source-*.tar.xz | head -n 1)

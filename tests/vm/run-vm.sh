@@ -5,12 +5,15 @@
 # shown with the console log.
 #   ARCH: a make TARGET with a recipe: aarch64 armhf riscv64 ppc64el s390x
 #         mips64el i386; extra words go to the kernel command line
+#   VM_KERNEL: another kernel than the recipe's (tests/vm/kernel.sh's
+#         forms: linux-image-6.12-arm64:arm64, linux-image-arm64:arm64@bullseye),
+#         booted from a folder of its own
 set -u
 arch=$1
 shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-vm=build/vm/$arch
+vm=build/vm/$arch${VM_KERNEL:+-$(echo "$VM_KERNEL" | tr -c 'A-Za-z0-9.\n' _)}
 # the make target's folder under targets/
 case "$arch" in
 armhf) recipe=targets/arm/vm.sh ;;
@@ -28,7 +31,7 @@ MAKEFLAGS= make -s TARGET="$arch" vm-progs >/dev/null || fail "building the targ
 if command -v vm_precheck >/dev/null; then
 	vm_precheck "build/$arch/vm" || fail "the programs are not what $recipe needs (vm_precheck)"
 fi
-tests/vm/kernel.sh "$KERNEL" "$vm/kernel" || fail "no kernel"
+tests/vm/kernel.sh "${VM_KERNEL:-$KERNEL}" "$vm/kernel" || fail "no kernel"
 rm -rf "$vm/root"
 mkdir -p "$vm/root/bin" "$vm/root/tmp" "$vm/root/etc" "$vm/root/dev" "$vm/root/proc" "$vm/root/sys"
 cp "build/$arch/uprobectl" "$vm/root/bin/uprobectl"
