@@ -170,8 +170,8 @@ check grep -q "^[0-9]* calls in .* (user engine; [0-9]* EVENTS LOST: counts are 
 check left_alone
 
 # --- a burst past a small budget (--buffer-max 64K for all CPUs): the
-# buffer stays within it, and what is lost is counted, exactly: records +
-# lost = calls (stream -p of a shell that execs the workload, the stream
+# buffer stays within it, and what is lost is counted: records + lost =
+# calls, within the kernel's count (stream -p of a shell that execs the workload, the stream
 # stopped while the workload runs)
 rm -f "$work/go"
 sh -c 'while [ ! -e "$0" ]; do sleep 0.02; done; exec "$1" 100000' "$work/go" "$W" >/dev/null &
@@ -189,9 +189,13 @@ wait $tp || ko "stream --buffer-max: exit $?, $(cat "$work/err")"
 "$U" -q clear -g upc_bm
 recs=$(jq -s '[.[] | select(.event == "upc_size")] | length' "$work/out")
 lost=$(jq -s '[.[] | select(.kind == "lost") | .lost] | add // 0' "$work/out")
-[ "$lost" -gt 0 ] && [ $((recs + lost)) = 100010 ] && ok ||
-	ko "a burst past the budget: $recs records + $lost lost != 100010 calls"
+# exact but for the kernel's own count of what it overwrote, which can be
+# one off per CPU (595 + 99416 in a fresh Debian root, every run, where
+# this machine counts 662 + 99348): records read are ours, lost ones its
 ncpu=$(getconf _NPROCESSORS_ONLN)
+d=$((recs + lost - 100010))
+[ "$lost" -gt 0 ] && [ "${d#-}" -le "$ncpu" ] && ok ||
+	ko "a burst past the budget: $recs records + $lost lost, not 100010 calls (+-$ncpu)"
 check grep -q "buffer: [0-9]* KiB per CPU (of a budget of $((64 / ncpu)): --buffer-max)" "$work/err"
 awk -v b=$((64 / ncpu)) '/debug: buffer: / { if ($5 > b) bad = 1 } END { exit bad }' "$work/err" &&
 	ok || ko "a buffer past the budget: $(grep 'buffer:' "$work/err")"
